@@ -1,0 +1,181 @@
+/**
+ * The field catalog: the one place where a record field is described.
+ *
+ * Every other layer derives from this list - the zod record schema (./schema.ts), the Meilisearch
+ * index settings (./index-settings.ts), the legacy `/fields` list and criteria checker, the modern
+ * API's filters and facets, and the field table in the docs (`npm run docs:fields`). Add or change
+ * a field here and nowhere else.
+ *
+ * Vocabulary:
+ * - `name`     the v1 (legacy DS-API) name, also the attribute name inside Meilisearch.
+ * - `source`   where the value comes from: an OARD column of the citations or office_actions
+ *              table, or `derived` (computed by the indexer from other columns).
+ * - `type`     how the value is stored in Meilisearch:
+ *                string  an opaque code or number kept as a string (leading zeros preserved)
+ *                flag    0/1, stored as a number
+ *                int     a whole number
+ *                date    ISO `yyyy-MM-dd` string (lexicographic order = date order, so Meilisearch
+ *                        string comparisons give date ranges)
+ *                strings an array of strings (multi-valued)
+ * - `legacy`   served by the v1 contract (`/records` docs, `/fields`, criteria).
+ * - `filter`   filterable in Meilisearch (criteria clauses, modern filters). `sort` sortable.
+ * - `search`   part of Meilisearch full-text search (`searchableAttributes`, in this order).
+ * - `facet`    offered as a facet by the modern API (counts in facetDistribution).
+ * - `typo`     only for searchable fields: whether typo tolerance applies.
+ * - `defaultField` a bare criteria term (no `field:`) matches records where any default field
+ *              equals it, as Solr's default search field did.
+ * - `scope`    for office-action columns: `document` traits belong to one office action only;
+ *              `application` traits may be borrowed from the application's latest office action
+ *              when a citation has no office action of its own (see the contract).
+ */
+
+export type FieldType = 'string' | 'flag' | 'int' | 'date' | 'strings';
+export type FieldSource =
+  | { table: 'citations'; column: string }
+  | { table: 'office_actions'; column: string; scope: 'document' | 'application' }
+  | { table: 'derived' };
+
+export interface FieldSpec {
+  readonly name: string;
+  readonly source: FieldSource;
+  readonly type: FieldType;
+  readonly legacy: boolean;
+  readonly filter: boolean;
+  readonly sort: boolean;
+  readonly search: boolean;
+  readonly facet: boolean;
+  readonly typo: boolean;
+  readonly defaultField: boolean;
+  readonly description: string;
+}
+
+type Options = Partial<Omit<FieldSpec, 'name' | 'source' | 'type' | 'description'>>;
+
+function field(
+  name: string,
+  type: FieldType,
+  source: FieldSource,
+  description: string,
+  options: Options = {},
+): FieldSpec {
+  return {
+    name,
+    type,
+    source,
+    description,
+    legacy: true,
+    filter: true,
+    sort: false,
+    search: false,
+    facet: false,
+    typo: false,
+    defaultField: false,
+    ...options,
+  };
+}
+
+const cit = (column: string): FieldSource => ({ table: 'citations', column });
+const doc = (column: string): FieldSource => ({ table: 'office_actions', column, scope: 'document' });
+const app = (column: string): FieldSource => ({ table: 'office_actions', column, scope: 'application' });
+const derived: FieldSource = { table: 'derived' };
+
+const flag = (name: string, source: FieldSource, description: string) =>
+  field(name, 'flag', source, description, { facet: true });
+
+export const FIELDS = [
+  field('id', 'string', derived, 'Stable record id: a hash of (applicationId, ifwNumber, Patent_PGPub).', {
+    sort: true,
+  }),
+  field('applicationId', 'string', cit('app_id'), '8-digit application number (leading zeros kept).', {
+    sort: true,
+    search: true,
+    typo: true,
+    defaultField: true,
+  }),
+  field(
+    'Patent_PGPub',
+    'string',
+    cit('parsed'),
+    'Cited reference: patent (7-8 digits) or pre-grant publication (yyyy + 7 digits) number; foreign ids occur.',
+    { sort: true, search: true, typo: true, defaultField: true },
+  ),
+  field(
+    'citationText',
+    'string',
+    cit('citation_pat_pgpub_id'),
+    'The reference as written in the office action or form, e.g. "US 7,123,456 B2" (not served by v1).',
+    { legacy: false, filter: false, search: true, typo: true },
+  ),
+  field('ifwNumber', 'string', cit('ifw_number'), 'Document id of the office action (join key to office actions).', {
+    defaultField: true,
+  }),
+  field('actionType', 'string', cit('action_type'), 'Rejection ground the reference was cited under: 102, 103, or absent.', {
+    facet: true,
+  }),
+  field('actionSubtype', 'string', cit('action_subtype'), 'Rejection subsection, e.g. 102(b), 103(a).', {
+    facet: true,
+  }),
+  flag('form892', cit('form892'), '1 = listed on a PTO-892 (examiner) form.'),
+  flag('form1449', cit('form1449'), '1 = listed on a PTO-1449 (applicant IDS) form.'),
+  flag('citationInOA', cit('citation_in_oa'), '1 = cited in the office-action text.'),
+  field('documentCd', 'string', doc('document_cd'), 'Office action type: CTNF (non-final) or CTFR (final).', {
+    facet: true,
+  }),
+  field('mailDate', 'date', doc('mail_dt'), 'Mail date of the office action (v1 serves yyyy-MM-ddT00:00:00).', {
+    sort: true,
+  }),
+  field('artUnit', 'string', app('art_unit'), '4-digit examining art unit.', { sort: true, facet: true }),
+  field('uspcClass', 'string', app('uspc_class'), 'USPC class.', { facet: true }),
+  field('uspcSubClass', 'string', app('uspc_subclass'), 'USPC subclass.'),
+  flag('headerMissing', doc('header_missing'), '1 = the office-action header could not be parsed.'),
+  flag('formParagraphMissing', doc('fp_missing'), '1 = no form paragraph was found.'),
+  flag('rejectFpMisMatch', doc('rejection_fp_mismatch'), '1 = rejections and form paragraphs disagree.'),
+  flag('closingMissing', doc('closing_missing'), '1 = the closing block could not be parsed.'),
+  flag('rejection101', doc('rejection_101'), '1 = the office action contains a 35 USC 101 rejection.'),
+  flag('rejection102', doc('rejection_102'), '1 = the office action contains a 35 USC 102 rejection.'),
+  flag('rejection103', doc('rejection_103'), '1 = the office action contains a 35 USC 103 rejection.'),
+  flag('rejection112', doc('rejection_112'), '1 = the office action contains a 35 USC 112 rejection.'),
+  flag('rejectionDp', doc('rejection_dp'), '1 = the office action contains a double-patenting rejection.'),
+  flag('objection', doc('objection'), '1 = the office action contains an objection.'),
+  flag('allowedClaims', doc('allowed_claims'), '1 = the office action allows claims.'),
+  flag('cite102Gt1', doc('cite102_gt1'), '1 = a 102 rejection cites more than one reference.'),
+  flag('cite103Gt3', doc('cite103_gt3'), '1 = a 103 rejection combines more than three references.'),
+  flag('cite103Eq1', doc('cite103_eq1'), '1 = a 103 rejection rests on a single reference.'),
+  field('cite103Max', 'int', doc('cite103_max'), 'Most references combined in one 103 rejection.', {
+    sort: true,
+    facet: true,
+  }),
+  field('signatureType', 'string', doc('signature_type'), 'Code of the examiner signature block (opaque).', {
+    facet: true,
+  }),
+  // Derived fields of the modern API (not part of the v1 contract).
+  field('formType', 'strings', derived, 'Where the reference was listed: 892, 1449 and/or oa-text (multi-valued).', {
+    legacy: false,
+    facet: true,
+  }),
+  field('techCenter', 'string', derived, 'Technology center: first two digits of the art unit + "00".', {
+    legacy: false,
+    facet: true,
+  }),
+  field('mailYear', 'int', derived, 'Year of the mail date.', { legacy: false, sort: true, facet: true }),
+] as const satisfies readonly FieldSpec[];
+
+export type FieldName = (typeof FIELDS)[number]['name'];
+
+export const FIELD_BY_NAME: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.name, f]));
+
+export const LEGACY_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.legacy);
+export const FACET_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.facet);
+export const DEFAULT_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.defaultField);
+
+/** The primary key of every index built from the catalog. */
+export const PRIMARY_KEY = 'id';
+
+/** Columns that join the two OARD tables: every citation and office-action row carries them. */
+export const KEY_COLUMNS = ['app_id', 'ifw_number'] as const;
+
+/** The OARD columns a table must provide: its join keys, then the catalog's columns in order. */
+export function columnsOf(table: 'citations' | 'office_actions'): string[] {
+  const own = FIELDS.flatMap((f) => (f.source.table === table ? [f.source.column] : []));
+  return [...new Set([...KEY_COLUMNS, ...own])];
+}

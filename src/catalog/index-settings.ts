@@ -1,0 +1,40 @@
+/**
+ * Meilisearch index settings, derived from the field catalog. The indexer applies them before the
+ * first batch; tests assert that the live index carries them.
+ */
+import type { Settings } from 'meilisearch';
+import { FIELDS, PRIMARY_KEY } from './fields.ts';
+
+/**
+ * Above the full OARD release (58.9 M citations), so `totalHits` is always exact and the last page
+ * is always reachable through search.
+ */
+export const MAX_TOTAL_HITS = 100_000_000;
+
+/** Enough for every art unit / class value; top-reference analytics read up to this many. */
+export const MAX_VALUES_PER_FACET = 10_000;
+
+export function indexSettings(): Settings {
+  const searchable = FIELDS.filter((f) => f.search);
+  return {
+    // Sorting the documents route needs the attribute to be filterable as well as sortable.
+    filterableAttributes: FIELDS.filter((f) => f.filter || f.sort).map((f) => f.name),
+    sortableAttributes: FIELDS.filter((f) => f.sort).map((f) => f.name),
+    searchableAttributes: searchable.map((f) => f.name),
+    // Everything is displayed; v1 docs and the modern API pick fields themselves.
+    displayedAttributes: ['*'],
+    rankingRules: ['words', 'typo', 'proximity', 'attribute', 'exactness', 'sort'],
+    typoTolerance: {
+      enabled: true,
+      // Typos help on reference and application numbers (one wrong or swapped digit) but would
+      // mislead on anything else that happens to be searchable.
+      disableOnAttributes: searchable.filter((f) => !f.typo).map((f) => f.name),
+      disableOnNumbers: false,
+      minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
+    },
+    pagination: { maxTotalHits: MAX_TOTAL_HITS },
+    faceting: { maxValuesPerFacet: MAX_VALUES_PER_FACET },
+  };
+}
+
+export { PRIMARY_KEY };

@@ -1,0 +1,60 @@
+/**
+ * Configuration from the environment, validated once at start. The README's configuration table
+ * lists exactly these variables.
+ */
+import { z } from 'zod';
+
+const bool = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((v) => ['1', 'true', 'yes', 'on'].includes(v));
+const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+export const envSchema = z.object({
+  /** External Meilisearch; the embedded one is started when unset. */
+  MEILI_URL: z.string().url().optional(),
+  /** Master (or admin) key of the external Meilisearch; used only to set up keys and by the indexer. */
+  MEILI_MASTER_KEY: z.string().min(1).optional(),
+  /** A ready search-only key for the gateway; created with the master key when unset. */
+  MEILI_SEARCH_KEY: z.string().min(1).optional(),
+  /** Index uid shared by the indexer and the gateway. */
+  OA_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/).default('oa_citations'),
+  /** Folder of the embedded Meilisearch (database, master.key, log) and indexer checkpoints. */
+  DATA_DIR: z.string().default('./data'),
+  /** Port of the embedded Meilisearch; a free one when unset. */
+  MEILI_PORT: int(1, 65535).optional(),
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0, 65535).default(8080),
+  /** Load the bundled sample into an empty index on start. */
+  LOAD_SAMPLE: bool.default(true),
+  /** Largest `rows` of a legacy /records request. */
+  MAX_ROWS: int(1, 100_000).default(1000),
+  /** Longest legacy `criteria` string, in characters. */
+  MAX_CRITERIA_LENGTH: int(1, 1_000_000).default(10_000),
+  /** Largest request body, in bytes. */
+  MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
+  /** Per-request time limit towards Meilisearch, in milliseconds. */
+  REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  /** Optional gateway API keys (comma separated); when set, X-API-KEY is required. */
+  API_KEYS: list.optional(),
+  /** Requests per minute per API key (0 = unlimited). */
+  RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(600),
+  /** Allowed CORS origins (comma separated, `*` for any); CORS is off when unset. */
+  CORS_ORIGINS: list.optional(),
+  /** `info` logs one line per request; `warn`/`error` less; `silent` none. */
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof envSchema>;
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}

