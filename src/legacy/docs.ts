@@ -1,0 +1,28 @@
+/**
+ * Stored record -> v1 doc, in the shape real v1 clients read: `id` a plain string, every other
+ * field a one-element array of strings (flags "0"/"1", numbers as strings, mailDate as
+ * "yyyy-MM-ddT00:00:00"), empty fields left out. Only legacy fields are served.
+ */
+import { LEGACY_FIELDS, type FieldSpec } from '../catalog/fields.ts';
+import type { OaRecord } from '../catalog/schema.ts';
+
+export type LegacyDoc = { id?: string } & Record<string, string | string[]>;
+
+/** Names clients may ask for in `fl`, in catalog order. */
+export const LEGACY_FIELD_NAMES: readonly string[] = LEGACY_FIELDS.map((f) => f.name);
+
+function legacyValue(field: FieldSpec, value: unknown): string[] {
+  if (field.type === 'date') return [`${String(value)}T00:00:00`];
+  if (Array.isArray(value)) return value.map(String);
+  return [String(value)];
+}
+
+export function toLegacyDoc(record: OaRecord, fields: readonly FieldSpec[] = LEGACY_FIELDS): LegacyDoc {
+  const doc: LegacyDoc = {};
+  for (const field of fields) {
+    const value = record[field.name];
+    if (value === undefined || value === null || value === '') continue;
+    doc[field.name] = field.name === 'id' ? String(value) : legacyValue(field, value);
+  }
+  return doc;
+}

@@ -1,0 +1,84 @@
+/**
+ * `npm start`: the gateway on the embedded Meilisearch (or MEILI_URL), with the bundled sample
+ * loaded into an empty index, until SIGTERM/SIGINT.
+ *
+ * Start-up order: config -> Meilisearch (admin) -> sample load if the index is empty -> the
+ * gateway's read-only key -> HTTP server. The master key stays in this function's scope: the
+ * gateway itself only ever sees the search key.
+ */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { createLogger } from './http/log.ts';
+import { connectAdmin, enableFeatures, searchKeyFor, type AdminConnection } from './meili/connect.ts';
+import { MeiliReader } from './meili/reader.ts';
+import { runIndex } from '../indexer/run.ts';
+
+const SAMPLE = {
+  citations: fileURLToPath(new URL('../samples/citations.csv.gz', import.meta.url)),
+  officeActions: fileURLToPath(new URL('../samples/office_actions.csv.gz', import.meta.url)),
+};
+
+async function documentCount(admin: AdminConnection, index: string): Promise<number> {
+  try {
+    return (await admin.client.index(index).getStats()).numberOfDocuments;
+  } catch {
+    return 0; // no such index yet
+  }
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const log = createLogger(config.LOG_LEVEL);
+  const admin = await connectAdmin(config);
+  log.info('meilisearch', { url: admin.url, embedded: Boolean(admin.embedded) });
+  if (admin.masterKey) await enableFeatures(admin);
+
+  if (config.LOAD_SAMPLE && (await documentCount(admin, config.OA_INDEX)) === 0) {
+    log.info('loading the bundled sample into an empty index', { index: config.OA_INDEX });
+    const summary = await runIndex({
+      ...SAMPLE,
+      index: config.OA_INDEX,
+      meili: { url: admin.url, apiKey: admin.masterKey },
+      resume: false,
+      log: (line) => log.debug(line),
+    });
+    log.info('sample loaded', { documents: summary.indexed, rejected: summary.rejected, elapsedMs: summary.elapsedMs });
+  }
+
+  const searchKey = await searchKeyFor(admin, config.OA_INDEX, config.MEILI_SEARCH_KEY);
+  const reader = new MeiliReader({ url: admin.url, apiKey: searchKey, index: config.OA_INDEX, timeoutMs: config.REQUEST_TIMEOUT_MS });
+  let accepting = true;
+  const app = createApp({ reader, config, log, accepting: () => accepting });
+
+  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }) as Server;
+  await new Promise<void>((ok) => server.once('listening', ok));
+  const address = server.address();
+  const port = address && typeof address === 'object' ? address.port : config.PORT;
+  log.info('listening', { url: `http://${config.HOST}:${port}`, index: config.OA_INDEX });
+  process.stderr.write(`oa-citations listening on http://${config.HOST}:${port} (try /ds-api/ or /docs)\n`);
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    accepting = false;
+    log.info('shutting down', { signal });
+    // Hard stop if in-flight work does not finish in time.
+    setTimeout(() => process.exit(1), 9_000).unref();
+    server.close();
+    server.closeIdleConnections();
+    await new Promise<void>((ok) => server.once('close', ok));
+    await admin.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`oa-citations: ${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(err instanceof ConfigError ? 2 : 1);
+});

@@ -1,0 +1,153 @@
+/**
+ * The gateway's read-only view of Meilisearch: a few typed calls over fetch, made with the
+ * search-only key. Every failure becomes an ApiError the client can act on:
+ * - Meilisearch unreachable, timing out, or answering 5xx -> 503 with Retry-After;
+ * - the index not built yet -> 503 saying so;
+ * - Meilisearch refusing a request we built (4xx) -> 400 with its message (never a 500).
+ * The key is sent as a header only; no error message or log line ever includes it.
+ */
+import { ApiError } from '../http/errors.ts';
+
+export interface DocumentsQuery {
+  filter?: string;
+  offset: number;
+  limit: number;
+  fields?: string[];
+  sort?: string[];
+}
+
+export interface DocumentsPage<T> {
+  results: T[];
+  total: number;
+  offset: number;
+  limit: number;
+}
+
+export interface SearchBody {
+  q?: string;
+  filter?: string | (string | string[])[];
+  offset?: number;
+  limit?: number;
+  page?: number;
+  hitsPerPage?: number;
+  facets?: string[];
+  sort?: string[];
+  attributesToRetrieve?: string[];
+  attributesToSearchOn?: string[];
+  matchingStrategy?: 'last' | 'all' | 'frequency';
+  showRankingScore?: boolean;
+  sortFacetValuesBy?: Record<string, 'alpha' | 'count'>;
+}
+
+export interface SearchResult<T> {
+  hits: T[];
+  totalHits?: number;
+  estimatedTotalHits?: number;
+  totalPages?: number;
+  page?: number;
+  hitsPerPage?: number;
+  offset?: number;
+  limit?: number;
+  facetDistribution?: Record<string, Record<string, number>>;
+  facetStats?: Record<string, { min: number; max: number }>;
+  processingTimeMs: number;
+}
+
+export interface FacetSearchResult {
+  facetHits: { value: string; count: number }[];
+  facetQuery: string | null;
+  processingTimeMs: number;
+}
+
+export interface ReaderOptions {
+  url: string;
+  /** Search-only key (never the master key). */
+  apiKey: string | undefined;
+  index: string;
+  timeoutMs: number;
+}
+
+/** A Meilisearch error as it answers: `{message, code, type, link}`. */
+interface MeiliErrorBody {
+  message?: string;
+  code?: string;
+}
+
+export class MeiliReader {
+  readonly index: string;
+  private readonly base: string;
+  private readonly headers: Record<string, string>;
+
+  constructor(private readonly options: ReaderOptions) {
+    this.index = options.index;
+    this.base = options.url.replace(/\/+$/, '');
+    this.headers = { 'Content-Type': 'application/json' };
+    if (options.apiKey) this.headers.Authorization = `Bearer ${options.apiKey}`;
+  }
+
+  fetchDocuments<T>(query: DocumentsQuery, signal?: AbortSignal): Promise<DocumentsPage<T>> {
+    return this.call(`/indexes/${this.index}/documents/fetch`, query, signal);
+  }
+
+  search<T>(body: SearchBody, signal?: AbortSignal): Promise<SearchResult<T>> {
+    return this.call(`/indexes/${this.index}/search`, body, signal);
+  }
+
+  multiSearch<T>(queries: SearchBody[], signal?: AbortSignal): Promise<{ results: SearchResult<T>[] }> {
+    return this.call('/multi-search', { queries: queries.map((q) => ({ indexUid: this.index, ...q })) }, signal);
+  }
+
+  facetSearch(body: { facetName: string; facetQuery?: string; filter?: string; q?: string }, signal?: AbortSignal): Promise<FacetSearchResult> {
+    return this.call(`/indexes/${this.index}/facet-search`, body, signal);
+  }
+
+  stats(signal?: AbortSignal): Promise<{ numberOfDocuments: number; isIndexing: boolean }> {
+    return this.call(`/indexes/${this.index}/stats`, undefined, signal);
+  }
+
+  indexInfo(signal?: AbortSignal): Promise<{ uid: string; createdAt: string; updatedAt: string; primaryKey: string | null }> {
+    return this.call(`/indexes/${this.index}`, undefined, signal);
+  }
+
+  /** True when Meilisearch answers /health within the timeout. */
+  async healthy(): Promise<boolean> {
+    try {
+      const res = await fetch(`${this.base}/health`, { signal: AbortSignal.timeout(Math.min(this.options.timeoutMs, 1000)) });
+      return res.ok;
+    } catch {
+      return false;
+    }
+  }
+
+  private async call<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    let res: Response;
+    try {
+      res = await fetch(`${this.base}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: this.headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const timedOut = timeout.aborted;
+      throw unavailable(timedOut ? 'Meilisearch did not answer in time' : 'Meilisearch is unreachable');
+    }
+    if (res.ok) return (await res.json()) as T;
+    const error = (await res.json().catch(() => ({}))) as MeiliErrorBody;
+    if (res.status >= 500) throw unavailable(`Meilisearch failed (${res.status})`);
+    if (error.code === 'index_not_found') {
+      throw unavailable(`the index "${this.index}" does not exist yet: build it with \`npm run index\``, 'index_missing');
+    }
+    if (res.status === 401 || res.status === 403) {
+      // A key problem is ours, not the client's; say so without echoing any key.
+      throw unavailable('the gateway is not authorised to search Meilisearch (check MEILI_SEARCH_KEY)', 'meili_auth');
+    }
+    throw new ApiError(400, error.code ?? 'invalid_request', error.message ?? `Meilisearch refused the request (${res.status})`);
+  }
+}
+
+function unavailable(message: string, code = 'search_unavailable'): ApiError {
+  return new ApiError(503, code, message, { headers: { 'Retry-After': '1' } });
+}

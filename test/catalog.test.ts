@@ -1,0 +1,56 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderFieldTable, TABLE_START, withFieldTable } from '../src/catalog/field-table.ts';
+import { columnsOf, FIELDS, LEGACY_FIELDS } from '../src/catalog/fields.ts';
+import { indexSettings } from '../src/catalog/index-settings.ts';
+import { recordSchema } from '../src/catalog/schema.ts';
+import { parseDate, parseFlag } from '../src/catalog/values.ts';
+
+describe('the field catalog', () => {
+  it('has unique names and the v1 fields of the contract', () => {
+    const names = FIELDS.map((f) => f.name);
+    expect(new Set(names).size).toBe(names.length);
+    const contract = readFileSync(new URL('../../shared/reference/legacy-contract.md', import.meta.url), 'utf8');
+    for (const f of LEGACY_FIELDS) if (f.name !== 'id') expect(contract, f.name).toContain(`\`${f.name}\``);
+  });
+
+  it('derives the CSV columns, the index settings and the record schema', () => {
+    expect(columnsOf('citations')).toEqual(['app_id', 'ifw_number', 'parsed', 'citation_pat_pgpub_id', 'action_type', 'action_subtype', 'form892', 'form1449', 'citation_in_oa']);
+    expect(columnsOf('office_actions')).toContain('mail_dt');
+    const settings = indexSettings();
+    expect(settings.sortableAttributes).toContain('mailDate');
+    expect(settings.filterableAttributes).toEqual(expect.arrayContaining(['formType', 'artUnit', 'id']));
+    expect(settings.searchableAttributes).toEqual(['applicationId', 'Patent_PGPub', 'citationText']);
+    expect(Object.keys(recordSchema.shape).sort()).toEqual(FIELDS.map((f) => f.name).sort());
+    expect(recordSchema.safeParse({ id: 'a', applicationId: '1', Patent_PGPub: '2', form892: 2, form1449: 0, citationInOA: 0 }).success).toBe(false);
+  });
+
+  it('keeps the README field table in step with the catalog', () => {
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toContain(TABLE_START);
+    expect(withFieldTable(readme), 'run `npm run docs:fields`').toBe(readme);
+    expect(renderFieldTable()).toContain('`Patent_PGPub`');
+  });
+});
+
+describe('value parsers', () => {
+  it.each([
+    ['2012-03-15', '2012-03-15'],
+    ['20120315', '2012-03-15'],
+    ['03/15/2012', '2012-03-15'],
+    ['15mar2012', '2012-03-15'],
+    ['2012-02-30', undefined],
+    ['2012-13-01', undefined],
+    ['yesterday', undefined],
+    ['', undefined],
+  ])('date %s -> %s', (raw, iso) => expect(parseDate(raw)).toBe(iso));
+
+  it.each([
+    ['0', 0],
+    ['1', 1],
+    ['true', 1],
+    ['false', 0],
+    ['2', undefined],
+    ['yes', undefined],
+  ])('flag %s -> %s', (raw, v) => expect(parseFlag(raw)).toBe(v));
+});

@@ -1,0 +1,62 @@
+/**
+ * A gateway over a freshly indexed generated data set, for end-to-end tests: generator ->
+ * indexer -> real Meilisearch -> the Hono app (called in-process with app.request).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApp, type GatewayConfig } from '../../src/app.ts';
+import { TEST_CONFIG } from './config.ts';
+import type { OaRecord } from '../../src/catalog/schema.ts';
+import { createLogger } from '../../src/http/log.ts';
+import { searchKeyFor } from '../../src/meili/connect.ts';
+import { MeiliReader } from '../../src/meili/reader.ts';
+import { generateDataset } from '../../indexer/generate.ts';
+import { runIndex } from '../../indexer/run.ts';
+import { testAdmin, uniqueIndex } from './meili.ts';
+
+export { TEST_CONFIG };
+
+export interface TestGateway {
+  index: string;
+  /** Every stored record, read straight from Meilisearch (the oracle's input). */
+  records: OaRecord[];
+  app: ReturnType<typeof createApp>;
+  reader: MeiliReader;
+  cleanup(): Promise<void>;
+}
+
+export async function startTestGateway(options: { officeActions: number; seed?: number; config?: Partial<GatewayConfig> }): Promise<TestGateway> {
+  const admin = testAdmin();
+  const dir = mkdtempSync(join(tmpdir(), 'oa-gw-'));
+  const data = await generateDataset(dir, { officeActions: options.officeActions, seed: options.seed ?? 7 });
+  const index = uniqueIndex('gw');
+  await runIndex({
+    citations: data.citations,
+    officeActions: data.officeActions,
+    index,
+    meili: { url: admin.url, apiKey: admin.masterKey },
+    checkpointDir: join(dir, 'checkpoints'),
+    rejectsFile: join(dir, 'rejects.ndjson'),
+    resume: false,
+  });
+  const records: OaRecord[] = [];
+  for (let offset = 0; ; offset += 1000) {
+    const page = await admin.client.index(index).getDocuments<OaRecord>({ offset, limit: 1000 });
+    records.push(...page.results);
+    if (page.results.length < 1000) break;
+  }
+  const searchKey = await searchKeyFor(admin, index);
+  const reader = new MeiliReader({ url: admin.url, apiKey: searchKey, index, timeoutMs: 10_000 });
+  const app = createApp({ reader, config: { ...TEST_CONFIG, ...options.config }, log: createLogger('silent') });
+  return {
+    index,
+    records,
+    app,
+    reader,
+    cleanup: async () => {
+      rmSync(dir, { recursive: true, force: true });
+      await admin.client.deleteIndex(index).waitTask();
+    },
+  };
+}
