@@ -122,6 +122,21 @@ describe('paging', () => {
     expect(past.response.numFound).toBe(total);
   });
 
+  it('unaligned windows (start not a multiple of rows) are exact slices of the full order', async () => {
+    const full = (await allIds('form892:1')).ids;
+    for (const [start, rows] of [[1, 10], [5, 7], [999, 3], [1001, 50], [full.length - 2, 10]] as const) {
+      const page = await records('form892:1', start, rows);
+      expect(page.response.numFound).toBe(full.length);
+      expect(page.response.docs.map((d) => d.id)).toEqual(full.slice(start, start + rows));
+    }
+  });
+
+  it('rows=0 answers the count only', async () => {
+    const page = await records('form892:1', 0, 0);
+    expect(page.response.docs).toEqual([]);
+    expect(page.response.numFound).toBe(gw.records.filter((r) => r.form892 === 1).length);
+  });
+
   it('sorts by a field when asked, with id as the tie-break', async () => {
     const res = await post({ criteria: 'mailDate:*', rows: '50', sort: 'mailDate desc' });
     const json = (await res.json()) as V1Response;

@@ -33,7 +33,9 @@ export function indexSettings(): Settings {
       minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
     },
     pagination: { maxTotalHits: MAX_TOTAL_HITS },
-    faceting: { maxValuesPerFacet: MAX_VALUES_PER_FACET },
+    // References by count, so "most-cited" analytics read the top of the facet, not its
+    // alphabetical head; every other facet in alphabetical order.
+    faceting: { maxValuesPerFacet: MAX_VALUES_PER_FACET, sortFacetValuesBy: { '*': 'alpha', Patent_PGPub: 'count' } },
   };
 }
 

@@ -3,8 +3,8 @@
  * `/ds-api/{dataset}/{version}/...` and the Open Data Portal's `/api/v1/patent/oa/{dataset}/{version}/...`.
  *
  * A `/records` request flows: parameters (params.ts) -> criteria compiler (criteria/) -> one
- * Meilisearch documents fetch with the emitted filter (exact `total`, any depth) -> v1 docs
- * (docs.ts) in the Solr-style envelope.
+ * Meilisearch request with the emitted filter (MeiliReader.exactPage: exact total, any depth) ->
+ * v1 docs (docs.ts) in the Solr-style envelope.
  */
 import { Hono, type Context } from 'hono';
 import { LEGACY_FIELDS } from '../catalog/fields.ts';
@@ -104,13 +104,13 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
     const fields = params.fl ?? LEGACY_FIELDS;
     // `id` last in every sort: a total order, so paging never repeats or skips a record.
     const sort = params.sort.some((s) => s.startsWith('id:')) ? params.sort : [...params.sort, 'id:asc'];
-    const page = await reader.fetchDocuments<OaRecord>(
+    const page = await reader.exactPage<OaRecord>(
       { filter, offset: params.start, limit: params.rows, fields: fields.map((f) => f.name), sort },
       c.req.raw.signal,
     );
     return c.json({
       responseHeader: { status: 0, QTime: Math.round(performance.now() - started), params: params.echo },
-      response: { numFound: page.total, start: params.start, docs: page.results.map((r) => toLegacyDoc(r, fields)) },
+      response: { numFound: page.total, start: params.start, docs: page.hits.map((r) => toLegacyDoc(r, fields)) },
     });
   };
   app.post('/:dataset/:version/records', records);

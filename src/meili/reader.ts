@@ -36,7 +36,6 @@ export interface SearchBody {
   attributesToSearchOn?: string[];
   matchingStrategy?: 'last' | 'all' | 'frequency';
   showRankingScore?: boolean;
-  sortFacetValuesBy?: Record<string, 'alpha' | 'count'>;
 }
 
 export interface SearchResult<T> {
@@ -87,6 +86,36 @@ export class MeiliReader {
 
   fetchDocuments<T>(query: DocumentsQuery, signal?: AbortSignal): Promise<DocumentsPage<T>> {
     return this.call(`/indexes/${this.index}/documents/fetch`, query, signal);
+  }
+
+  /**
+   * One page of records by filter, in a total order, with an exact total at any depth.
+   *
+   * This goes through search, not the documents route: in Meilisearch 1.21 a sorted documents
+   * fetch with offset > 0 starts one record early (offset 1 returns what offset 0 does), which
+   * would repeat a record on every page boundary. Search with an empty query is exact: when the
+   * page is aligned (start a multiple of rows) one page-mode query gives hits and the exhaustive
+   * `totalHits`; otherwise a multi-search pairs the offset/limit query with a zero-hit page-mode
+   * query for the total, in one round trip.
+   */
+  async exactPage<T>(
+    query: { filter?: string; sort: string[]; fields: string[]; offset: number; limit: number },
+    signal?: AbortSignal,
+  ): Promise<{ hits: T[]; total: number }> {
+    const base = { q: '', filter: query.filter, sort: query.sort, attributesToRetrieve: query.fields };
+    if (query.limit === 0 || query.offset % query.limit === 0) {
+      const page = query.limit === 0 ? 1 : query.offset / query.limit + 1;
+      const res = await this.search<T>({ ...base, page, hitsPerPage: query.limit }, signal);
+      return { hits: res.hits, total: res.totalHits ?? 0 };
+    }
+    const { results } = await this.multiSearch<T>(
+      [
+        { ...base, offset: query.offset, limit: query.limit },
+        { ...base, page: 1, hitsPerPage: 0, attributesToRetrieve: ['id'] },
+      ],
+      signal,
+    );
+    return { hits: results[0]?.hits ?? [], total: results[1]?.totalHits ?? 0 };
   }
 
   search<T>(body: SearchBody, signal?: AbortSignal): Promise<SearchResult<T>> {

@@ -1,0 +1,143 @@
+/**
+ * The filter parameters of the modern API, derived from the field catalog:
+ * - one repeatable parameter per filterable field (values OR-ed within a field, fields AND-ed);
+ * - `<field>From` / `<field>To` for date fields (inclusive; yyyy-MM-dd or yyyyMMdd).
+ * The same set serves search, facet value search, analytics and export, so a filter means the
+ * same thing everywhere. A field added to the catalog as filterable becomes a parameter here.
+ */
+import { z } from 'zod';
+import { FIELDS, PRIMARY_KEY, type FieldSpec } from '../catalog/fields.ts';
+import { FORM_TYPES } from '../catalog/schema.ts';
+import { parseDate, parseFlag } from '../catalog/values.ts';
+import { allOf, anyOf, quote } from './meili-filter.ts';
+import { parseNumber, storedForms, type NumberField } from './numbers.ts';
+
+/** Filterable by value: every filterable field but the record id (export's keyset) and dates (ranges). */
+export const VALUE_FILTER_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.filter && f.name !== PRIMARY_KEY && f.type !== 'date');
+/** Filterable by range. */
+export const RANGE_FILTER_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.filter && f.type === 'date');
+
+/** Value domains the catalog types do not carry (closed sets worth validating). */
+const DOMAINS: Readonly<Record<string, readonly [string, ...string[]]>> = { formType: FORM_TYPES };
+
+/** Fields holding numbers people write in many forms (filter values go through numbers.ts), with examples. */
+const NUMBER_FIELD_EXAMPLES: Readonly<Record<NumberField, string>> = {
+  applicationId: '"12/345,678", "12345678"',
+  Patent_PGPub: '"US 7,123,456 B2", "US 2005/0123456 A1", "EP 1234567 A1"',
+};
+const NUMBER_FIELDS: ReadonlySet<string> = new Set(Object.keys(NUMBER_FIELD_EXAMPLES));
+
+/** Parameters whose values may contain commas, so a comma never separates two of their values. */
+export const VERBATIM_PARAMS: ReadonlySet<string> = NUMBER_FIELDS;
+
+const fromParam = (f: FieldSpec) => `${f.name}From`;
+const toParam = (f: FieldSpec) => `${f.name}To`;
+
+/** Stored values a number filter value stands for ("7,123,456" -> 7123456 and 07123456). */
+function numberValues(field: string, raw: string): string[] {
+  const parsed = parseNumber(raw);
+  const readings = (parsed?.interpretations ?? []).filter((r) => (field === 'applicationId') === (r.kind === 'application'));
+  return readings.length ? readings.flatMap(storedForms) : [raw.trim()];
+}
+
+/** zod schema of one value of a field's filter parameter; outputs the stored value(s) it matches. */
+function valueSchema(f: FieldSpec): z.ZodType<(string | number)[], string> {
+  switch (f.type) {
+    case 'flag':
+      return z.enum(['0', '1', 'true', 'false'], { error: (i) => `must be 0 or 1, got "${String(i.input)}"` }).transform((v) => [parseFlag(v)!]);
+    case 'int':
+      return z.string().regex(/^\d{1,9}$/, { error: (i) => `must be a whole number, got "${String(i.input)}"` }).transform((v) => [Number(v)]);
+    default: {
+      const domain = DOMAINS[f.name];
+      if (domain) {
+        return z.enum(domain, { error: (i) => `must be one of ${domain.join(', ')}, got "${String(i.input)}"` }).transform((v) => [v]);
+      }
+      const text = z.string().trim().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
+      return NUMBER_FIELDS.has(f.name) ? text.transform((v) => numberValues(f.name, v)) : text.transform((v) => [v]);
+    }
+  }
+}
+
+function describeValueParam(f: FieldSpec): string {
+  const domain = DOMAINS[f.name];
+  const extra = NUMBER_FIELDS.has(f.name)
+    ? ` Any common written form is accepted (${NUMBER_FIELD_EXAMPLES[f.name as NumberField]}).`
+    : f.type === 'flag'
+      ? ' 0 or 1.'
+      : domain
+        ? ` One of ${domain.join(', ')}.`
+        : '';
+  const sep = VERBATIM_PARAMS.has(f.name) ? 'Repeat the parameter' : 'Repeat the parameter or separate values with commas';
+  return `${f.description}${extra} ${sep} to match any of several values (OR); different parameters combine with AND.`;
+}
+
+const DATE_INPUT = /^(\d{4}-\d{2}-\d{2}|\d{8})$/;
+
+function dateSchema() {
+  return z
+    .string()
+    .regex(DATE_INPUT, { error: (i) => `must be a date as yyyy-MM-dd or yyyyMMdd, got "${String(i.input)}"` })
+    .transform((v, ctx) => {
+      const iso = parseDate(v);
+      if (!iso) {
+        ctx.addIssue({ code: 'custom', message: `is not a calendar date: "${v}"` });
+        return z.NEVER;
+      }
+      return iso;
+    });
+}
+
+function buildShape() {
+  const shape: Record<string, z.ZodType> = {};
+  for (const f of VALUE_FILTER_FIELDS) shape[f.name] = z.array(valueSchema(f)).optional().describe(describeValueParam(f));
+  for (const f of RANGE_FILTER_FIELDS) {
+    shape[fromParam(f)] = dateSchema().optional().describe(`${f.description} From this date on (inclusive), yyyy-MM-dd or yyyyMMdd.`);
+    shape[toParam(f)] = dateSchema().optional().describe(`${f.description} Up to this date (inclusive), yyyy-MM-dd or yyyyMMdd.`);
+  }
+  return shape;
+}
+
+/** The filter parameters, to spread into a route's query schema. */
+export const filterShape = buildShape();
+
+/** Parsed filter parameters, as the route query schemas output them. */
+export type FilterInput = Record<string, unknown>;
+
+/**
+ * The Meilisearch clause of every filtered field, keyed by field name. Keeping clauses per field
+ * lets disjunctive faceting drop one field's clause while keeping all the others.
+ */
+export type FilterClauses = ReadonlyMap<string, string>;
+
+export function filterClauses(input: FilterInput): FilterClauses {
+  const clauses = new Map<string, string>();
+  for (const f of VALUE_FILTER_FIELDS) {
+    const values = input[f.name] as (string | number)[][] | undefined;
+    if (!values?.length) continue;
+    clauses.set(f.name, anyOf(f.name, [...new Set(values.flat())]));
+  }
+  for (const f of RANGE_FILTER_FIELDS) {
+    const from = input[fromParam(f)] as string | undefined;
+    const to = input[toParam(f)] as string | undefined;
+    // ISO dates compare lexicographically in date order (see the catalog's `date` type).
+    const range = allOf([from && `${f.name} >= ${quote(from)}`, to && `${f.name} <= ${quote(to)}`]);
+    if (range) clauses.set(f.name, range);
+  }
+  return clauses;
+}
+
+/** Refinement for a query schema: a date range must not end before it starts. */
+export function checkRanges(input: FilterInput, ctx: z.RefinementCtx): void {
+  for (const f of RANGE_FILTER_FIELDS) {
+    const from = input[fromParam(f)] as string | undefined;
+    const to = input[toParam(f)] as string | undefined;
+    if (from && to && from > to) {
+      ctx.addIssue({ code: 'custom', path: [fromParam(f)], message: `is after ${toParam(f)} (${from} > ${to})` });
+    }
+  }
+}
+
+/** The filter expression of all clauses, or of all but one field's (disjunctive facet counts). */
+export function filterExpression(clauses: FilterClauses, except?: string): string | undefined {
+  return allOf([...clauses].filter(([field]) => field !== except).map(([, clause]) => clause));
+}

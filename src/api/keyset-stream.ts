@@ -1,0 +1,76 @@
+/**
+ * A pull-based stream over keyset pages: the next page is fetched only when the consumer asks
+ * for more (highWaterMark 0), so a slow client holds back the reading and at most one page is in
+ * memory besides what the transport buffers. Cancelling the stream (client gone) or aborting the
+ * request signal aborts the page fetch in flight and stops.
+ *
+ * Keyset, not offset: each page is "the next `pageSize` records with id > the last id seen",
+ * sorted by id, so the cost per page stays flat at any depth and the order is stable.
+ */
+
+export interface KeysetOptions<T extends { id: string }> {
+  pageSize: number;
+  /** Reads the records after `afterId` (all from the start when undefined), sorted by id. */
+  fetchPage: (afterId: string | undefined, signal: AbortSignal) => Promise<T[]>;
+  /** A page already read (e.g. to fail early with a proper error status): served first. */
+  firstPage?: T[];
+  /** Text sent before the first page (a CSV header). */
+  prelude?: string;
+  encode: (rows: T[]) => string;
+  /** The request's signal: its abort stops the stream like a cancel. */
+  signal?: AbortSignal;
+}
+
+export function keysetStream<T extends { id: string }>(options: KeysetOptions<T>): ReadableStream<Uint8Array> {
+  const stop = new AbortController();
+  const abort = () => stop.abort();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  const encoder = new TextEncoder();
+  let pending = options.firstPage;
+  let afterId: string | undefined;
+  let prelude = options.prelude;
+  let done = false;
+
+  const finish = () => {
+    done = true;
+    options.signal?.removeEventListener('abort', abort);
+  };
+
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (done) return;
+        if (stop.signal.aborted) {
+          finish();
+          controller.close();
+          return;
+        }
+        let rows: T[];
+        try {
+          rows = pending ?? (await options.fetchPage(afterId, stop.signal));
+        } catch (err) {
+          finish();
+          if (stop.signal.aborted) controller.close();
+          // A failure mid-stream cannot change the status any more: the body ends in an error,
+          // which clients see as a truncated transfer rather than a silently short file.
+          else controller.error(err);
+          return;
+        }
+        pending = undefined;
+        const text = (prelude ?? '') + (rows.length ? options.encode(rows) : '');
+        prelude = undefined;
+        if (text) controller.enqueue(encoder.encode(text));
+        if (rows.length) afterId = rows[rows.length - 1]!.id;
+        if (rows.length < options.pageSize) {
+          finish();
+          controller.close();
+        }
+      },
+      cancel() {
+        finish();
+        stop.abort();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}

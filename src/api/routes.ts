@@ -1,0 +1,124 @@
+/**
+ * The modern JSON API: the route registry's routes, mounted on one Hono app, plus the generated
+ * OpenAPI document and the interactive reference page built from that same registry.
+ *
+ *   /api/v1/search, /api/v1/facets/{facet}        search with disjunctive facets (search.ts, facet-values.ts)
+ *   /api/v1/lookup                                written numbers, typos included (lookup.ts)
+ *   /api/v1/applications/{appId}/citations,
+ *   /api/v1/references/{number}/citing            the citation graph (graph.ts)
+ *   /api/v1/stats/top-references, /stats/overview analytics from facet counts (stats.ts)
+ *   /api/v1/export                                CSV / NDJSON stream (export.ts)
+ *   /api/v1/fields                                the field catalog
+ *   /openapi.json, /docs                          generated document, reference page
+ */
+import { Hono } from 'hono';
+import { z } from 'zod';
+import { FIELDS } from '../catalog/fields.ts';
+import type { MeiliReader } from '../meili/reader.ts';
+import { DOCS_PAGE } from './docs-page.ts';
+import { exportRoute } from './export.ts';
+import { facetValuesRoute } from './facet-values.ts';
+import { RANGE_FILTER_FIELDS, VALUE_FILTER_FIELDS } from './filters.ts';
+import { applicationCitationsRoute, citingRoute } from './graph.ts';
+import { lookupRoute } from './lookup.ts';
+import { buildOpenApi } from './openapi.ts';
+import { defineRoute, mountRoutes, type Route } from './registry.ts';
+import { jsonResponse } from './schemas.ts';
+import { searchRoute } from './search.ts';
+import { overviewRoute, topReferencesRoute } from './stats.ts';
+
+export interface ModernDeps {
+  reader: MeiliReader;
+  /** Records per keyset page of an export (default 1000). */
+  exportPageSize?: number;
+  /** Most records read for one citation-graph answer (default 50,000). */
+  maxGraphRecords?: number;
+}
+
+export const API_INFO = {
+  title: 'oa-citations',
+  version: '1.0.0',
+  description:
+    'Search the USPTO Office Action Citations (OARD): faceted full-text search, number lookup with typo correction, the citation graph, analytics and bulk export. The legacy DS-API oa_citations v1 surface is served separately under /ds-api and /api/v1/patent/oa.',
+};
+
+const fieldsOut = z.object({
+  fields: z.array(
+    z.object({
+      name: z.string(),
+      type: z.enum(['string', 'flag', 'int', 'date', 'strings']),
+      description: z.string(),
+      filter: z.array(z.string()).describe('Query parameters filtering on the field.'),
+      facet: z.boolean(),
+      sort: z.boolean(),
+      search: z.boolean(),
+    }),
+  ),
+});
+
+function fieldsRoute() {
+  const fields = FIELDS.map((f) => ({
+    name: f.name,
+    type: f.type,
+    description: f.description,
+    filter: VALUE_FILTER_FIELDS.includes(f) ? [f.name] : RANGE_FILTER_FIELDS.includes(f) ? [`${f.name}From`, `${f.name}To`] : [],
+    facet: f.facet,
+    sort: f.sort,
+    search: f.search,
+  }));
+  return defineRoute({
+    method: 'get',
+    path: '/api/v1/fields',
+    operationId: 'fields',
+    tag: 'Reference',
+    summary: 'The record fields and what each can be used for',
+    response: jsonResponse('FieldsResponse', 'The field catalog.', fieldsOut),
+    handler: () => ({ fields }),
+  });
+}
+
+/** Every route of the modern API, in the order the reference lists them. */
+export function apiRoutes(deps: ModernDeps): Route[] {
+  const { reader } = deps;
+  const graph = { maxRecords: deps.maxGraphRecords ?? 50_000 };
+  const routes: Route[] = [
+    searchRoute(reader),
+    facetValuesRoute(reader),
+    lookupRoute(reader),
+    applicationCitationsRoute(reader, graph),
+    citingRoute(reader, graph),
+    topReferencesRoute(reader),
+    overviewRoute(reader),
+    exportRoute(reader, deps.exportPageSize),
+    fieldsRoute(),
+  ];
+  let document: Record<string, unknown> | undefined;
+  routes.push(
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      operationId: 'openapi',
+      tag: 'Reference',
+      summary: 'This OpenAPI 3.1 document (generated from the route declarations)',
+      response: jsonResponse('OpenApiDocument', 'The OpenAPI document.', z.record(z.string(), z.unknown())),
+      // Built on first use: every route is declared by then, this one included.
+      handler: () => (document ??= buildOpenApi(routes, API_INFO)),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/docs',
+      operationId: 'docs',
+      tag: 'Reference',
+      summary: 'Interactive API reference (HTML)',
+      response: { description: 'The reference page.', contentTypes: ['text/html'] },
+      handler: (c) => c.html(DOCS_PAGE),
+    }),
+  );
+  return routes;
+}
+
+export function modernRoutes(deps: ModernDeps): Hono {
+  const app = new Hono();
+  mountRoutes(app, apiRoutes(deps));
+  return app;
+}

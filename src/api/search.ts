@@ -1,0 +1,121 @@
+/**
+ * `GET /api/v1/search`: full text + catalog filters + disjunctive facet counts, in one
+ * Meilisearch multi-search:
+ *   query 0      the page of hits, with the counts of every requested facet that is NOT filtered;
+ *   query 1..n   one limit-0 query per requested facet that IS filtered, under all the other
+ *                filters, so the counts show what choosing another value of that facet would give
+ *                (the usual "disjunctive" faceting of search UIs: values of a field are OR-ed).
+ */
+import { z } from 'zod';
+import { FACET_FIELDS } from '../catalog/fields.ts';
+import type { MeiliReader, SearchBody } from '../meili/reader.ts';
+import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS } from './filters.ts';
+import { numberQuery } from './numbers.ts';
+import { defineRoute } from './registry.ts';
+import { facetDistributionOut, facetNameParam, facetStatsOut, intParam, jsonResponse, recordOut, SORT_OPTIONS, countOut } from './schemas.ts';
+
+export const DEFAULT_FACETS = ['formType', 'artUnit'] as const;
+export const MAX_PAGE_SIZE = 1000;
+const NUMERIC_FACETS = new Set(FACET_FIELDS.filter((f) => f.type === 'int' || f.type === 'flag').map((f) => f.name));
+
+export const searchQuery = z
+  .object({
+    q: z
+      .string()
+      .max(500, { error: 'must be at most 500 characters' })
+      .optional()
+      .describe(
+        'Full-text query over the citation text and the application / reference numbers, typo tolerant (one wrong or swapped digit still matches). A query that is one written number ("US 7,123,456 B2") is searched as that number.',
+      ),
+    ...filterShape,
+    facets: z
+      .array(facetNameParam)
+      .optional()
+      .describe(`Facets to count (comma list or repeated). Default: ${DEFAULT_FACETS.join(',')}; empty for none. Counts of a filtered facet are computed under all the other filters.`),
+    page: intParam(1, 1_000_000).optional().describe('Page number, from 1. Default 1.'),
+    pageSize: intParam(0, MAX_PAGE_SIZE).optional().describe(`Hits per page, 0 to ${MAX_PAGE_SIZE} (0 = counts only). Default 20.`),
+    sort: z
+      .array(z.enum(SORT_OPTIONS, { error: (i) => `cannot sort by "${String(i.input)}"; valid: ${SORT_OPTIONS.join(', ')}` }))
+      .optional()
+      .describe('Sort criteria in order, e.g. mailDate:desc. With q, relevance ranks first and the sort orders equally relevant hits.'),
+  })
+  .superRefine(checkRanges);
+
+export const searchOut = z.object({
+  query: z.string(),
+  filter: z.string().nullable().describe('The Meilisearch filter the parameters compiled to.'),
+  hits: z.array(recordOut),
+  totalHits: countOut.describe('Exact number of matching records.'),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  totalPages: z.number().int(),
+  facetDistribution: facetDistributionOut.describe('Per requested facet: value -> number of matching records.'),
+  facetStats: facetStatsOut.describe('Min and max of numeric facets among the counted records.'),
+  processingTimeMs: z.number(),
+});
+
+export function searchRoute(reader: MeiliReader) {
+  return defineRoute({
+    method: 'get',
+    path: '/api/v1/search',
+    operationId: 'search',
+    tag: 'Search',
+    summary: 'Search citation records with filters and facet counts',
+    description:
+      'Repeated values of one filter are OR-ed, different filters AND-ed. totalHits is exact at any size. Facet counts are disjunctive: a filtered facet is counted under all the other filters.',
+    query: searchQuery,
+    verbatim: VERBATIM_PARAMS,
+    response: jsonResponse('SearchResponse', 'A page of matching records with facet counts.', searchOut),
+    errors: [503],
+    handler: async (c, { query }) => {
+      const started = performance.now();
+      const clauses = filterClauses(query);
+      const facets = [...new Set(query.facets ?? DEFAULT_FACETS)];
+      const q = query.q?.trim() ? numberQuery(query.q) : undefined;
+      const page = query.page ?? 1;
+      const pageSize = query.pageSize ?? 20;
+      const filter = filterExpression(clauses);
+      const main: SearchBody = {
+        q,
+        filter,
+        page,
+        hitsPerPage: pageSize,
+        facets: facets.filter((f) => !clauses.has(f)),
+        // `id` last: a total order, so pages never repeat or skip a record.
+        ...(query.sort?.length ? { sort: [...query.sort, ...(query.sort.some((s) => s.startsWith('id:')) ? [] : ['id:asc'])] } : {}),
+      };
+      const disjunctive = facets.filter((f) => clauses.has(f));
+      const perFacet: SearchBody[] = disjunctive.map((f) => ({
+        q,
+        filter: filterExpression(clauses, f),
+        facets: [f],
+        limit: 0,
+      }));
+      const { results } = await reader.multiSearch<Record<string, unknown>>([main, ...perFacet], c.req.raw.signal);
+      const [hits, ...counts] = results;
+
+      const facetDistribution: Record<string, Record<string, number>> = {};
+      const facetStats: Record<string, { min: number; max: number }> = {};
+      for (const f of facets) {
+        const i = disjunctive.indexOf(f);
+        const source = i < 0 ? hits : counts[i];
+        facetDistribution[f] = source?.facetDistribution?.[f] ?? {};
+        const stats = source?.facetStats?.[f];
+        if (stats && NUMERIC_FACETS.has(f)) facetStats[f] = stats;
+      }
+      const totalHits = hits?.totalHits ?? 0;
+      return {
+        query: query.q ?? '',
+        filter: filter ?? null,
+        hits: (hits?.hits ?? []) as z.input<typeof recordOut>[],
+        totalHits,
+        page,
+        pageSize,
+        totalPages: pageSize ? Math.ceil(totalHits / pageSize) : 0,
+        facetDistribution,
+        facetStats,
+        processingTimeMs: Math.round(performance.now() - started),
+      };
+    },
+  });
+}
