@@ -78,3 +78,21 @@ describe('fuzzing /records', () => {
     );
   }, 600_000);
 });
+
+const searchParams = ['q', 'formType', 'artUnit', 'techCenter', 'actionType', 'documentCd', 'mailYear', 'mailDateFrom', 'mailDateTo', 'applicationId', 'form892', 'facets', 'page', 'pageSize', 'sort', 'bogus'];
+const hostile = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', '\\', '" OR id EXISTS', 'NOT', '2100,2154', '-1', '99999999', '20121301', 'formType,artUnit', 'mailDate:desc', '\u0000'));
+
+describe('fuzzing /api/v1/search', () => {
+  it(`never answers 5xx, and every 4xx carries a message (${RUNS} cases)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(fc.constantFrom(...searchParams), hostile), { maxLength: 6 }), async (pairs) => {
+        const res = await app.request(`/api/v1/search?${new URLSearchParams(pairs).toString()}`);
+        expect(res.status).toBeLessThan(500);
+        const json = (await res.json()) as { error?: { message?: string }; totalHits?: number };
+        if (res.status >= 400) expect(json.error?.message).toBeTruthy();
+        else expect(typeof json.totalHits).toBe('number');
+      }),
+      { numRuns: RUNS },
+    );
+  }, 600_000);
+});

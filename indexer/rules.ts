@@ -1,0 +1,248 @@
+/**
+ * Row validation rules, derived from the field catalog (src/catalog/fields.ts) and the record
+ * schema (src/catalog/schema.ts) - no column or field list is written here.
+ *
+ * - Which columns a table must have: `columnsOf(table)`.
+ * - Which field a column feeds, and how its text becomes a stored value: the field's `type`
+ *   (string / flag / int / date, parsed with src/catalog/values.ts).
+ * - Which fields must not be empty: those the zod record schema does not allow to be absent.
+ *
+ * The rules are checked with plain code instead of zod per row (zod costs more per row than the
+ * whole rest of the pipeline); `checkRecord` runs the real zod schema on a sample of built records
+ * as a guard, and the tests run it on every record.
+ */
+import { FIELDS, FIELD_BY_NAME, KEY_COLUMNS, columnsOf, type FieldSpec, type FieldType } from '../src/catalog/fields.ts';
+import { FORM_TYPES, recordSchema, type FormType } from '../src/catalog/schema.ts';
+import { parseDate, parseFlag, parseInt10, techCenterOf } from '../src/catalog/values.ts';
+import { InputError } from './sources.ts';
+
+export type Table = 'citations' | 'office_actions';
+export type StoredValue = string | number;
+
+export interface ColumnRule {
+  /** Record field the column feeds (undefined for the office-action key columns). */
+  readonly field: string | undefined;
+  readonly column: string;
+  /** Position in the file's header. */
+  readonly index: number;
+  readonly type: FieldType;
+  readonly required: boolean;
+  /** For office-action columns: document or application trait. */
+  readonly scope?: 'document' | 'application';
+}
+
+/** A table's rules bound to one file's header. */
+export interface TableBinding {
+  readonly table: Table;
+  readonly file: string;
+  /** Number of columns every row must have. */
+  readonly width: number;
+  /** Rules of the catalog's fields, in catalog order. */
+  readonly rules: readonly ColumnRule[];
+  /** Header positions of the join keys. */
+  readonly appIndex: number;
+  readonly ifwIndex: number;
+}
+
+const shape = recordSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
+
+/** Fields the record schema requires (may not be absent, so their column may not be empty). */
+export const REQUIRED_FIELDS: ReadonlySet<string> = new Set(
+  FIELDS.filter((f) => !shape[f.name]!.safeParse(undefined).success).map((f) => f.name),
+);
+
+/** The catalog field fed by a column of a table. */
+export function fieldOf(table: Table, column: string): FieldSpec {
+  const f = (FIELDS as readonly FieldSpec[]).find((x) => x.source.table === table && x.source.column === column);
+  if (!f) throw new Error(`the field catalog has no field for ${table}.${column}`);
+  return f;
+}
+
+function derivedField(name: string): string {
+  const f = FIELD_BY_NAME.get(name);
+  if (!f || f.source.table !== 'derived') throw new Error(`the field catalog has no derived field ${name}`);
+  return name;
+}
+
+/** Field names the derivations below read and write (checked against the catalog at load). */
+export const F = {
+  applicationId: fieldOf('citations', 'app_id').name,
+  ifwNumber: fieldOf('citations', 'ifw_number').name,
+  parsed: fieldOf('citations', 'parsed').name,
+  form892: fieldOf('citations', 'form892').name,
+  form1449: fieldOf('citations', 'form1449').name,
+  citationInOA: fieldOf('citations', 'citation_in_oa').name,
+  mailDate: fieldOf('office_actions', 'mail_dt').name,
+  artUnit: fieldOf('office_actions', 'art_unit').name,
+  id: derivedField('id'),
+  formType: derivedField('formType'),
+  techCenter: derivedField('techCenter'),
+  mailYear: derivedField('mailYear'),
+} as const;
+
+/**
+ * Derived fields computed from an office action's own fields, with the scope they take: a derived
+ * trait is an application trait only when everything it is computed from is one.
+ */
+export const OFFICE_ACTION_DERIVATIONS: readonly {
+  field: string;
+  from: string;
+  scope: 'document' | 'application';
+  derive: (v: StoredValue) => StoredValue | undefined;
+}[] = [
+  { field: F.techCenter, from: F.artUnit, scope: scopeOf(F.artUnit), derive: (v) => techCenterOf(String(v)) },
+  { field: F.mailYear, from: F.mailDate, scope: scopeOf(F.mailDate), derive: (v) => Number(String(v).slice(0, 4)) },
+];
+
+function scopeOf(name: string): 'document' | 'application' {
+  const s = FIELD_BY_NAME.get(name)!.source;
+  if (s.table !== 'office_actions') throw new Error(`${name} is not an office-action field`);
+  return s.scope;
+}
+
+/**
+ * Layout of an office action's traits as the map hands them to the record builder: an array with
+ * one slot per office-action field (catalog order), then one per derivation. Arrays with a fixed
+ * layout keep the builder's loads monomorphic.
+ */
+export const PART_FIELDS: readonly { field: string; scope: 'document' | 'application'; derive?: (v: StoredValue) => StoredValue | undefined; from?: number }[] =
+  (() => {
+    const own = (FIELDS as readonly FieldSpec[]).flatMap((f) =>
+      f.source.table === 'office_actions' ? [{ field: f.name, scope: f.source.scope }] : [],
+    );
+    const derived = OFFICE_ACTION_DERIVATIONS.map((d) => ({
+      field: d.field,
+      scope: d.scope,
+      derive: d.derive,
+      from: own.findIndex((o) => o.field === d.from),
+    }));
+    return [...own, ...derived];
+  })();
+
+/** Slot of a field in PART_FIELDS. */
+export const PART_SLOT: ReadonlyMap<string, number> = new Map(PART_FIELDS.map((p, i) => [p.field, i]));
+
+// Every derived catalog field must be computed somewhere: id and formType by the record builder,
+// the others above. A new derived field in the catalog fails here until the indexer derives it.
+{
+  const known = new Set<string>([F.id, F.formType, ...OFFICE_ACTION_DERIVATIONS.map((d) => d.field)]);
+  for (const f of FIELDS) {
+    if (f.source.table === 'derived' && !known.has(f.name)) {
+      throw new Error(`catalog field ${f.name} is derived, but the indexer does not derive it (indexer/rules.ts)`);
+    }
+  }
+}
+
+/** formType values for each combination of (form892, form1449, citationInOA), shared arrays. */
+const FORM_TYPE_BY_BITS: readonly (readonly FormType[] | undefined)[] = Array.from({ length: 8 }, (_, bits) => {
+  const v = FORM_TYPES.filter((_, i) => (bits >> i) & 1);
+  return v.length > 0 ? Object.freeze(v) : undefined;
+});
+
+/** formType from the three form flags (FORM_TYPES order: 892, 1449, oa-text). */
+export function formTypeOf(form892: number, form1449: number, inOa: number): readonly FormType[] | undefined {
+  return FORM_TYPE_BY_BITS[(form892 & 1) | ((form1449 & 1) << 1) | ((inOa & 1) << 2)];
+}
+
+/** Header names compare trimmed and case-insensitively (`App_ID` = `app_id`). */
+const norm = (s: string) => s.trim().toLowerCase();
+
+/** Binds a table's rules to a file's header; a header without the required columns is an InputError. */
+export function bindHeader(table: Table, header: readonly string[], file: string, what: string): TableBinding {
+  const position = new Map<string, number>();
+  const repeated: string[] = [];
+  header.forEach((h, i) => {
+    const k = norm(h);
+    if (k === '') return;
+    if (position.has(k)) repeated.push(h);
+    else position.set(k, i);
+  });
+  const required = columnsOf(table);
+  const missing = required.filter((c) => !position.has(c));
+  if (missing.length > 0) {
+    throw new InputError(
+      file,
+      `${what} file ${file}: the header lacks required column${missing.length > 1 ? 's' : ''} ${missing.join(', ')} ` +
+        `(expected ${required.join(',')}; found ${header.join(',')})`,
+    );
+  }
+  if (repeated.length > 0) throw new InputError(file, `${what} file ${file}: the header repeats column ${repeated.join(', ')}`);
+
+  const rules: ColumnRule[] = [];
+  for (const f of FIELDS as readonly FieldSpec[]) {
+    if (f.source.table !== table) continue;
+    rules.push({
+      field: f.name,
+      column: f.source.column,
+      index: position.get(f.source.column)!,
+      type: f.type,
+      required: REQUIRED_FIELDS.has(f.name),
+      ...(f.source.table === 'office_actions' ? { scope: f.source.scope } : {}),
+    });
+  }
+  const [appCol, ifwCol] = KEY_COLUMNS;
+  return {
+    table,
+    file,
+    width: header.length,
+    rules,
+    appIndex: position.get(appCol)!,
+    ifwIndex: position.get(ifwCol)!,
+  };
+}
+
+/** The text of a cell without surrounding blanks (the cheap check first: most cells have none). */
+export function cell(fields: readonly string[], index: number): string {
+  const v = fields[index]!;
+  const n = v.length;
+  return n > 0 && (v.charCodeAt(0) <= 32 || v.charCodeAt(n - 1) <= 32) ? v.trim() : v;
+}
+
+const show = (v: string) => JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}...` : v);
+
+/** Why a cell is invalid (allocated only for bad cells). */
+export class Invalid {
+  constructor(readonly reason: string) {}
+}
+
+/**
+ * Converts one non-empty cell to its stored value, or an `Invalid` with the reason (no exceptions
+ * on the hot path).
+ */
+export function storedValue(rule: ColumnRule, v: string): StoredValue | Invalid {
+  switch (rule.type) {
+    case 'string':
+      return v;
+    case 'flag': {
+      const x = v === '0' ? 0 : v === '1' ? 1 : parseFlag(v);
+      return x === undefined ? new Invalid(`${rule.column}: expected 0/1/true/false, got ${show(v)}`) : x;
+    }
+    case 'int': {
+      const x = parseInt10(v);
+      return x === undefined ? new Invalid(`${rule.column}: expected a whole number, got ${show(v)}`) : x;
+    }
+    case 'date': {
+      const x = parseDate(v);
+      return x === undefined ? new Invalid(`${rule.column}: unparseable date ${show(v)}`) : x;
+    }
+    case 'strings':
+      return new Invalid(`${rule.column}: multi-valued fields cannot come from a CSV column`);
+  }
+}
+
+/** The reason of a wrong column count. */
+export function widthError(binding: TableBinding, found: number): string {
+  return `expected ${binding.width} columns, found ${found}`;
+}
+
+/**
+ * Guard: validates a built record with the zod schema. Records are correct by construction, so a
+ * failure is a bug in the indexer, reported with the offending fields.
+ */
+export function checkRecord(record: unknown): void {
+  const res = recordSchema.safeParse(record);
+  if (!res.success) {
+    const issues = res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`internal error: a built record does not match the record schema (${issues}): ${JSON.stringify(record)}`);
+  }
+}
