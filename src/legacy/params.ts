@@ -92,13 +92,20 @@ function parseSort(value: string | undefined): string[] {
   });
 }
 
-export async function readRecordsParams(c: Context, limits: { maxRows: number }): Promise<RecordsParams> {
-  const raw = await rawParams(c);
-  const schema = z.object({
+/** One schema per `rows` maximum, built once: zod compiles a schema on first use, per instance. */
+const schemas = new Map<number, ReturnType<typeof paramsSchema>>();
+function paramsSchema(maxRows: number) {
+  return z.object({
     criteria: z.string().optional(),
     start: intParam('start', 0, Number.MAX_SAFE_INTEGER, 0),
-    rows: intParam('rows', 0, limits.maxRows, 100),
+    rows: intParam('rows', 0, maxRows, 100),
   });
+}
+
+export async function readRecordsParams(c: Context, limits: { maxRows: number }): Promise<RecordsParams> {
+  const raw = await rawParams(c);
+  let schema = schemas.get(limits.maxRows);
+  if (!schema) schemas.set(limits.maxRows, (schema = paramsSchema(limits.maxRows)));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

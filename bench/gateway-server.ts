@@ -1,0 +1,40 @@
+/**
+ * The gateway as the bench runs it: its own process, wired like src/main.ts (createApp +
+ * MeiliReader + @hono/node-server `serve`) but without the admin side - it gets a ready
+ * search-only key and never sees the master key.
+ *
+ * Environment: MEILI_URL, MEILI_SEARCH_KEY, OA_INDEX, LOG_LEVEL (and any other gateway setting of
+ * src/config.ts; the production defaults apply). Listens on 127.0.0.1 on a free port and reports
+ * `{"port": N}` over the IPC channel (or stderr when there is none). Stops on SIGTERM/SIGINT.
+ */
+import { serve } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { createApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { createLogger } from '../src/http/log.ts';
+import { MeiliReader } from '../src/meili/reader.ts';
+
+const config = loadConfig({ ...process.env, HOST: '127.0.0.1', PORT: '0', LOAD_SAMPLE: 'false' });
+if (!config.MEILI_URL) throw new Error('gateway-server: MEILI_URL is required');
+const reader = new MeiliReader({
+  url: config.MEILI_URL,
+  apiKey: config.MEILI_SEARCH_KEY,
+  index: config.OA_INDEX,
+  timeoutMs: config.REQUEST_TIMEOUT_MS,
+});
+const app = createApp({ reader, config, log: createLogger(config.LOG_LEVEL) });
+const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+await new Promise<void>((ok) => server.once('listening', ok));
+const address = server.address();
+const port = address && typeof address === 'object' ? address.port : 0;
+if (process.send) process.send({ port, pid: process.pid });
+else process.stderr.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
+
+const stop = () => {
+  server.close(() => process.exit(0));
+  server.closeAllConnections();
+  setTimeout(() => process.exit(0), 2_000).unref();
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
+process.on('disconnect', stop); // the bench went away: do not linger
