@@ -146,7 +146,7 @@ export class OfficeActionMap {
   private readonly appCache = new Array<Part | undefined>(CACHE_SIZE);
   private readonly appCacheKey = new Int32Array(CACHE_SIZE).fill(-1);
 
-  constructor(private readonly binding: TableBinding, initialCapacity = 1 << 14) {
+  constructor(binding: TableBinding, initialCapacity = 1 << 14) {
     this.capacity = initialCapacity;
     let flagIndex = 0;
     for (const r of binding.rules) {

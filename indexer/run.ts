@@ -22,7 +22,7 @@ import type { IndexProgress } from './progress.ts';
 import { RecordBuilder } from './records.ts';
 import { RejectsFile, type Rejection } from './rejects.ts';
 import { bindHeader, checkRecord } from './rules.ts';
-import { checkReadable, InputError, openCsv, rawText, type RawRow } from './sources.ts';
+import { checkReadable, openCsv, rawText, type RawRow } from './sources.ts';
 import { BatchUploader, MeiliAdmin, type UploadBatch } from './uploader.ts';
 
 export type { IndexProgress } from './progress.ts';

@@ -381,21 +381,30 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
   let done = false;
 
   /** Reads and scans input until at least one row is available or the input ended. */
+  const target = options.readChunkBytes ?? READ_CHUNK;
+  /** Reads and scans input until at least one row is available or the input ended. Small reads
+   * (zip inflates in 16 KiB pieces) are gathered up to `target` bytes: fewer, larger scans. */
   async function fill(rows: RawRow[]): Promise<void> {
     while (!done) {
       const start = rows.length;
-      let res: IteratorResult<Buffer>;
-      try {
-        res = await iterator.next();
-      } catch (err) {
-        throw new InputError(path, `cannot read ${what} file ${path}: ${describe(err)}`);
+      const parts: Buffer[] = [];
+      let size = 0;
+      while (size < target) {
+        let res: IteratorResult<Buffer>;
+        try {
+          res = await iterator.next();
+        } catch (err) {
+          throw new InputError(path, `cannot read ${what} file ${path}: ${describe(err)}`);
+        }
+        if (res.done) {
+          done = true;
+          break;
+        }
+        parts.push(res.value);
+        size += res.value.length;
       }
-      if (res.done) {
-        done = true;
-        scan(st, decoder.end(), true, rows);
-      } else {
-        scan(st, decoder.write(res.value), false, rows);
-      }
+      if (size > 0) scan(st, decoder.write(parts.length === 1 ? parts[0]! : Buffer.concat(parts, size)), false, rows);
+      if (done) scan(st, decoder.end(), true, rows);
       parseQuoted(rows, start);
       if (rows.length > 0) return;
     }

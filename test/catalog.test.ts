@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderFieldTable, TABLE_START, withFieldTable } from '../src/catalog/field-table.ts';
 import { columnsOf, FIELDS, LEGACY_FIELDS } from '../src/catalog/fields.ts';
-import { indexSettings } from '../src/catalog/index-settings.ts';
+import { filterableNames, indexSettings } from '../src/catalog/index-settings.ts';
 import { recordSchema } from '../src/catalog/schema.ts';
 import { parseDate, parseFlag } from '../src/catalog/values.ts';
 
@@ -19,7 +19,10 @@ describe('the field catalog', () => {
     expect(columnsOf('office_actions')).toContain('mail_dt');
     const settings = indexSettings();
     expect(settings.sortableAttributes).toContain('mailDate');
-    expect(settings.filterableAttributes).toEqual(expect.arrayContaining(['formType', 'artUnit', 'id']));
+    expect(filterableNames()).toEqual(expect.arrayContaining(['formType', 'artUnit', 'id', 'mailDate', 'Patent_PGPub']));
+    const facetSearch = (settings.filterableAttributes ?? []).flatMap((a) => (typeof a !== 'string' && a.features.facetSearch ? a.attributePatterns : []));
+    expect(facetSearch).toEqual(expect.arrayContaining(['artUnit', 'formType', 'techCenter']));
+    expect(facetSearch).not.toContain('Patent_PGPub');
     expect(settings.searchableAttributes).toEqual(['applicationId', 'Patent_PGPub', 'citationText']);
     expect(Object.keys(recordSchema.shape).sort()).toEqual(FIELDS.map((f) => f.name).sort());
     expect(recordSchema.safeParse({ id: 'a', applicationId: '1', Patent_PGPub: '2', form892: 2, form1449: 0, citationInOA: 0 }).success).toBe(false);
