@@ -11,9 +11,8 @@
 import { readFileSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Meilisearch } from 'meilisearch';
 import { generateDataset, type GeneratedDataset } from '../indexer/generate.ts';
-import { enableFeatures, searchKeyFor, type AdminConnection } from '../src/meili/connect.ts';
+import { adminOn, enableFeatures, searchKeyFor, type AdminConnection } from '../src/meili/connect.ts';
 import { startEmbeddedMeili } from '../src/meili/embedded.ts';
 import { measureIngest, type IngestFigures } from './ingest.ts';
 import { BENCH_DIR, Cleanup, deleteIndex, documentCount, fmtInt, median, round, say, table, type MeiliTarget } from './lib.ts';
@@ -184,13 +183,7 @@ async function main(): Promise<void> {
   const embedded = await startEmbeddedMeili({ dataDir: join(root, 'meili') });
   cleanup.add('stop Meilisearch', () => embedded.stop());
   const target: MeiliTarget = { url: embedded.url, key: embedded.masterKey };
-  const admin: AdminConnection = {
-    url: embedded.url,
-    masterKey: embedded.masterKey,
-    client: new Meilisearch({ host: embedded.url, apiKey: embedded.masterKey }),
-    embedded: undefined,
-    close: async () => {},
-  };
+  const admin = adminOn(embedded.url, embedded.masterKey);
   await enableFeatures(admin);
 
   // Data: one generated data set per size (seeded, so every run indexes the same rows).

@@ -6,10 +6,9 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Meilisearch } from 'meilisearch';
 import { generateDataset } from '../indexer/generate.ts';
 import { runIndex } from '../indexer/run.ts';
-import { enableFeatures, searchKeyFor, type AdminConnection } from '../src/meili/connect.ts';
+import { adminOn, enableFeatures, searchKeyFor } from '../src/meili/connect.ts';
 import { startEmbeddedMeili } from '../src/meili/embedded.ts';
 import { Cleanup, say } from './lib.ts';
 import type { LoadRequest } from './load.ts';
@@ -54,13 +53,7 @@ async function main(): Promise<void> {
   say('starting Meilisearch');
   const meili = await startEmbeddedMeili({ dataDir: join(root, 'meili') });
   cleanup.add('stop Meilisearch', () => meili.stop());
-  const admin: AdminConnection = {
-    url: meili.url,
-    masterKey: meili.masterKey,
-    client: new Meilisearch({ host: meili.url, apiKey: meili.masterKey }),
-    embedded: undefined,
-    close: async () => {},
-  };
+  const admin = adminOn(meili.url, meili.masterKey);
   await enableFeatures(admin);
   const data = await generateDataset(join(root, 'data'), { officeActions: Number(argv['office-actions']), seed: 3 });
   say(`indexing ${data.counts.citations.toLocaleString('en-US')} citation rows`);

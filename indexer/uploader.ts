@@ -13,10 +13,9 @@
  */
 import http from 'node:http';
 import https from 'node:https';
-import { Meilisearch } from 'meilisearch';
 import PQueue from 'p-queue';
 import { indexSettings, PRIMARY_KEY } from '../src/catalog/index-settings.ts';
-import { enableFeatures, type AdminConnection } from '../src/meili/connect.ts';
+import { adminOn, enableFeatures } from '../src/meili/connect.ts';
 
 export interface MeiliTarget {
   url: string;
@@ -247,13 +246,7 @@ export class MeiliAdmin {
         if (!(err instanceof MeiliError && err.info.code === 'index_already_exists')) throw err;
       }
     }
-    const admin: AdminConnection = {
-      url: this.url,
-      masterKey: this.target.apiKey,
-      client: new Meilisearch({ host: this.url, apiKey: this.target.apiKey }),
-      embedded: undefined,
-      close: async () => {},
-    };
+    const admin = adminOn(this.url, this.target.apiKey);
     try {
       await enableFeatures(admin);
     } catch (err) {

@@ -52,6 +52,11 @@ export async function connectAdmin(config: Pick<Config, 'MEILI_URL' | 'MEILI_MAS
   };
 }
 
+/** An AdminConnection on a server someone else runs (nothing to stop on close). */
+export function adminOn(url: string, masterKey: string | undefined): AdminConnection {
+  return { url, masterKey, client: new Meilisearch({ host: url, apiKey: masterKey }), embedded: undefined, close: async () => {} };
+}
+
 /** Actions of the gateway's key: read documents and search, nothing that writes. */
 export const GATEWAY_KEY_ACTIONS = ['search', 'documents.get', 'indexes.get', 'stats.get'] as const;
 

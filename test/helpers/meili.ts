@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Meilisearch } from 'meilisearch';
 import { inject } from 'vitest';
-import type { AdminConnection } from '../../src/meili/connect.ts';
+import { adminOn, type AdminConnection } from '../../src/meili/connect.ts';
 
 export function testMeili() {
   const { url, masterKey } = inject('meili');
@@ -11,8 +11,8 @@ export function testMeili() {
 
 /** An AdminConnection on the shared test server (nothing to stop on close). */
 export function testAdmin(): AdminConnection {
-  const { url, masterKey, client } = testMeili();
-  return { url, masterKey, client, embedded: undefined, close: async () => {} };
+  const { url, masterKey } = testMeili();
+  return adminOn(url, masterKey);
 }
 
 /** A fresh index uid, so test files never share state. */

@@ -6,11 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Meilisearch } from 'meilisearch';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/http/log.ts';
-import { searchKeyFor } from '../../src/meili/connect.ts';
+import { adminOn, searchKeyFor } from '../../src/meili/connect.ts';
 import { startEmbeddedMeili, type EmbeddedMeili } from '../../src/meili/embedded.ts';
 import { MeiliReader } from '../../src/meili/reader.ts';
 import { TEST_CONFIG } from '../helpers/config.ts';
@@ -27,7 +26,7 @@ describe('Meilisearch killed and restarted under load', () => {
   it('answers 503 quickly while it is down and recovers without a restart of the gateway', async () => {
     meili = await startEmbeddedMeili({ dataDir: dir });
     const port = Number(new URL(meili.url).port);
-    const admin = { url: meili.url, masterKey: meili.masterKey, client: new Meilisearch({ host: meili.url, apiKey: meili.masterKey }), embedded: meili, close: async () => {} };
+    const admin = adminOn(meili.url, meili.masterKey);
     await createSmallIndex(admin.client, 'faults');
     const key = await searchKeyFor(admin, 'faults');
     const reader = new MeiliReader({ url: meili.url, apiKey: key, index: 'faults', timeoutMs: 1000 });
