@@ -93,6 +93,22 @@ describe('operations and limits', () => {
     expect((await app.request('/health')).status).toBe(200);
   });
 
+  it('answers CORS only for configured origins', async () => {
+    const off = createApp({ reader, config: TEST_CONFIG, log: createLogger('silent') });
+    expect((await off.request('/ds-api/', { headers: { Origin: 'https://a.example' } })).headers.get('access-control-allow-origin')).toBeNull();
+    const on = createApp({ reader, config: { ...TEST_CONFIG, CORS_ORIGINS: ['https://a.example'] }, log: createLogger('silent') });
+    const allowed = await on.request('/ds-api/', { headers: { Origin: 'https://a.example' } });
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://a.example');
+    const preflight = await on.request('/api/v1/search', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://a.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'X-API-KEY' },
+    });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-headers')).toMatch(/X-API-KEY/i);
+    const other = await on.request('/ds-api/', { headers: { Origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
+  });
+
   it('unknown routes are a JSON 404', async () => {
     const app = createApp({ reader, config: TEST_CONFIG, log: createLogger('silent') });
     const res = await app.request('/nope');

@@ -1,0 +1,68 @@
+/**
+ * The indexer killed with SIGKILL at random moments, several times in a row, each run resuming
+ * from the last checkpoint; then a final run to the end. The index must hold exactly one document
+ * per valid unique row (the oracle of test/indexer/oracle.ts) - nothing lost, nothing doubled.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../../indexer/generate.ts';
+import { expectedIndex } from '../indexer/oracle.ts';
+import { testMeili, uniqueIndex } from '../helpers/meili.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'oa-kills-'));
+const { url, masterKey, client } = testMeili();
+const uid = uniqueIndex('kills');
+afterAll(async () => {
+  rmSync(dir, { recursive: true, force: true });
+  await client.deleteIndex(uid).waitTask().catch(() => {});
+});
+
+/** Runs the CLI; kills it after `killAfterMs` when given. Resolves with how it ended. */
+function run(args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', ...args], {
+      cwd: join(import.meta.dirname, '../..'),
+      env: { PATH: process.env.PATH ?? '', MEILI_URL: url, MEILI_MASTER_KEY: masterKey, DATA_DIR: join(dir, 'data') },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.on('error', reject);
+    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stderr });
+    });
+  });
+}
+
+describe('indexer killed at random points', () => {
+  it('ends, after several SIGKILLs and a final run, with exactly the valid rows and no duplicates', async () => {
+    const ds = await generateDataset(join(dir, 'ds'), { officeActions: 400, seed: 5 });
+    const args = ['--citations', ds.citations, '--office-actions', ds.officeActions, '--index', uid, '--batch-mb', '0.2', '--concurrency', '2'];
+    let killed = 0;
+    for (let i = 0; i < 4; i++) {
+      // Random moments across start-up, settings, office-action load and uploads.
+      const r = await run(args, 300 + Math.floor(Math.random() * 2500));
+      if (r.signal === 'SIGKILL') killed++;
+      else expect(r.code, r.stderr).toBe(0); // finished before the kill: fine
+    }
+    expect(killed).toBeGreaterThan(0);
+    const last = await run(args);
+    expect(last.code, last.stderr).toBe(0);
+
+    const want = expectedIndex(ds.citations, ds.officeActions);
+    const ids: string[] = [];
+    for (let offset = 0; ; offset += 1000) {
+      const page = await client.index(uid).getDocuments({ offset, limit: 1000, fields: ['id'] });
+      ids.push(...page.results.map((d) => String(d.id)));
+      if (page.results.length < 1000) break;
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBe(want.docs.size);
+    expect([...ids].sort()).toEqual([...want.docs.keys()].sort());
+  }, 240_000);
+});
