@@ -109,6 +109,16 @@ describe('operations and limits', () => {
     expect(other.headers.get('access-control-allow-origin')).not.toBe('https://evil.example');
   });
 
+  it('refuses over-long number path parameters before any search', async () => {
+    const app = createApp({ reader, config: TEST_CONFIG, log: createLogger('silent') });
+    for (const path of [`/api/v1/references/1${'-'.repeat(16_000)}x/citing`, `/api/v1/applications/${'1'.repeat(200)}/citations`]) {
+      const started = Date.now();
+      const res = await app.request(path);
+      expect(res.status).toBe(400);
+      expect(Date.now() - started).toBeLessThan(200);
+    }
+  });
+
   it('unknown routes are a JSON 404', async () => {
     const app = createApp({ reader, config: TEST_CONFIG, log: createLogger('silent') });
     const res = await app.request('/nope');

@@ -286,6 +286,14 @@ describe('bad input is a 400 that says what and where', () => {
     expect(typeof json.error.position).toBe('number');
   });
 
+  it('malformed multipart bodies are a 400', async () => {
+    for (const type of ['multipart/form-data', 'multipart/form-data; boundary=xx']) {
+      const res = await gw.app.request(`${BASE}/records`, { method: 'POST', headers: { 'Content-Type': type }, body: 'garbage' });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_body');
+    }
+  });
+
   it('bad JSON bodies are a 400', async () => {
     const res = await gw.app.request(`${BASE}/records`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{oops' });
     expect(res.status).toBe(400);

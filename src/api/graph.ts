@@ -128,7 +128,7 @@ export function applicationCitationsRoute(reader: MeiliReader, limits: GraphLimi
     tag: 'Citation graph',
     summary: "What an application's office actions cited, grouped by office action",
     description: 'appId in any written form ("12/345,678", "12345678"). 404 when the application has no citation record (with suggestions).',
-    params: z.object({ appId: z.string().describe('Application number, e.g. 12/345,678.') }),
+    params: z.object({ appId: z.string().max(100).describe('Application number, e.g. 12/345,678.') }),
     response: jsonResponse('ApplicationCitationsResponse', 'The application\'s citations by office action.', applicationCitationsOut),
     errors: [404, 503],
     handler: async (c, { params }) => {
@@ -222,7 +222,7 @@ export function citingRoute(reader: MeiliReader, limits: GraphLimits) {
     tag: 'Citation graph',
     summary: 'Which applications cited a reference, with art units and dates',
     description: 'number in any written form ("US 7,123,456 B2", "US 2005/0123456 A1", "EP1234567"). 404 when no record cites it (with suggestions).',
-    params: z.object({ number: z.string().describe('Patent, publication or foreign reference number.') }),
+    params: z.object({ number: z.string().max(100).describe('Patent, publication or foreign reference number.') }),
     query: z.object({
       page: intParam(1, 1_000_000).optional().describe('Page of applications, from 1. Default 1.'),
       pageSize: intParam(1, 1000).optional().describe('Applications per page (default 100, at most 1000).'),

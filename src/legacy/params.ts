@@ -42,7 +42,12 @@ async function rawParams(c: Context): Promise<Record<string, string>> {
       if (v !== null && v !== undefined) merged[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
   } else if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-    const body = await c.req.parseBody();
+    let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+    try {
+      body = await c.req.parseBody();
+    } catch {
+      throw badRequest('invalid_body', 'the request body is not a valid form (check its Content-Type and boundary)');
+    }
     for (const [k, v] of Object.entries(body)) {
       const last = Array.isArray(v) ? v[v.length - 1] : v;
       if (typeof last === 'string') merged[k] = last;
