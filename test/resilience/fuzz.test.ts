@@ -82,6 +82,28 @@ describe('fuzzing /records', () => {
 const searchParams = ['q', 'formType', 'artUnit', 'techCenter', 'actionType', 'documentCd', 'mailYear', 'mailDateFrom', 'mailDateTo', 'applicationId', 'form892', 'facets', 'page', 'pageSize', 'sort', 'bogus'];
 const hostile = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.constantFrom('"', '\\', '" OR id EXISTS', 'NOT', '2100,2154', '-1', '99999999', '20121301', 'formType,artUnit', 'mailDate:desc', '\u0000'));
 
+describe('fuzzing /records bodies and content types', () => {
+  const types = fc.constantFrom(
+    'application/x-www-form-urlencoded',
+    'application/json',
+    'multipart/form-data',
+    'multipart/form-data; boundary=xx',
+    'text/plain',
+    'application/octet-stream',
+    'application/json; charset=latin1',
+  );
+  it(`never answers 5xx whatever the body and its declared type (${Math.min(RUNS, 2000)} cases)`, async () => {
+    await fc.assert(
+      fc.asyncProperty(types, fc.oneof(fc.string(), fc.json(), fc.string({ unit: 'binary' })), async (type, body) => {
+        const res = await app.request('/ds-api/oa_citations/v1/records', { method: 'POST', headers: { 'Content-Type': type }, body });
+        expect(res.status).toBeLessThan(500);
+        if (res.status >= 400) expect(((await res.json()) as { error?: { message?: string } }).error?.message).toBeTruthy();
+      }),
+      { numRuns: Math.min(RUNS, 2000) },
+    );
+  }, 600_000);
+});
+
 describe('fuzzing /api/v1/search', () => {
   it(`never answers 5xx, and every 4xx carries a message (${RUNS} cases)`, async () => {
     await fc.assert(
