@@ -13,7 +13,7 @@ import type { MeiliReader } from '../meili/reader.ts';
 import { csvRecord, csvRow, ndjsonRecord } from './csv.ts';
 import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS } from './filters.ts';
 import { keysetStream } from './keyset-stream.ts';
-import { allOf, quote } from './meili-filter.ts';
+import { allOf, quote } from '../meili/filter.ts';
 import { defineRoute } from './registry.ts';
 import { fieldNameParam } from './schemas.ts';
 

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { FIELDS, PRIMARY_KEY, type FieldSpec } from '../catalog/fields.ts';
 import { FORM_TYPES } from '../catalog/schema.ts';
 import { parseDate, parseFlag } from '../catalog/values.ts';
-import { allOf, anyOf, quote } from './meili-filter.ts';
+import { allOf, anyOf, quote } from '../meili/filter.ts';
 import { parseNumber, storedForms, type NumberField } from './numbers.ts';
 
 /** Filterable by value: every filterable field but the record id (export's keyset) and dates (ranges). */

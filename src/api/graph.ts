@@ -13,7 +13,7 @@ import type { OaRecord } from '../catalog/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import type { MeiliReader } from '../meili/reader.ts';
 import { lookupNumber, requireNumber, type Candidate } from './lookup.ts';
-import { anyOf } from './meili-filter.ts';
+import { anyOf } from '../meili/filter.ts';
 import { classifyStored, fieldOfKind, storedForms, type ParsedNumber } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';

@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import type { MeiliReader, SearchBody } from '../meili/reader.ts';
-import { anyOf } from './meili-filter.ts';
+import { anyOf } from '../meili/filter.ts';
 import {
   classifyStored,
   damerauLevenshtein,

@@ -44,21 +44,10 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, S extends z
   handler: (c: Context, input: { params: z.output<P>; query: z.output<Q> }) => Promise<z.input<S> | Response> | z.input<S> | Response;
 }
 
-/** A route with its types erased, as the registry keeps it. */
-export interface Route {
-  method: 'get';
-  path: string;
-  operationId: string;
-  tag: string;
-  summary: string;
-  description?: string;
-  params?: AnyObject;
-  query?: AnyObject;
-  verbatim?: ReadonlySet<string>;
-  response: JsonResponse<z.ZodType> | OtherResponse;
-  errors?: readonly (404 | 503)[];
+/** A route with its types erased, as the registry keeps it: the same declaration, any schemas. */
+export type Route = Omit<RouteSpec<AnyObject, AnyObject, z.ZodType>, 'handler'> & {
   handler: (c: Context, input: { params: unknown; query: unknown }) => Promise<unknown> | unknown;
-}
+};
 
 export function defineRoute<P extends AnyObject = z.ZodObject<{}>, Q extends AnyObject = z.ZodObject<{}>, S extends z.ZodType = z.ZodType>(
   spec: RouteSpec<P, Q, S>,

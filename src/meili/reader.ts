@@ -91,7 +91,15 @@ export class MeiliReader {
     if (options.apiKey) this.headers.Authorization = `Bearer ${options.apiKey}`;
   }
 
+  /**
+   * The documents route. Sorted fetches must start at offset 0 (walk further with a keyset filter,
+   * as the export does): Meilisearch 1.21 starts a sorted fetch one record early when offset > 0,
+   * so such a call would silently repeat a record; it is refused here rather than answered wrong.
+   */
   fetchDocuments<T>(query: DocumentsQuery, signal?: AbortSignal): Promise<DocumentsPage<T>> {
+    if (query.sort?.length && query.offset > 0) {
+      throw new Error('fetchDocuments: a sorted fetch needs offset 0 (use a keyset filter, or exactPage)');
+    }
     return this.call(`/indexes/${this.index}/documents/fetch`, query, signal);
   }
 

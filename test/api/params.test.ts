@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { filterClauses, filterExpression, filterShape, VALUE_FILTER_FIELDS } from '../../src/api/filters.ts';
-import { quote } from '../../src/api/meili-filter.ts';
+import { quote } from '../../src/meili/filter.ts';
 import { searchQuery } from '../../src/api/search.ts';
 import { FACET_FIELDS, FIELDS } from '../../src/catalog/fields.ts';
 import { offlineApp } from './support.ts';

@@ -4,15 +4,16 @@
  * Two steps: the tree is first turned into a small boolean algebra (all / none / condition / NOT /
  * AND / OR) that simplifies as it is built, then rendered following Meilisearch's filter grammar.
  *
- * Safety: every string value is written double-quoted with `\` and `"` backslash-escaped, the one
+ * Safety: every string value is written by `quote` (src/meili/filter.ts): double-quoted with `\` and `"` backslash-escaped, the one
  * escaping Meilisearch's filter parser undoes exactly (it first turns `\"` into `"`, then reads
  * `\\` as `\`). Whatever a value contains - quotes, backslashes, AND/OR/NOT/TO/EXISTS, parentheses,
  * unicode - it stays one value. Numbers (flags, ints) are written bare: they come from our own
  * conversion (digits only), never from user text. Field names come from the catalog.
  */
 import { PRIMARY_KEY } from '../../catalog/fields.ts';
-import type { CheckedBoolean, CheckedQuery, CheckedRange, CheckedTerm, CheckedValue } from './check.ts';
+import type { CheckedBoolean, CheckedQuery, CheckedRange, CheckedTerm } from './check.ts';
 import type { Occur, PatternPiece } from './ast.ts';
+import { literal, quote } from '../../meili/filter.ts';
 import { CriteriaError, show } from './errors.ts';
 
 /**
@@ -69,15 +70,6 @@ function not(arg: Filter): Filter {
 }
 
 // ---- checked tree -> algebra ------------------------------------------------------------------
-
-/** A double-quoted filter value; the only escaping needed is `\` and `"` (see the header). */
-export function quote(value: string): string {
-  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
-}
-
-function literal(value: CheckedValue): string {
-  return typeof value === 'number' ? String(value) : quote(value);
-}
 
 function toFilter(query: CheckedQuery): Filter {
   switch (query.kind) {

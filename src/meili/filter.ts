@@ -1,6 +1,7 @@
 /**
- * Building Meilisearch filter expressions safely. User input never reaches a filter string except
- * through `quote` (strings) or as a validated JS number.
+ * Building Meilisearch filter expressions safely, for every layer that emits filters (the legacy
+ * criteria compiler and the modern API). User input never reaches a filter string except through
+ * `quote` (strings) or as a validated JS number.
  */
 
 /** A filter string literal: double-quoted, with `\` and `"` escaped, as Meilisearch requires. */
