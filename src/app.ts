@@ -3,9 +3,10 @@
  *
  *   request id -> log + metrics -> CORS? -> body limit -> gzip -> API keys? -> routes
  *
- * Routes: the legacy DS-API (legacy/routes.ts, under two prefixes), the modern API (api/),
- * operations (/health, /ready, /metrics). Errors of every kind leave through `onError` as the one
- * JSON error shape (http/errors.ts); nothing else can produce a stack trace for a client.
+ * Routes: the legacy DS-API (legacy/routes.ts, under two prefixes), the modern API (api/), the
+ * web page (web/, at `/`), operations (/health, /ready, /metrics). Errors of every kind leave
+ * through `onError` as the one JSON error shape (http/errors.ts); nothing else can produce a stack
+ * trace for a client.
  */
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -22,11 +23,12 @@ import { LEGACY_PREFIXES, legacyRoutes } from './legacy/routes.ts';
 import type { MeiliReader } from './meili/reader.ts';
 import { Metrics } from './ops/metrics.ts';
 import { modernRoutes } from './api/routes.ts';
+import { webRoutes } from './web/routes.ts';
 
 export type GatewayConfig = Pick<
   Config,
   'MAX_ROWS' | 'MAX_CRITERIA_LENGTH' | 'MAX_CLAUSES' | 'MAX_DEPTH' | 'MAX_BODY_BYTES' | 'API_KEYS' | 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS'
->;
+> & Partial<Pick<Config, 'WEB_UI'>>;
 
 export interface GatewayDeps {
   reader: MeiliReader;
@@ -114,6 +116,7 @@ export function createApp(deps: GatewayDeps): Hono {
   };
   for (const prefix of LEGACY_PREFIXES) app.route(prefix, legacyRoutes(prefix, legacyOptions));
   app.route('/', modernRoutes({ reader }));
+  if (config.WEB_UI ?? true) app.route('/', webRoutes(reader));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`).body(), 404));
   app.onError((err, c) => {

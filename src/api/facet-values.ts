@@ -10,7 +10,8 @@
 import { z } from 'zod';
 import { FACET_FIELDS } from '../catalog/fields.ts';
 import type { MeiliReader } from '../meili/reader.ts';
-import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS } from './filters.ts';
+import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
+import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, facetNameParam, jsonResponse } from './schemas.ts';
 
@@ -43,22 +44,36 @@ export function facetValuesRoute(reader: MeiliReader) {
     verbatim: VERBATIM_PARAMS,
     response: jsonResponse('FacetValuesResponse', 'Matching facet values with record counts.', facetValuesOut),
     errors: [503],
-    handler: async (c, { params, query }) => {
-      const facet = params.facet;
-      const prefix = query.q ?? '';
-      const filter = filterExpression(filterClauses(query), facet);
-      const signal = c.req.raw.signal;
-      let values: { value: string; count: number }[];
-      if (NUMERIC_FACETS.has(facet)) {
-        const res = await reader.search({ filter, limit: 0, facets: [facet] }, signal);
-        values = Object.entries(res.facetDistribution?.[facet] ?? {})
-          .filter(([value]) => value.startsWith(prefix))
-          .map(([value, count]) => ({ value, count }));
-      } else {
-        const res = await reader.facetSearch({ facetName: facet, facetQuery: prefix, ...(filter ? { filter } : {}) }, signal);
-        values = res.facetHits;
-      }
-      return { facet, query: prefix, values: values.sort(byCountThenValue) };
-    },
+    handler: (c, { params, query }) => facetValues(reader, params.facet, query, c.req.raw.signal),
   });
+}
+
+export type FacetValues = z.output<typeof facetValuesOut>;
+
+/**
+ * The values of `facet` starting with `query.q`, counted under the other filters of `query`.
+ * Shared by the route above and the web page's facet value search.
+ */
+export async function facetValues(
+  reader: MeiliReader,
+  facet: string,
+  query: { q?: string } & FilterInput,
+  signal?: AbortSignal,
+  /** A keyword query the counts are taken under (the web page's search box); none for the API route. */
+  keywords?: string,
+): Promise<FacetValues> {
+  const prefix = query.q ?? '';
+  const filter = filterExpression(filterClauses(query), facet);
+  const q = keywords?.trim() ? numberQuery(keywords) : undefined;
+  let values: { value: string; count: number }[];
+  if (NUMERIC_FACETS.has(facet)) {
+    const res = await reader.search({ q, filter, limit: 0, facets: [facet] }, signal);
+    values = Object.entries(res.facetDistribution?.[facet] ?? {})
+      .filter(([value]) => value.startsWith(prefix))
+      .map(([value, count]) => ({ value, count }));
+  } else {
+    const res = await reader.facetSearch({ facetName: facet, facetQuery: prefix, ...(q ? { q } : {}), ...(filter ? { filter } : {}) }, signal);
+    values = res.facetHits;
+  }
+  return { facet, query: prefix, values: values.sort(byCountThenValue) };
 }

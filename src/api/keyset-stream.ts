@@ -10,8 +10,11 @@
 
 export interface KeysetOptions<T extends { id: string }> {
   pageSize: number;
-  /** Reads the records after `afterId` (all from the start when undefined), sorted by id. */
-  fetchPage: (afterId: string | undefined, signal: AbortSignal) => Promise<T[]>;
+  /**
+   * Reads the records after `afterId` (all from the start when undefined), sorted by id. `read`
+   * counts the records served so far, for sources that page by offset instead (a ranked export).
+   */
+  fetchPage: (afterId: string | undefined, signal: AbortSignal, read: number) => Promise<T[]>;
   /** A page already read (e.g. to fail early with a proper error status): served first. */
   firstPage?: T[];
   /** Text sent before the first page (a CSV header). */
@@ -28,6 +31,7 @@ export function keysetStream<T extends { id: string }>(options: KeysetOptions<T>
   const encoder = new TextEncoder();
   let pending = options.firstPage;
   let afterId: string | undefined;
+  let read = 0;
   let prelude = options.prelude;
   let done = false;
 
@@ -47,7 +51,7 @@ export function keysetStream<T extends { id: string }>(options: KeysetOptions<T>
         }
         let rows: T[];
         try {
-          rows = pending ?? (await options.fetchPage(afterId, stop.signal));
+          rows = pending ?? (await options.fetchPage(afterId, stop.signal, read));
         } catch (err) {
           finish();
           if (stop.signal.aborted) controller.close();
@@ -61,6 +65,7 @@ export function keysetStream<T extends { id: string }>(options: KeysetOptions<T>
         prelude = undefined;
         if (text) controller.enqueue(encoder.encode(text));
         if (rows.length) afterId = rows[rows.length - 1]!.id;
+        read += rows.length;
         if (rows.length < options.pageSize) {
           finish();
           controller.close();

@@ -67,55 +67,68 @@ export function searchRoute(reader: MeiliReader) {
     verbatim: VERBATIM_PARAMS,
     response: jsonResponse('SearchResponse', 'A page of matching records with facet counts.', searchOut),
     errors: [503],
-    handler: async (c, { query }) => {
-      const started = performance.now();
-      const clauses = filterClauses(query);
-      const facets = [...new Set(query.facets ?? DEFAULT_FACETS)];
-      const q = query.q?.trim() ? numberQuery(query.q) : undefined;
-      const page = query.page ?? 1;
-      const pageSize = query.pageSize ?? 20;
-      const filter = filterExpression(clauses);
-      const main: SearchBody = {
-        q,
-        filter,
-        page,
-        hitsPerPage: pageSize,
-        facets: facets.filter((f) => !clauses.has(f)),
-        // `id` last: a total order, so pages never repeat or skip a record.
-        ...(query.sort?.length ? { sort: [...query.sort, ...(query.sort.some((s) => s.startsWith('id:')) ? [] : ['id:asc'])] } : {}),
-      };
-      const disjunctive = facets.filter((f) => clauses.has(f));
-      const perFacet: SearchBody[] = disjunctive.map((f) => ({
-        q,
-        filter: filterExpression(clauses, f),
-        facets: [f],
-        limit: 0,
-      }));
-      const { results } = await reader.multiSearch<Record<string, unknown>>([main, ...perFacet], c.req.raw.signal);
-      const [hits, ...counts] = results;
-
-      const facetDistribution: Record<string, Record<string, number>> = {};
-      const facetStats: Record<string, { min: number; max: number }> = {};
-      for (const f of facets) {
-        const i = disjunctive.indexOf(f);
-        const source = i < 0 ? hits : counts[i];
-        facetDistribution[f] = source?.facetDistribution?.[f] ?? {};
-        const stats = source?.facetStats?.[f];
-        if (stats && NUMERIC_FACETS.has(f)) facetStats[f] = stats;
-      }
-      const totalHits = hits?.totalHits ?? 0;
-      return {
-        query: query.q ?? '',
-        filter: filter ?? null,
-        hits: (hits?.hits ?? []) as z.input<typeof recordOut>[],
-        totalHits,
-        page,
-        pageSize,
-        totalPages: pageSize ? Math.ceil(totalHits / pageSize) : 0,
-        facetDistribution,
-        facetStats,
-        processingTimeMs: Math.round(performance.now() - started),
-      };
-    },
+    handler: (c, { query }) => runSearch(reader, query, c.req.raw.signal),
   });
+}
+
+/** The sort with `id` last: a total order, so pages never repeat or skip a record. */
+export function totalOrder(sort: readonly string[]): string[] {
+  return sort.some((s) => s.startsWith('id:')) ? [...sort] : [...sort, 'id:asc'];
+}
+
+export type SearchQuery = z.output<typeof searchQuery>;
+export type SearchAnswer = z.input<typeof searchOut>;
+
+/**
+ * One search with its disjunctive facet counts. The route above and the web page (src/web) both
+ * answer through this, so the page shows exactly what the API would.
+ */
+export async function runSearch(reader: MeiliReader, query: SearchQuery, signal?: AbortSignal): Promise<SearchAnswer> {
+  const started = performance.now();
+  const clauses = filterClauses(query);
+  const facets = [...new Set(query.facets ?? DEFAULT_FACETS)];
+  const q = query.q?.trim() ? numberQuery(query.q) : undefined;
+  const page = query.page ?? 1;
+  const pageSize = query.pageSize ?? 20;
+  const filter = filterExpression(clauses);
+  const main: SearchBody = {
+    q,
+    filter,
+    page,
+    hitsPerPage: pageSize,
+    facets: facets.filter((f) => !clauses.has(f)),
+    ...(query.sort?.length ? { sort: totalOrder(query.sort) } : {}),
+  };
+  const disjunctive = facets.filter((f) => clauses.has(f));
+  const perFacet: SearchBody[] = disjunctive.map((f) => ({
+    q,
+    filter: filterExpression(clauses, f),
+    facets: [f],
+    limit: 0,
+  }));
+  const { results } = await reader.multiSearch<Record<string, unknown>>([main, ...perFacet], signal);
+  const [hits, ...counts] = results;
+
+  const facetDistribution: Record<string, Record<string, number>> = {};
+  const facetStats: Record<string, { min: number; max: number }> = {};
+  for (const f of facets) {
+    const i = disjunctive.indexOf(f);
+    const source = i < 0 ? hits : counts[i];
+    facetDistribution[f] = source?.facetDistribution?.[f] ?? {};
+    const stats = source?.facetStats?.[f];
+    if (stats && NUMERIC_FACETS.has(f)) facetStats[f] = stats;
+  }
+  const totalHits = hits?.totalHits ?? 0;
+  return {
+    query: query.q ?? '',
+    filter: filter ?? null,
+    hits: (hits?.hits ?? []) as z.input<typeof recordOut>[],
+    totalHits,
+    page,
+    pageSize,
+    totalPages: pageSize ? Math.ceil(totalHits / pageSize) : 0,
+    facetDistribution,
+    facetStats,
+    processingTimeMs: Math.round(performance.now() - started),
+  };
 }

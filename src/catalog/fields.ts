@@ -37,6 +37,8 @@ export type FieldSource =
 
 export interface FieldSpec {
   readonly name: string;
+  /** A short human name (web page, docs). */
+  readonly label: string;
   readonly source: FieldSource;
   readonly type: FieldType;
   readonly legacy: boolean;
@@ -49,10 +51,10 @@ export interface FieldSpec {
   readonly description: string;
 }
 
-type Options = Partial<Omit<FieldSpec, 'name' | 'source' | 'type' | 'description'>>;
+type Options = Partial<Omit<FieldSpec, 'name' | 'label' | 'source' | 'type' | 'description'>>;
 
 function field(
-  name: string,
+  [name, label]: readonly [string, string],
   type: FieldType,
   source: FieldSource,
   description: string,
@@ -60,6 +62,7 @@ function field(
 ): FieldSpec {
   return {
     name,
+    label,
     type,
     source,
     description,
@@ -79,85 +82,85 @@ const doc = (column: string): FieldSource => ({ table: 'office_actions', column,
 const app = (column: string): FieldSource => ({ table: 'office_actions', column, scope: 'application' });
 const derived: FieldSource = { table: 'derived' };
 
-const flag = (name: string, source: FieldSource, description: string) =>
+const flag = (name: readonly [string, string], source: FieldSource, description: string) =>
   field(name, 'flag', source, description, { facet: true });
 
 export const FIELDS = [
-  field('id', 'string', derived, 'Stable record id: a hash of (applicationId, ifwNumber, Patent_PGPub).', {
+  field(['id', 'Record id'], 'string', derived, 'Stable record id: a hash of (applicationId, ifwNumber, Patent_PGPub).', {
     sort: true,
   }),
-  field('applicationId', 'string', cit('app_id'), '8-digit application number (leading zeros kept).', {
+  field(['applicationId', 'Application'], 'string', cit('app_id'), '8-digit application number (leading zeros kept).', {
     sort: true,
     search: true,
     typo: true,
     defaultField: true,
   }),
   field(
-    'Patent_PGPub',
+    ['Patent_PGPub', 'Cited reference'],
     'string',
     cit('parsed'),
     'Cited reference: patent (7-8 digits) or pre-grant publication (yyyy + 7 digits) number; foreign ids occur.',
     { sort: true, search: true, typo: true, defaultField: true },
   ),
   field(
-    'citationText',
+    ['citationText', 'Reference as written'],
     'string',
     cit('citation_pat_pgpub_id'),
     'The reference as written in the office action or form, e.g. "US 7,123,456 B2" (not served by v1).',
     { legacy: false, filter: false, search: true, typo: true },
   ),
-  field('ifwNumber', 'string', cit('ifw_number'), 'Document id of the office action (join key to office actions).', {
+  field(['ifwNumber', 'Office action document'], 'string', cit('ifw_number'), 'Document id of the office action (join key to office actions).', {
     defaultField: true,
   }),
-  field('actionType', 'string', cit('action_type'), 'Rejection ground the reference was cited under: 102, 103, or absent.', {
+  field(['actionType', 'Rejection ground'], 'string', cit('action_type'), 'Rejection ground the reference was cited under: 102, 103, or absent.', {
     facet: true,
   }),
-  field('actionSubtype', 'string', cit('action_subtype'), 'Rejection subsection, e.g. 102(b), 103(a).', {
+  field(['actionSubtype', 'Rejection subsection'], 'string', cit('action_subtype'), 'Rejection subsection, e.g. 102(b), 103(a).', {
     facet: true,
   }),
-  flag('form892', cit('form892'), '1 = listed on a PTO-892 (examiner) form.'),
-  flag('form1449', cit('form1449'), '1 = listed on a PTO-1449 (applicant IDS) form.'),
-  flag('citationInOA', cit('citation_in_oa'), '1 = cited in the office-action text.'),
-  field('documentCd', 'string', doc('document_cd'), 'Office action type: CTNF (non-final) or CTFR (final).', {
+  flag(['form892', 'On PTO-892'], cit('form892'), '1 = listed on a PTO-892 (examiner) form.'),
+  flag(['form1449', 'On PTO-1449'], cit('form1449'), '1 = listed on a PTO-1449 (applicant IDS) form.'),
+  flag(['citationInOA', 'In office-action text'], cit('citation_in_oa'), '1 = cited in the office-action text.'),
+  field(['documentCd', 'Action type'], 'string', doc('document_cd'), 'Office action type: CTNF (non-final) or CTFR (final).', {
     facet: true,
   }),
-  field('mailDate', 'date', doc('mail_dt'), 'Mail date of the office action (v1 serves yyyy-MM-ddT00:00:00).', {
+  field(['mailDate', 'Mail date'], 'date', doc('mail_dt'), 'Mail date of the office action (v1 serves yyyy-MM-ddT00:00:00).', {
     sort: true,
   }),
-  field('artUnit', 'string', app('art_unit'), '4-digit examining art unit.', { sort: true, facet: true }),
-  field('uspcClass', 'string', app('uspc_class'), 'USPC class.', { facet: true }),
-  field('uspcSubClass', 'string', app('uspc_subclass'), 'USPC subclass.'),
-  flag('headerMissing', doc('header_missing'), '1 = the office-action header could not be parsed.'),
-  flag('formParagraphMissing', doc('fp_missing'), '1 = no form paragraph was found.'),
-  flag('rejectFpMisMatch', doc('rejection_fp_mismatch'), '1 = rejections and form paragraphs disagree.'),
-  flag('closingMissing', doc('closing_missing'), '1 = the closing block could not be parsed.'),
-  flag('rejection101', doc('rejection_101'), '1 = the office action contains a 35 USC 101 rejection.'),
-  flag('rejection102', doc('rejection_102'), '1 = the office action contains a 35 USC 102 rejection.'),
-  flag('rejection103', doc('rejection_103'), '1 = the office action contains a 35 USC 103 rejection.'),
-  flag('rejection112', doc('rejection_112'), '1 = the office action contains a 35 USC 112 rejection.'),
-  flag('rejectionDp', doc('rejection_dp'), '1 = the office action contains a double-patenting rejection.'),
-  flag('objection', doc('objection'), '1 = the office action contains an objection.'),
-  flag('allowedClaims', doc('allowed_claims'), '1 = the office action allows claims.'),
-  flag('cite102Gt1', doc('cite102_gt1'), '1 = a 102 rejection cites more than one reference.'),
-  flag('cite103Gt3', doc('cite103_gt3'), '1 = a 103 rejection combines more than three references.'),
-  flag('cite103Eq1', doc('cite103_eq1'), '1 = a 103 rejection rests on a single reference.'),
-  field('cite103Max', 'int', doc('cite103_max'), 'Most references combined in one 103 rejection.', {
+  field(['artUnit', 'Art unit'], 'string', app('art_unit'), '4-digit examining art unit.', { sort: true, facet: true }),
+  field(['uspcClass', 'USPC class'], 'string', app('uspc_class'), 'USPC class.', { facet: true }),
+  field(['uspcSubClass', 'USPC subclass'], 'string', app('uspc_subclass'), 'USPC subclass.'),
+  flag(['headerMissing', 'Header missing'], doc('header_missing'), '1 = the office-action header could not be parsed.'),
+  flag(['formParagraphMissing', 'Form paragraph missing'], doc('fp_missing'), '1 = no form paragraph was found.'),
+  flag(['rejectFpMisMatch', 'Rejection / form paragraph mismatch'], doc('rejection_fp_mismatch'), '1 = rejections and form paragraphs disagree.'),
+  flag(['closingMissing', 'Closing missing'], doc('closing_missing'), '1 = the closing block could not be parsed.'),
+  flag(['rejection101', '101 rejection'], doc('rejection_101'), '1 = the office action contains a 35 USC 101 rejection.'),
+  flag(['rejection102', '102 rejection'], doc('rejection_102'), '1 = the office action contains a 35 USC 102 rejection.'),
+  flag(['rejection103', '103 rejection'], doc('rejection_103'), '1 = the office action contains a 35 USC 103 rejection.'),
+  flag(['rejection112', '112 rejection'], doc('rejection_112'), '1 = the office action contains a 35 USC 112 rejection.'),
+  flag(['rejectionDp', 'Double-patenting rejection'], doc('rejection_dp'), '1 = the office action contains a double-patenting rejection.'),
+  flag(['objection', 'Objection'], doc('objection'), '1 = the office action contains an objection.'),
+  flag(['allowedClaims', 'Allowed claims'], doc('allowed_claims'), '1 = the office action allows claims.'),
+  flag(['cite102Gt1', '102 cites more than one'], doc('cite102_gt1'), '1 = a 102 rejection cites more than one reference.'),
+  flag(['cite103Gt3', '103 combines more than three'], doc('cite103_gt3'), '1 = a 103 rejection combines more than three references.'),
+  flag(['cite103Eq1', '103 on a single reference'], doc('cite103_eq1'), '1 = a 103 rejection rests on a single reference.'),
+  field(['cite103Max', 'Most references in one 103'], 'int', doc('cite103_max'), 'Most references combined in one 103 rejection.', {
     sort: true,
     facet: true,
   }),
-  field('signatureType', 'string', doc('signature_type'), 'Code of the examiner signature block (opaque).', {
+  field(['signatureType', 'Signature block'], 'string', doc('signature_type'), 'Code of the examiner signature block (opaque).', {
     facet: true,
   }),
   // Derived fields of the modern API (not part of the v1 contract).
-  field('formType', 'strings', derived, 'Where the reference was listed: 892, 1449 and/or oa-text (multi-valued).', {
+  field(['formType', 'Form type'], 'strings', derived, 'Where the reference was listed: 892, 1449 and/or oa-text (multi-valued).', {
     legacy: false,
     facet: true,
   }),
-  field('techCenter', 'string', derived, 'Technology center: first two digits of the art unit + "00".', {
+  field(['techCenter', 'Tech center'], 'string', derived, 'Technology center: first two digits of the art unit + "00".', {
     legacy: false,
     facet: true,
   }),
-  field('mailYear', 'int', derived, 'Year of the mail date.', { legacy: false, sort: true, facet: true }),
+  field(['mailYear', 'Mail year'], 'int', derived, 'Year of the mail date.', { legacy: false, sort: true, facet: true }),
 ] as const satisfies readonly FieldSpec[];
 
 export type FieldName = (typeof FIELDS)[number]['name'];

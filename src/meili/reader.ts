@@ -104,7 +104,7 @@ export class MeiliReader {
   }
 
   /**
-   * One page of records by filter, in a total order, with an exact total at any depth.
+   * One page of records by filter (and keyword, ranked), in a total order, with an exact total at any depth.
    *
    * This goes through search, not the documents route: in Meilisearch 1.21 a sorted documents
    * fetch with offset > 0 starts one record early (offset 1 returns what offset 0 does), which
@@ -114,10 +114,10 @@ export class MeiliReader {
    * query for the total, in one round trip.
    */
   async exactPage<T>(
-    query: { filter?: string; sort: string[]; fields: string[]; offset: number; limit: number },
+    query: { q?: string; filter?: string; sort: string[]; fields: string[]; offset: number; limit: number },
     signal?: AbortSignal,
   ): Promise<{ hits: T[]; total: number }> {
-    const base = { q: '', filter: query.filter, sort: query.sort, attributesToRetrieve: query.fields };
+    const base = { q: query.q ?? '', filter: query.filter, sort: query.sort, attributesToRetrieve: query.fields };
     if (query.limit === 0 || query.offset % query.limit === 0) {
       const page = query.limit === 0 ? 1 : query.offset / query.limit + 1;
       const res = await this.search<T>({ ...base, page, hitsPerPage: query.limit }, signal);

@@ -1,0 +1,68 @@
+/**
+ * The legacy `criteria` string equivalent to a set of modern filters, shown on the web page so
+ * users learn the old syntax (and can paste it into scripts written for the DS-API).
+ *
+ * It works on the *parsed* filters (the output of the modern filter schema, src/api/filters.ts),
+ * so a written number such as "US 7,123,456 B2" is already the stored value(s) it matches, and
+ * the criteria selects exactly the records the filters do. Legacy fields translate one to one;
+ * the modern API's derived fields translate through their definition:
+ *
+ *   formType 892 | 1449 | oa-text   form892:1 | form1449:1 | citationInOA:1
+ *   techCenter 1600                 artUnit:[1600 TO 1699]  (art units are 4 digits)
+ *   mailYear 2012                   mailDate:[20120101 TO 20121231]
+ *
+ * The keyword query has no equivalent: the DS-API had no full-text search over citation text.
+ */
+import type { FieldSpec } from '../catalog/fields.ts';
+import type { FormType } from '../catalog/schema.ts';
+import { RANGE_FILTER_FIELDS, VALUE_FILTER_FIELDS, type FilterInput } from '../api/filters.ts';
+
+type Value = string | number;
+
+/** How each derived (non-legacy) filterable field is written in legacy criteria, per value. */
+const DERIVED: Readonly<Record<string, (value: Value) => string>> = {
+  formType: (v) => `${FORM_FLAG[v as FormType]}:1`,
+  techCenter: (v) => `artUnit:[${String(v).slice(0, 2)}00 TO ${String(v).slice(0, 2)}99]`,
+  mailYear: (v) => `mailDate:[${v}0101 TO ${v}1231]`,
+};
+
+const FORM_FLAG: Readonly<Record<FormType, string>> = { '892': 'form892', '1449': 'form1449', 'oa-text': 'citationInOA' };
+
+/** Lucene term syntax, quoted unless the value is plainly one safe token. */
+export function luceneValue(value: Value): string {
+  const text = String(value);
+  if (/^[A-Za-z0-9][A-Za-z0-9_.]*$/.test(text)) return text;
+  return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+function anyOf(terms: string[]): string {
+  return terms.length === 1 ? terms[0]! : `(${terms.join(' OR ')})`;
+}
+
+function valueClause(f: FieldSpec, values: Value[]): string {
+  if (f.legacy) return `${f.name}:${anyOf(values.map(luceneValue))}`;
+  return anyOf(values.map(DERIVED[f.name]!));
+}
+
+const compactDate = (iso: string) => iso.replaceAll('-', '');
+
+/** The criteria of the filters in `input` (the keyword query is not part of it); `*:*` for none. */
+export function legacyCriteria(input: FilterInput): string {
+  const clauses: string[] = [];
+  for (const f of VALUE_FILTER_FIELDS) {
+    const values = input[f.name] as Value[][] | undefined;
+    if (values?.length) clauses.push(valueClause(f, [...new Set(values.flat())]));
+  }
+  for (const f of RANGE_FILTER_FIELDS) {
+    const from = input[`${f.name}From`] as string | undefined;
+    const to = input[`${f.name}To`] as string | undefined;
+    if (from || to) clauses.push(`${f.name}:[${from ? compactDate(from) : '*'} TO ${to ? compactDate(to) : '*'}]`);
+  }
+  return clauses.length ? clauses.join(' AND ') : '*:*';
+}
+
+// Every derived filterable field needs a translation: checked at load, so a field added to the
+// catalog cannot silently drop out of the criteria the page shows.
+for (const f of VALUE_FILTER_FIELDS) {
+  if (!f.legacy && !DERIVED[f.name]) throw new Error(`legacy-criteria: no legacy translation for the derived field ${f.name}`);
+}

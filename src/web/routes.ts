@@ -1,0 +1,105 @@
+/**
+ * The web page, server-rendered:
+ *
+ *   GET /                        search page (state in the URL: the modern API's parameters)
+ *   GET /record/:id              one record with its office-action traits and related lists
+ *   GET /facet-values/:facet     HTML list items for the art-unit finder (used by app.js)
+ *   GET /assets/app.css, app.js  the stylesheet and the progressive-enhancement script
+ *
+ * The page answers through the same functions as the JSON API (runSearch, facetValues), so it
+ * shows exactly what /api/v1/search would; it never talks to Meilisearch any other way.
+ */
+import { readFileSync } from 'node:fs';
+import { Hono, type Context } from 'hono';
+import { html } from 'hono/html';
+import { facetValues } from '../api/facet-values.ts';
+import { runSearch } from '../api/search.ts';
+import { PRIMARY_KEY } from '../catalog/fields.ts';
+import type { OaRecord } from '../catalog/schema.ts';
+import { ApiError } from '../http/errors.ts';
+import { quote } from '../meili/filter.ts';
+import type { MeiliReader } from '../meili/reader.ts';
+import { legacyCriteria } from './legacy-criteria.ts';
+import { PAGE_SIZE, PageParams, readFacetFindQuery, readPageQuery } from './page-state.ts';
+import { notFoundPage, recordPage } from './views/record-page.ts';
+import { facetValue, PAGE_FACETS, searchPage } from './views/search-page.ts';
+import type { Html } from './views/layout.ts';
+
+const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
+const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
+  'app.css': { type: 'text/css; charset=utf-8', body: asset('app.css') },
+  'app.js': { type: 'text/javascript; charset=utf-8', body: asset('app.js') },
+};
+
+/** Same-origin everything, no inline script or style: the page needs nothing else. */
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'same-origin',
+};
+
+function page(c: Context, body: Html, status: 200 | 400 | 404 | 503 = 200) {
+  return c.html(body, status, SECURITY_HEADERS);
+}
+
+/** A bad parameter or an unavailable search, as the page shows it (the API's own status and message). */
+function problemOf(err: unknown): { status: 400 | 503; message: string; headers: Record<string, string> } {
+  if (err instanceof ApiError && (err.status === 400 || err.status === 503)) {
+    return { status: err.status, message: err.message, headers: err.extra.headers ?? {} };
+  }
+  throw err;
+}
+
+export function webRoutes(reader: MeiliReader): Hono {
+  const app = new Hono();
+
+  app.get('/', async (c) => {
+    const params = PageParams.of(c.req.url);
+    try {
+      const query = readPageQuery(c);
+      const answer = await runSearch(reader, { ...query, facets: [...PAGE_FACETS], pageSize: PAGE_SIZE }, c.req.raw.signal);
+      return page(c, searchPage({ params, answer, criteria: legacyCriteria(query) }));
+    } catch (err) {
+      const problem = problemOf(err);
+      for (const [k, v] of Object.entries(problem.headers)) c.header(k, v);
+      return page(c, searchPage({ params, error: problem }), problem.status);
+    }
+  });
+
+  app.get('/record/:id', async (c) => {
+    const id = c.req.param('id');
+    const signal = c.req.raw.signal;
+    const found = await reader.search<OaRecord>({ filter: `${PRIMARY_KEY} = ${quote(id)}`, limit: 1 }, signal);
+    const record = found.hits[0];
+    if (!record) return page(c, notFoundPage(`No citation record has the id "${id}".`), 404);
+    // Page mode with no hits: an exact total, not an estimate.
+    const countOf = (field: string, value: unknown) => ({ filter: `${field} = ${quote(String(value))}`, page: 1, hitsPerPage: 0 });
+    const { results } = await reader.multiSearch([countOf('applicationId', record.applicationId), countOf('Patent_PGPub', record.Patent_PGPub)], signal);
+    const back = new URL(c.req.header('Referer') ?? '/', c.req.url);
+    return page(
+      c,
+      recordPage(record, back.origin === new URL(c.req.url).origin && back.pathname === '/' ? `${back.pathname}${back.search}` : '/', {
+        application: results[0]?.totalHits ?? 0,
+        reference: results[1]?.totalHits ?? 0,
+      }),
+    );
+  });
+
+  app.get('/facet-values/:facet', async (c) => {
+    const facet = c.req.param('facet');
+    if (!(PAGE_FACETS as readonly string[]).includes(facet)) throw new ApiError(404, 'not_found', `no facet panel "${facet}"`);
+    const { facetQuery, q, ...filters } = readFacetFindQuery(c);
+    const found = await facetValues(reader, facet, { q: facetQuery, ...filters }, c.req.raw.signal, q);
+    const params = PageParams.of(c.req.url);
+    const items = found.values.slice(0, 50).map(({ value, count }) => facetValue(facet, value, count, params.has(facet, value)));
+    return c.html(items.length ? html`${items}` : html`<li class="empty">no art unit starts with that</li>`, 200, SECURITY_HEADERS);
+  });
+
+  app.get('/assets/:name', (c) => {
+    const file = ASSETS[c.req.param('name')];
+    if (!file) throw new ApiError(404, 'not_found', `no asset ${c.req.param('name')}`);
+    return c.body(file.body, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=300', ...SECURITY_HEADERS });
+  });
+
+  return app;
+}

@@ -1,0 +1,59 @@
+/**
+ * One citation record: the citation, its office action and that office action's traits (the
+ * OARD's flags), with links to the application's citations and to everything citing the same
+ * reference - both on this page's search and in the JSON API.
+ */
+import { html } from 'hono/html';
+import { FIELDS, type FieldSpec } from '../../catalog/fields.ts';
+import type { OaRecord } from '../../catalog/schema.ts';
+import { count, label, layout, valueLabel, type Html } from './layout.ts';
+
+const CITATION_FIELDS = ['Patent_PGPub', 'citationText', 'applicationId', 'formType', 'actionType', 'actionSubtype'];
+const ACTION_FIELDS = ['ifwNumber', 'documentCd', 'mailDate', 'artUnit', 'techCenter', 'uspcClass', 'uspcSubClass', 'cite103Max', 'signatureType'];
+/** The office-action traits: every flag that describes the office action, not the citation. */
+const TRAIT_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.type === 'flag' && f.source.table === 'office_actions');
+
+function shown(field: string, value: unknown): string {
+  if (Array.isArray(value)) return value.map((v) => valueLabel(field, String(v))).join(', ');
+  return valueLabel(field, String(value));
+}
+
+function rows(record: OaRecord, fields: readonly string[]): Html[] {
+  return fields
+    .filter((f) => record[f] !== undefined)
+    .map((f) => html`<div><dt>${label(f)}</dt><dd>${shown(f, record[f])}</dd></div>`);
+}
+
+export function recordPage(record: OaRecord, back: string, counts: { application: number; reference: number }): Html {
+  const app = String(record.applicationId);
+  const ref = String(record.Patent_PGPub);
+  const traits = TRAIT_FIELDS.filter((f) => record[f.name] !== undefined);
+  const title = `${String(record.citationText ?? ref)} cited in ${app}`;
+  return layout(
+    `${title} - oa-citations`,
+    html`<main id="main" class="record" tabindex="-1">
+  <p><a href="${back}" class="back">← Back to results</a></p>
+  <h1>${String(record.citationText ?? ref)} <span class="sub">cited in application ${app}</span></h1>
+  <nav class="related" aria-label="Related citation lists">
+    <a href="/?applicationId=${encodeURIComponent(app)}">All ${count(counts.application)} ${counts.application === 1 ? 'citation' : 'citations'} of application ${app}</a>
+    <a href="/?Patent_PGPub=${encodeURIComponent(ref)}">All ${count(counts.reference)} ${counts.reference === 1 ? 'citation' : 'citations'} of reference ${ref}</a>
+    <span class="json">JSON: <a href="/api/v1/applications/${encodeURIComponent(app)}/citations">application</a>,
+      <a href="/api/v1/references/${encodeURIComponent(ref)}/citing">reference</a></span>
+  </nav>
+  <section aria-labelledby="h-citation"><h2 id="h-citation">Citation</h2><dl class="fields">${rows(record, CITATION_FIELDS)}</dl></section>
+  <section aria-labelledby="h-action"><h2 id="h-action">Office action</h2>
+    ${record.ifwNumber === undefined ? html`<p class="hint">Listed on a form only: no office action of its own.</p>` : ''}
+    <dl class="fields">${rows(record, ACTION_FIELDS)}</dl></section>
+  <section aria-labelledby="h-traits"><h2 id="h-traits">Office-action traits</h2>
+    ${traits.length
+      ? html`<ul class="traits">${traits.map((f) => html`<li class="${record[f.name] === 1 ? 'yes' : 'no'}"><span class="mark" aria-hidden="true">${record[f.name] === 1 ? '✔' : '–'}</span> ${f.label}<span class="visually-hidden">: ${record[f.name] === 1 ? 'yes' : 'no'}</span></li>`)}</ul>`
+      : html`<p class="hint">No traits recorded for this office action.</p>`}
+  </section>
+  <p class="hint">Record id <code>${record.id}</code></p>
+</main>`,
+  );
+}
+
+export function notFoundPage(message: string): Html {
+  return layout('Not found - oa-citations', html`<main id="main" class="record"><h1>Not found</h1><p>${message}</p><p><a href="/">Search citations</a></p></main>`);
+}

@@ -1,0 +1,174 @@
+/**
+ * The web page in a real browser: headless Debian Chromium driven by playwright-core, against the
+ * gateway served over HTTP on a real index. It does what a researcher would: type, click facets,
+ * page, open a record, follow its links, download the export - by mouse and by keyboard, with and
+ * without JavaScript, on a wide and a narrow screen. Screenshots go to test-output/.
+ */
+import { serve } from '@hono/node-server';
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from '../helpers/chromium.ts';
+import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+
+const OUT = join(process.cwd(), 'test-output');
+
+let gw: TestGateway;
+let server: Server;
+let base: string;
+let browser: Browser;
+let context: BrowserContext;
+
+beforeAll(async () => {
+  [gw, browser] = await Promise.all([startTestGateway({ officeActions: 300, seed: 31 }), launchChromium()]);
+  server = serve({ fetch: gw.app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
+  await new Promise<void>((ok) => server.once('listening', ok));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  mkdirSync(OUT, { recursive: true });
+}, 300_000);
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await new Promise((ok) => server?.close(ok));
+  await gw?.cleanup();
+});
+
+const total = async (page: Page) => Number(((await page.locator('#total strong').textContent()) ?? '').replaceAll(',', ''));
+const count892 = () => gw.records.filter((r) => (r.formType as string[]).includes('892')).length;
+
+/** Waits until the shown total is `n` (results refresh in place, asynchronously). */
+async function expectTotal(page: Page, n: number) {
+  await expect.poll(() => total(page), { timeout: 10_000 }).toBe(n);
+}
+
+describe('searching with the mouse', () => {
+  it('types, clicks a facet, pages, opens a record, follows its links and downloads the export', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto('/');
+    await expect.poll(() => total(page)).toBe(gw.records.length);
+    await page.screenshot({ path: join(OUT, 'web-main.png') });
+
+    // Instant, typo-tolerant results: a reference number typed with one wrong digit, no Enter.
+    const rec = gw.records.find((r) => /^\d{7}$/.test(String(r.Patent_PGPub)))!;
+    const ref = String(rec.Patent_PGPub);
+    const typo = ref.slice(0, 3) + String((Number(ref[3]) + 1) % 10) + ref.slice(4);
+    await page.locator('#q').pressSequentially(typo, { delay: 20 });
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(`q=${typo}`);
+    const withRef = gw.records.filter((r) => r.Patent_PGPub === ref).map((r) => r.id);
+    await expect.poll(async () => (await page.locator('a.hit-title').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).filter((h) => withRef.includes(String(h).slice(8))).length, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#q').evaluate((el) => el === document.activeElement)).toBe(true);
+
+    // Clear the search with its chip, then filter by a facet: the total and the other panels' counts change.
+    await page.getByRole('link', { name: new RegExp(`Remove search: ${typo}`) }).click();
+    await expectTotal(page, gw.records.length);
+    const artBefore = await page.locator('#facet-artUnit .count').first().textContent();
+    await page.getByLabel(/PTO-892 \(examiner\)/).check();
+    await expectTotal(page, count892());
+    expect(page.url()).toContain('formType=892');
+    expect(await page.locator('#facet-artUnit .count').first().textContent()).not.toBe(artBefore);
+    await expect.poll(() => page.locator('.chip').first().textContent()).toContain('Form type: PTO-892');
+
+    // Page 2, then back with the browser's back button.
+    const firstOnPage1 = await page.locator('a.hit-title').first().getAttribute('href');
+    await page.locator('.pager a[rel="next"]').click();
+    await expect.poll(() => page.url()).toContain('page=2');
+    await expect.poll(() => page.locator('.pager [aria-current="page"]').textContent()).toBe('2');
+    expect(await page.locator('a.hit-title').first().getAttribute('href')).not.toBe(firstOnPage1);
+    expect(await page.locator('ol.hits').getAttribute('start')).toBe('21');
+    await page.goBack();
+    await expect.poll(() => page.locator('.pager [aria-current="page"]').textContent()).toBe('1');
+
+    // The legacy criteria for the filters is shown.
+    await page.locator('details.criteria summary').click();
+    expect(await page.locator('#criteria').textContent()).toBe('form892:1');
+
+    // Download the current result set through the export endpoint.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('#export-csv').click()]);
+    const file = join(OUT, 'web-export.csv');
+    await download.saveAs(file);
+    expect(download.suggestedFilename()).toBe('oa-citations.csv');
+    const lines = readFileSync(file, 'utf8').trim().split('\n');
+    expect(lines[0]).toMatch(/^id,applicationId,Patent_PGPub,/);
+    expect(lines.length - 1).toBe(count892());
+
+    // Open a record, then its application's citation list.
+    const hit = page.locator('a.hit-title').first();
+    const id = String(await hit.getAttribute('href')).slice('/record/'.length);
+    const record = gw.records.find((r) => r.id === id)!;
+    await hit.click();
+    await expect.poll(() => page.url()).toContain(`/record/${id}`);
+    await expect.poll(() => page.locator('h1').textContent()).toContain(`cited in application ${record.applicationId}`);
+    expect(await page.locator('.traits li').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUT, 'web-record.png'), fullPage: true });
+    const sameApp = gw.records.filter((r) => r.applicationId === record.applicationId).length;
+    await page.getByRole('link', { name: new RegExp(`All ${sameApp} citations? of application`) }).click();
+    await expectTotal(page, sameApp);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('finds art units by typing in the finder and filters by one', async () => {
+    const page = await context.newPage();
+    await page.goto('/');
+    const unit = String(gw.records.find((r) => r.artUnit)!.artUnit);
+    await page.locator('#facet-artUnit-find').fill(unit.slice(0, 3));
+    await expect.poll(async () => (await page.locator('#facet-artUnit-values input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).every((v) => v.startsWith(unit.slice(0, 3)))).toBe(true);
+    await page.locator(`#facet-artUnit-values input[value="${unit}"]`).check();
+    await expectTotal(page, gw.records.filter((r) => r.artUnit === unit).length);
+    expect(page.url()).toContain(`artUnit=${unit}`);
+    // The finder's text never became a filter of its own.
+    expect(new URL(page.url()).searchParams.getAll('artUnit')).toEqual([unit]);
+    await page.close();
+  });
+});
+
+describe('searching with the keyboard', () => {
+  it('"/" focuses the search box; Tab reaches the facets; Space filters', async () => {
+    const page = await context.newPage();
+    await page.goto('/');
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('q');
+    await page.keyboard.press('Tab'); // the Search button
+    await page.keyboard.press('Tab'); // the first facet value: PTO-892
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('892');
+    await page.keyboard.press('Space');
+    await expectTotal(page, count892());
+    // Focus survives the refresh: the same checkbox, now checked.
+    expect(await page.evaluate(() => [document.activeElement?.id, (document.activeElement as HTMLInputElement).checked])).toEqual(['f-formType-892', true]);
+    await page.close();
+  });
+});
+
+describe('without JavaScript', () => {
+  it('is a plain form: tick a facet, press Search, get the filtered page', async () => {
+    const noJs = await browser.newContext({ baseURL: base, javaScriptEnabled: false });
+    const page = await noJs.newPage();
+    await page.goto('/');
+    await page.getByLabel(/PTO-892 \(examiner\)/).check();
+    await page.getByRole('button', { name: 'Search' }).click();
+    await expect.poll(() => page.url()).toContain('formType=892');
+    expect(await total(page)).toBe(count892());
+    await noJs.close();
+  });
+});
+
+describe('on a narrow screen', () => {
+  it('fits the width, shows the results first and the filters one link away', async () => {
+    const phone = await browser.newContext({ baseURL: base, viewport: { width: 375, height: 740 }, isMobile: true });
+    const page = await phone.newPage();
+    await page.goto('/');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    const [results, facets] = await Promise.all([page.locator('#main').boundingBox(), page.locator('#facets').boundingBox()]);
+    expect(results!.y).toBeLessThan(facets!.y);
+    expect(await page.locator('a.to-filters').isVisible()).toBe(true);
+    await page.screenshot({ path: join(OUT, 'web-narrow.png') });
+    await phone.close();
+  });
+});

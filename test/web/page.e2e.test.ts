@@ -1,0 +1,232 @@
+/**
+ * The web page over a real index (generator -> indexer -> Meilisearch -> app.request): what it
+ * renders must be what the JSON API answers, its legacy criteria must select the same records as
+ * its filters, and bad input must come back as a readable page, never a 500.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OaRecord } from '../../src/catalog/schema.ts';
+import { createApp } from '../../src/app.ts';
+import { createLogger } from '../../src/http/log.ts';
+import { startTestGateway, TEST_CONFIG, type TestGateway } from '../helpers/gateway.ts';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({ officeActions: 300, seed: 23 });
+});
+afterAll(async () => gw?.cleanup());
+
+const page = async (path: string) => {
+  const res = await gw.app.request(path);
+  return { res, html: await res.text() };
+};
+const api = async <T>(path: string) => {
+  const res = await gw.app.request(path);
+  expect(res.status, path).toBe(200);
+  return (await res.json()) as T;
+};
+/** The total the page shows ("<strong>1,234</strong> citations"). */
+const shownTotal = (html: string) => Number(/<p id="total"[^>]*><strong>([\d,]+)<\/strong>/.exec(html)![1]!.replaceAll(',', ''));
+/** The count shown beside a facet checkbox. */
+const shownCount = (html: string, facet: string, value: string) => {
+  const m = new RegExp(`name="${facet}" value="${value}"[^>]*>\\s*<label[^>]*>[^<]*<span class="count">([\\d,]+)</span>`).exec(html);
+  return m ? Number(m[1]!.replaceAll(',', '')) : undefined;
+};
+const shownCriteria = (html: string) =>
+  /<code id="criteria">([^<]*)<\/code>/.exec(html)![1]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#39;', "'");
+
+interface Search {
+  totalHits: number;
+  facetDistribution: Record<string, Record<string, number>>;
+  hits: OaRecord[];
+}
+
+async function legacyNumFound(criteria: string): Promise<number> {
+  const res = await gw.app.request('/ds-api/oa_citations/v1/records', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ criteria, rows: '0' }).toString(),
+  });
+  const json = (await res.json()) as { response: { numFound: number } };
+  expect(res.status, `${criteria}: ${JSON.stringify(json)}`).toBe(200);
+  return json.response.numFound;
+}
+
+describe('the search page shows what the API answers', () => {
+  it('renders totals, facet counts and hits of /api/v1/search', async () => {
+    const { res, html } = await page('/');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    const api0 = await api<Search>('/api/v1/search?facets=formType,artUnit,techCenter,actionType,documentCd,mailYear');
+    expect(shownTotal(html)).toBe(gw.records.length);
+    expect(shownTotal(html)).toBe(api0.totalHits);
+    for (const [value, n] of Object.entries(api0.facetDistribution.formType!)) expect(shownCount(html, 'formType', value)).toBe(n);
+    for (const id of api0.hits.map((h) => h.id)) expect(html).toContain(`href="/record/${id}"`);
+  });
+
+  it('filters from the URL, with disjunctive counts, chips that remove them, and paging', async () => {
+    // The two art units with most 892 citations: both sure to be listed in the panel's top values.
+    const per = new Map<string, number>();
+    for (const r of gw.records) if (r.artUnit && (r.formType as string[]).includes('892')) per.set(String(r.artUnit), (per.get(String(r.artUnit)) ?? 0) + 1);
+    const [a1, a2] = [...per].sort((x, y) => y[1] - x[1]).map(([unit]) => unit);
+    const expected = gw.records.filter((r) => r.artUnit === a1 && (r.formType as string[]).includes('892')).length;
+    const { html } = await page(`/?artUnit=${a1}&formType=892`);
+    expect(shownTotal(html)).toBe(expected);
+    // A chosen art unit's panel still counts the others under the remaining filter (formType only).
+    const other = gw.records.filter((r) => r.artUnit === a2 && (r.formType as string[]).includes('892')).length;
+    expect(other).toBeGreaterThan(0);
+    expect(shownCount(html, 'artUnit', a2!)).toBe(other);
+    expect(html).toMatch(new RegExp(`name="artUnit" value="${a1}" checked`));
+    // The chip for the art unit links to the same search without it.
+    expect(html).toContain(`href="/?formType=892" aria-label="Remove Art unit: ${a1}"`);
+
+    const all = await page('/?formType=892');
+    const total = shownTotal(all.html);
+    const lastPage = Math.ceil(total / 20);
+    expect(all.html).toContain(`href="/?formType=892&amp;page=2" rel="next"`);
+    const last = await page(`/?formType=892&page=${lastPage}`);
+    expect(last.html.match(/class="hit"/g)?.length).toBe(total - (lastPage - 1) * 20);
+    expect(last.html).toContain(`<span aria-current="page">${lastPage}</span>`);
+  });
+
+  it('keeps filters it has no control for (application, dates) as hidden fields and chips', async () => {
+    const app = String(gw.records[0]!.applicationId);
+    const { html } = await page(`/?applicationId=${app}&mailDateFrom=2010-01-01`);
+    expect(html).toContain(`<input type="hidden" name="applicationId" value="${app}">`);
+    expect(html).toContain(`<input type="hidden" name="mailDateFrom" value="2010-01-01">`);
+    expect(html).toContain(`Application: ${app}`);
+    expect(shownTotal(html)).toBe(gw.records.filter((r) => r.applicationId === app && String(r.mailDate ?? '') >= '2010-01-01').length);
+  });
+
+  it('links the export to the same parameters, and the export holds exactly the result set', async () => {
+    const hit = gw.records.find((r) => r.citationText && /\d{7}/.test(String(r.citationText)))!;
+    const q = String(hit.Patent_PGPub);
+    const { html } = await page(`/?q=${encodeURIComponent(q)}&sort=mailDate:desc`);
+    const href = /id="export-csv" href="([^"]+)"/.exec(html)![1]!.replaceAll('&amp;', '&');
+    expect(href).toBe(`/api/v1/export?q=${q}&sort=mailDate%3Adesc&format=csv`);
+    const res = await gw.app.request(href);
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).trim().split('\n');
+    const search = await api<Search>(`/api/v1/search?q=${q}&sort=mailDate:desc&pageSize=1000&facets=`);
+    expect(Number(res.headers.get('x-total-count'))).toBe(search.totalHits);
+    expect(lines.length - 1).toBe(search.totalHits);
+    // Same order as the search: the id column of the CSV, row by row.
+    const idCol = lines[0]!.split(',').indexOf('id');
+    expect(lines.slice(1).map((l) => l.split(',')[idCol])).toEqual(search.hits.map((h) => h.id));
+  });
+
+  it('escapes what the user typed', async () => {
+    const { res, html } = await page(`/?q=${encodeURIComponent('<script>alert(1)</script>"')}`);
+    expect(res.status).toBe(200);
+    expect(html).not.toContain('<script>alert(1)');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;');
+    expect(res.headers.get('content-security-policy')).toContain("default-src 'self'");
+  });
+});
+
+describe('the legacy criteria shown selects the same records as the filters', () => {
+  const combos = (): string[] => {
+    const r = gw.records;
+    const withAll = r.filter((x) => x.artUnit && x.mailYear && x.documentCd && x.actionType);
+    const a = withAll[3]!;
+    const b = withAll[withAll.length - 5]!;
+    const pub = r.find((x) => String(x.Patent_PGPub).length === 7)!;
+    const withSub = r.find((x) => x.actionSubtype)!;
+    return [
+      '',
+      'formType=892',
+      'formType=892&formType=oa-text',
+      `formType=1449&artUnit=${a.artUnit}&artUnit=${b.artUnit}`,
+      `techCenter=${a.techCenter}`,
+      `techCenter=${a.techCenter}&techCenter=${b.techCenter}&mailYear=${a.mailYear}`,
+      `mailYear=${a.mailYear}&mailYear=${b.mailYear}&documentCd=${a.documentCd}`,
+      `actionType=${a.actionType}&formType=oa-text`,
+      `actionSubtype=${encodeURIComponent(String(withSub.actionSubtype))}`,
+      `applicationId=${a.applicationId}`,
+      // A written number: the criteria must use the stored form(s) it stands for.
+      `Patent_PGPub=${encodeURIComponent(`US ${Number(pub.Patent_PGPub).toLocaleString('en-US')} B2`)}`,
+      `mailDateFrom=2010-03-01&mailDateTo=2012-12-31&formType=892`,
+      `mailDateTo=20110615`,
+      `rejection103=1&cite103Max=2`,
+    ];
+  };
+
+  it('for facets, derived fields, written numbers and date ranges', async () => {
+    for (const query of combos()) {
+      const { res, html } = await page(`/?${query}`);
+      expect(res.status, query).toBe(200);
+      const criteria = shownCriteria(html);
+      const total = shownTotal(html);
+      expect(await legacyNumFound(criteria), `${query} -> ${criteria}`).toBe(total);
+      if (query) expect(criteria).not.toBe('*:*');
+    }
+  });
+});
+
+describe('the record page', () => {
+  it('shows a record with its office-action traits and links to the related lists', async () => {
+    const rec = gw.records.find((r) => r.ifwNumber && r.rejection103 !== undefined)!;
+    const { res, html } = await page(`/record/${rec.id}`);
+    expect(res.status).toBe(200);
+    const app = String(rec.applicationId);
+    const appCount = gw.records.filter((r) => r.applicationId === app).length;
+    const refCount = gw.records.filter((r) => r.Patent_PGPub === rec.Patent_PGPub).length;
+    expect(html).toContain(`href="/?applicationId=${app}">All ${appCount} citation`);
+    expect(html).toContain(`href="/?Patent_PGPub=${encodeURIComponent(String(rec.Patent_PGPub))}">All ${refCount} citation`);
+    expect(html).toContain(`<dd>${rec.mailDate}</dd>`);
+    expect(html).toMatch(new RegExp(`class="${rec.rejection103 === 1 ? 'yes' : 'no'}"><span class="mark" aria-hidden="true">[^<]*</span> 103 rejection`));
+  });
+
+  it('answers 404 for an unknown id, and keeps the way back to the search it came from', async () => {
+    const { res, html } = await page('/record/no-such-record');
+    expect(res.status).toBe(404);
+    expect(html).toContain('No citation record has the id');
+    const rec = gw.records[0]!;
+    const back = await gw.app.request(`/record/${rec.id}`, { headers: { Referer: 'http://localhost/?formType=892&page=3' } });
+    expect(await back.text()).toContain('href="/?formType=892&amp;page=3" class="back"');
+  });
+});
+
+describe('bad input is a readable page, not a 500', () => {
+  it.each([
+    ['/?page=0', 'page: must be at least 1'],
+    ['/?formType=999', 'formType: must be one of 892, 1449, oa-text'],
+    ['/?mailDateFrom=2012-13-45', 'mailDateFrom'],
+    ['/?sort=nope', 'cannot sort by'],
+    ['/?artunit=2100', 'did you mean &quot;artUnit&quot;'],
+  ])('%s', async (path, message) => {
+    const { res, html } = await page(path);
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(html).toContain('This search cannot run');
+    expect(html).toContain(message);
+  });
+
+  it('unknown facet panels and assets are 404s', async () => {
+    expect((await gw.app.request('/facet-values/id')).status).toBe(404);
+    expect((await gw.app.request('/assets/../../package.json')).status).toBe(404);
+  });
+});
+
+describe('the art-unit finder', () => {
+  it('lists the art units starting with what was typed, counted under the other filters', async () => {
+    const unit = String(gw.records.find((r) => r.artUnit)!.artUnit);
+    const prefix = unit.slice(0, 2);
+    const res = await gw.app.request(`/facet-values/artUnit?facetQuery=${prefix}&formType=1449`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    const listed = [...html.matchAll(/value="(\d+)"[^>]*>\s*<label[^>]*>[^<]*<span class="count">([\d,]+)/g)].map((m) => [m[1]!, Number(m[2]!.replaceAll(',', ''))]);
+    expect(listed.length).toBeGreaterThan(0);
+    for (const [value, n] of listed) {
+      expect(String(value).startsWith(prefix)).toBe(true);
+      expect(n).toBe(gw.records.filter((r) => r.artUnit === value && (r.formType as string[]).includes('1449')).length);
+    }
+  });
+});
+
+describe('WEB_UI=false', () => {
+  it('leaves / unserved while the APIs answer', async () => {
+    const app = createApp({ reader: gw.reader, config: { ...TEST_CONFIG, WEB_UI: false }, log: createLogger('silent') });
+    expect((await app.request('/')).status).toBe(404);
+    expect((await app.request('/api/v1/search?pageSize=0')).status).toBe(200);
+  });
+});
