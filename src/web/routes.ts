@@ -67,7 +67,17 @@ export function webRoutes(reader: MeiliReader): Hono {
   });
 
   app.get('/record/:id', async (c) => {
-    const id = c.req.param('id');
+    try {
+      return await showRecord(c);
+    } catch (err) {
+      const problem = problemOf(err);
+      for (const [k, v] of Object.entries(problem.headers)) c.header(k, v);
+      return page(c, notFoundPage(problem.message, 'Search is unavailable'), problem.status);
+    }
+  });
+
+  async function showRecord(c: Context) {
+    const id = c.req.param('id')!;
     const signal = c.req.raw.signal;
     const found = await reader.search<OaRecord>({ filter: `${PRIMARY_KEY} = ${quote(id)}`, limit: 1 }, signal);
     const record = found.hits[0];
@@ -75,15 +85,11 @@ export function webRoutes(reader: MeiliReader): Hono {
     // Page mode with no hits: an exact total, not an estimate.
     const countOf = (field: string, value: unknown) => ({ filter: `${field} = ${quote(String(value))}`, page: 1, hitsPerPage: 0 });
     const { results } = await reader.multiSearch([countOf('applicationId', record.applicationId), countOf('Patent_PGPub', record.Patent_PGPub)], signal);
+    // "Back to results" returns to the search the reader came from, when it was ours.
     const back = new URL(c.req.header('Referer') ?? '/', c.req.url);
-    return page(
-      c,
-      recordPage(record, back.origin === new URL(c.req.url).origin && back.pathname === '/' ? `${back.pathname}${back.search}` : '/', {
-        application: results[0]?.totalHits ?? 0,
-        reference: results[1]?.totalHits ?? 0,
-      }),
-    );
-  });
+    const backHref = back.origin === new URL(c.req.url).origin && back.pathname === '/' ? `/${back.search}` : '/';
+    return page(c, recordPage(record, backHref, { application: results[0]?.totalHits ?? 0, reference: results[1]?.totalHits ?? 0 }));
+  }
 
   app.get('/facet-values/:facet', async (c) => {
     const facet = c.req.param('facet');

@@ -6,6 +6,7 @@
  */
 import { serve } from '@hono/node-server';
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -66,7 +67,7 @@ describe('searching with the mouse', () => {
     await expect.poll(() => page.locator('#q').evaluate((el) => el === document.activeElement)).toBe(true);
 
     // Clear the search with its chip, then filter by a facet: the total and the other panels' counts change.
-    await page.getByRole('link', { name: new RegExp(`Remove search: ${typo}`) }).click();
+    await page.getByRole('link', { name: new RegExp(`Remove Search: ${typo}`) }).click();
     await expectTotal(page, gw.records.length);
     const artBefore = await page.locator('#facet-artUnit .count').first().textContent();
     await page.getByLabel(/PTO-892 \(examiner\)/).check();
@@ -170,5 +171,34 @@ describe('on a narrow screen', () => {
     expect(await page.locator('a.to-filters').isVisible()).toBe(true);
     await page.screenshot({ path: join(OUT, 'web-narrow.png') });
     await phone.close();
+  });
+});
+
+describe('accessibility (axe-core, WCAG 2 A and AA rules)', () => {
+  const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+  async function violations(page: Page): Promise<string[]> {
+    await page.addScriptTag({ path: AXE });
+    const found = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run(ctx: Document, opts: object): Promise<{ violations: { id: string; help: string; nodes: { target: string[] }[] }[] }> } }).axe;
+      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+      return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`);
+    });
+    return found;
+  }
+
+  it('finds no violations on the search page, a filtered page, a record and a narrow screen', async () => {
+    // axe is injected as a script, which the page's own CSP would rightly refuse.
+    const audit = await browser.newContext({ baseURL: base, bypassCSP: true });
+    const page = await audit.newPage();
+    const rec = gw.records.find((r) => r.ifwNumber)!;
+    for (const path of ['/', '/?formType=892&techCenter=2100&q=7', `/record/${rec.id}`, '/?page=0']) {
+      await page.goto(path);
+      expect(await violations(page), path).toEqual([]);
+    }
+    await page.setViewportSize({ width: 375, height: 740 });
+    await page.goto('/?formType=1449');
+    expect(await violations(page), 'narrow').toEqual([]);
+    await audit.close();
   });
 });

@@ -77,7 +77,7 @@ describe('the search page shows what the API answers', () => {
     expect(shownCount(html, 'artUnit', a2!)).toBe(other);
     expect(html).toMatch(new RegExp(`name="artUnit" value="${a1}" checked`));
     // The chip for the art unit links to the same search without it.
-    expect(html).toContain(`href="/?formType=892" aria-label="Remove Art unit: ${a1}"`);
+    expect(html).toContain(`href="/?formType=892"><span class="visually-hidden">Remove </span>Art unit: ${a1} `);
 
     const all = await page('/?formType=892');
     const total = shownTotal(all.html);

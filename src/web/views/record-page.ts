@@ -54,6 +54,6 @@ export function recordPage(record: OaRecord, back: string, counts: { application
   );
 }
 
-export function notFoundPage(message: string): Html {
-  return layout('Not found - oa-citations', html`<main id="main" class="record"><h1>Not found</h1><p>${message}</p><p><a href="/">Search citations</a></p></main>`);
+export function notFoundPage(message: string, heading = 'Not found'): Html {
+  return layout(`${heading} - oa-citations`, html`<main id="main" class="record"><h1>${heading}</h1><p>${message}</p><p><a href="/">Search citations</a></p></main>`);
 }

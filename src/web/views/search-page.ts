@@ -133,7 +133,8 @@ function chips(params: PageParams): Html {
   return html`<ul class="chips" aria-label="Active filters">
   ${active.map(
     ([name, value]) =>
-      html`<li><a class="chip" href="${params.without(name, value).href()}" aria-label="Remove ${name === 'q' ? 'search' : label(name)}: ${value}">${name === 'q' ? 'Search' : label(name)}: ${valueLabel(name, value)} <span aria-hidden="true">×</span></a></li>`,
+      // The accessible name starts with "Remove" and contains the visible text (WCAG 2.5.3).
+      html`<li><a class="chip" href="${params.without(name, value).href()}"><span class="visually-hidden">Remove </span>${name === 'q' ? 'Search' : label(name)}: ${valueLabel(name, value)} <span aria-hidden="true">×</span></a></li>`,
   )}
   <li><a class="chip clear" href="/">Clear all</a></li>
 </ul>`;
