@@ -85,6 +85,33 @@ describe('GET /api/v1/export', () => {
     expect(rows).toEqual(expected.map((r) => [String(r.applicationId), valuesOf(r, 'formType').join('|')]));
   });
 
+  it('with sort: every record once, in the sort order, across many pages', async () => {
+    const { app } = spyApp(50);
+    const res = await app.request('/api/v1/export?format=csv&fields=id,mailDate&sort=mailDate:desc&formType=892');
+    expect(res.status).toBe(200);
+    const [, ...rows] = parseCsv(await res.text());
+    const chosen = gw.records.filter((r) => valuesOf(r, 'formType').includes('892'));
+    // Meilisearch sorts records without the field last; `id` breaks every tie.
+    const dated = chosen.filter((r) => r.mailDate).sort((a, b) => (a.mailDate! > b.mailDate! ? -1 : a.mailDate! < b.mailDate! ? 1 : byId(a, b)));
+    const undated = chosen.filter((r) => !r.mailDate).sort(byId);
+    expect(rows.length).toBeGreaterThan(10 * 50);
+    expect(Number(res.headers.get('x-total-count'))).toBe(chosen.length);
+    expect(rows).toEqual([...dated, ...undated].map((r) => [r.id, String(r.mailDate ?? '')]));
+  });
+
+  it('with q: the records of /api/v1/search, in its order', async () => {
+    const { app } = spyApp(7);
+    // Words of the written citations ("U.S. Pat. No. 4,332,875"): many hits, ranked, over many pages of 7.
+    const q = 'Pat';
+    const res = await app.request(`/api/v1/export?format=ndjson&fields=id&q=${q}`);
+    const ids = (await res.text()).trim().split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { id: string }).id);
+    const search = (await (await gw.app.request(`/api/v1/search?q=${q}&pageSize=1000&facets=`)).json()) as { totalHits: number; hits: { id: string }[] };
+    expect(search.totalHits).toBeGreaterThan(3 * 7);
+    expect(search.totalHits).toBeLessThan(1000);
+    expect(ids).toEqual(search.hits.map((h) => h.id));
+    expect(Number(res.headers.get('x-total-count'))).toBe(search.totalHits);
+  });
+
   it('streams a large set with a bounded number of documents in memory, every record once', async () => {
     const pageSize = 100;
     const { reader, app } = spyApp(pageSize);
