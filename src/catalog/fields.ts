@@ -112,16 +112,16 @@ export const FIELDS = [
   field(['ifwNumber', 'Office action document'], 'string', cit('ifw_number'), 'Document id of the office action (join key to office actions).', {
     defaultField: true,
   }),
-  field(['actionType', 'Rejection ground'], 'string', cit('action_type'), 'Rejection ground the reference was cited under: 102, 103, or absent.', {
+  field(['actionType', 'Action type'], 'string', cit('action_type'), 'Rejection ground the reference was cited under: 102, 103, or absent.', {
     facet: true,
   }),
-  field(['actionSubtype', 'Rejection subsection'], 'string', cit('action_subtype'), 'Rejection subsection, e.g. 102(b), 103(a).', {
+  field(['actionSubtype', 'Action subtype'], 'string', cit('action_subtype'), 'Rejection subsection, e.g. 102(b), 103(a).', {
     facet: true,
   }),
   flag(['form892', 'On PTO-892'], cit('form892'), '1 = listed on a PTO-892 (examiner) form.'),
   flag(['form1449', 'On PTO-1449'], cit('form1449'), '1 = listed on a PTO-1449 (applicant IDS) form.'),
   flag(['citationInOA', 'In office-action text'], cit('citation_in_oa'), '1 = cited in the office-action text.'),
-  field(['documentCd', 'Action type'], 'string', doc('document_cd'), 'Office action type: CTNF (non-final) or CTFR (final).', {
+  field(['documentCd', 'Document code'], 'string', doc('document_cd'), 'Office action type: CTNF (non-final) or CTFR (final).', {
     facet: true,
   }),
   field(['mailDate', 'Mail date'], 'date', doc('mail_dt'), 'Mail date of the office action (v1 serves yyyy-MM-ddT00:00:00).', {

@@ -35,7 +35,7 @@ export const label = (field: string): string => FIELD_BY_NAME.get(field)?.label 
 /** Human names of coded values, where the code alone says little. */
 const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   formType: { '892': 'PTO-892 (examiner)', '1449': 'PTO-1449 (applicant)', 'oa-text': 'Office-action text' },
-  documentCd: { CTNF: 'Non-final (CTNF)', CTFR: 'Final (CTFR)' },
+  documentCd: { CTNF: 'Non-final rejection (CTNF)', CTFR: 'Final rejection (CTFR)' },
   actionType: { '102': '§ 102', '103': '§ 103' },
 };
 
