@@ -1,7 +1,9 @@
 /**
- * `GET /api/v1/export?format=csv|ndjson&<filters>`: every matching record, streamed in id order
- * with keyset pages (keyset-stream.ts): constant memory at any size, backpressure from the
- * client, and the work stops when the client goes away.
+ * `GET /api/v1/export?format=csv|ndjson&<filters>[&sort][&q]`: every matching record, streamed
+ * in id order or the given sort with keyset pages (keyset-stream.ts, sort-keyset.ts): constant
+ * memory and flat cost at any size, backpressure from the client, and the work stops when the
+ * client goes away. A keyword query ranks by relevance, which no keyset can follow: those
+ * exports page through search by offset.
  *
  * The first page is read before the response starts, so a bad filter or an unavailable
  * Meilisearch is still a proper JSON error; X-Total-Count gives the exact number of records.
@@ -13,11 +15,12 @@ import type { MeiliReader } from '../meili/reader.ts';
 import { csvRecord, csvRow, ndjsonRecord } from './csv.ts';
 import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS } from './filters.ts';
 import { keysetStream } from './keyset-stream.ts';
-import { allOf, quote } from '../meili/filter.ts';
+import { allOf } from '../meili/filter.ts';
 import { defineRoute } from './registry.ts';
 import { fieldNameParam } from './schemas.ts';
 import { numberQuery } from './numbers.ts';
 import { searchQuery, totalOrder } from './search.ts';
+import { afterInSort } from './sort-keyset.ts';
 
 export const DEFAULT_EXPORT_PAGE_SIZE = 1000;
 
@@ -34,7 +37,7 @@ export function exportRoute(reader: MeiliReader, pageSize = DEFAULT_EXPORT_PAGE_
     tag: 'Export',
     summary: 'Stream every record matching the filters as CSV or NDJSON',
     description:
-      'Any size. CSV: header row of field names, RFC 4180 quoting, formType values joined with "|". NDJSON: one record per line. Accepts the filter parameters of /api/v1/search, and its q and sort: without them records stream in stable id order (keyset pages, flat cost at any depth); with them in the order /api/v1/search gives (offset pages, so an index swapped mid-export can shift records). X-Total-Count holds the number of records.',
+      'Any size. CSV: header row of field names, RFC 4180 quoting, formType values joined with "|". NDJSON: one record per line. Accepts the filter parameters of /api/v1/search, and its sort and q. Without q, records stream in id order or in the given sort (keyset pages: flat cost at any depth, stable order). With q, in the relevance order /api/v1/search gives (offset pages: cost grows with depth, and an index swapped mid-export can shift records). X-Total-Count holds the number of records.',
     query: z
       .object({
         format: z.enum(['csv', 'ndjson'], { error: 'must be csv or ndjson' }).optional().describe('Output format (default csv).'),
@@ -53,36 +56,34 @@ export function exportRoute(reader: MeiliReader, pageSize = DEFAULT_EXPORT_PAGE_
     handler: async (c, { query }) => {
       const format = query.format ?? 'csv';
       const fields = query.fields?.length ? [...new Set(query.fields)] : FIELDS.map((f) => f.name);
-      // The keyset needs the id of every record, exported or not.
-      const read = fields.includes(PRIMARY_KEY) ? fields : [...fields, PRIMARY_KEY];
       const filter = filterExpression(filterClauses(query));
       const signal = c.req.raw.signal;
       const q = query.q?.trim() ? numberQuery(query.q) : undefined;
-      // Keyset page: the next records after `afterId` in id order (offset stays 0 at any depth).
-      const keysetPage = async (afterId: string | undefined, s: AbortSignal) => {
-        const page = await reader.fetchDocuments<OaRecord>(
-          {
-            filter: allOf([filter, afterId === undefined ? undefined : `${PRIMARY_KEY} > ${quote(afterId)}`]),
-            offset: 0,
-            limit: pageSize,
-            sort: [`${PRIMARY_KEY}:asc`],
-            fields: read,
-          },
-          s,
-        );
-        return { rows: page.results, total: page.total };
+      // A total order: the sort asked for (or none) with id last.
+      const sort = totalOrder(query.sort ?? []);
+      // Keyset paging needs the sort keys of every record, exported or not.
+      const read = [...new Set([...fields, ...sort.map((s) => s.split(':')[0]!)])];
+
+      // Keyset page: the next records after `last` in the sort, always read from the start (offset
+      // 0), so the cost per page stays flat at any depth. In id order through the documents route;
+      // with a sort through search, because Meilisearch 1.21's sorted documents route leaves out
+      // the records that lack a sort key, where search puts them last.
+      const keysetPage = async (last: OaRecord | undefined, s: AbortSignal) => {
+        const after = allOf([filter, last === undefined ? undefined : afterInSort(sort, last)]);
+        if (!query.sort?.length) {
+          const page = await reader.fetchDocuments<OaRecord>({ filter: after, offset: 0, limit: pageSize, sort, fields: read }, s);
+          return { rows: page.results, total: page.total };
+        }
+        const page = await reader.search<OaRecord>({ q: '', filter: after, sort, page: 1, hitsPerPage: pageSize, attributesToRetrieve: read }, s);
+        return { rows: page.hits, total: page.totalHits ?? 0 };
       };
-      // Ranked page: a keyword query or a sort orders records by relevance/sort, not by id, so the
-      // keyset cannot apply; search pages by offset instead, in exactly /api/v1/search's order.
+      // Ranked page: with a keyword query the order is relevance, which no filter can express, so
+      // search pages by offset instead, in exactly /api/v1/search's order.
       const rankedPage = async (offset: number, s: AbortSignal) => {
-        const page = await reader.exactPage<OaRecord>(
-          { q, filter, sort: query.sort?.length ? totalOrder(query.sort) : [], fields: read, offset, limit: pageSize },
-          s,
-        );
+        const page = await reader.exactPage<OaRecord>({ q, filter, sort: query.sort?.length ? sort : [], fields: read, offset, limit: pageSize }, s);
         return { rows: page.hits, total: page.total };
       };
-      const ranked = q !== undefined || Boolean(query.sort?.length);
-      const fetchPage = (afterId: string | undefined, s: AbortSignal, done: number) => (ranked ? rankedPage(done, s) : keysetPage(afterId, s));
+      const fetchPage = (last: OaRecord | undefined, s: AbortSignal, done: number) => (q === undefined ? keysetPage(last, s) : rankedPage(done, s));
       const first = await fetchPage(undefined, signal, 0);
       const encode =
         format === 'csv'
@@ -94,7 +95,7 @@ export function exportRoute(reader: MeiliReader, pageSize = DEFAULT_EXPORT_PAGE_
         prelude: format === 'csv' ? csvRow(fields) : undefined,
         encode,
         signal,
-        fetchPage: async (afterId, s, done) => (await fetchPage(afterId, s, done)).rows,
+        fetchPage: async (last, s, done) => (await fetchPage(last, s, done)).rows,
       });
       // c.body (not new Response) keeps the headers middleware has set, e.g. X-Request-Id.
       return c.body(body, 200, {

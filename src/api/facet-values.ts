@@ -44,26 +44,24 @@ export function facetValuesRoute(reader: MeiliReader) {
     verbatim: VERBATIM_PARAMS,
     response: jsonResponse('FacetValuesResponse', 'Matching facet values with record counts.', facetValuesOut),
     errors: [503],
-    handler: (c, { params, query }) => facetValues(reader, params.facet, query, c.req.raw.signal),
+    handler: (c, { params, query }) => facetValues(reader, params.facet, { prefix: query.q, filters: query }, c.req.raw.signal),
   });
 }
 
 export type FacetValues = z.output<typeof facetValuesOut>;
 
 /**
- * The values of `facet` starting with `query.q`, counted under the other filters of `query`.
- * Shared by the route above and the web page's facet value search.
+ * The values of `facet` starting with `prefix`, counted under `filters` (the facet's own filter
+ * left out) and, for the web page's search box, under a keyword query. Shared by the route above
+ * and the web page's art-unit finder.
  */
 export async function facetValues(
   reader: MeiliReader,
   facet: string,
-  query: { q?: string } & FilterInput,
+  { prefix = '', filters, keywords }: { prefix?: string; filters: FilterInput; keywords?: string },
   signal?: AbortSignal,
-  /** A keyword query the counts are taken under (the web page's search box); none for the API route. */
-  keywords?: string,
 ): Promise<FacetValues> {
-  const prefix = query.q ?? '';
-  const filter = filterExpression(filterClauses(query), facet);
+  const filter = filterExpression(filterClauses(filters), facet);
   const q = keywords?.trim() ? numberQuery(keywords) : undefined;
   let values: { value: string; count: number }[];
   if (NUMERIC_FACETS.has(facet)) {

@@ -20,6 +20,15 @@ export const RANGE_FILTER_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.
 /** Value domains the catalog types do not carry (closed sets worth validating). */
 const DOMAINS: Readonly<Record<string, readonly [string, ...string[]]>> = { formType: FORM_TYPES };
 
+/**
+ * Shapes of derived values: anything else can match no record, and would have no faithful legacy
+ * criteria (src/web/legacy-criteria.ts), so it is refused rather than silently answered with 0.
+ */
+const PATTERNS: Readonly<Record<string, { pattern: RegExp; expected: string }>> = {
+  techCenter: { pattern: /^\d{2}00$/, expected: 'a technology center: 4 digits ending in 00, e.g. 2100' },
+  mailYear: { pattern: /^\d{4}$/, expected: 'a 4-digit year' },
+};
+
 /** Fields holding numbers people write in many forms (filter values go through numbers.ts), with examples. */
 const NUMBER_FIELD_EXAMPLES: Readonly<Record<NumberField, string>> = {
   applicationId: '"12/345,678", "12345678"',
@@ -42,6 +51,15 @@ function numberValues(field: string, raw: string): string[] {
 
 /** zod schema of one value of a field's filter parameter; outputs the stored value(s) it matches. */
 function valueSchema(f: FieldSpec): z.ZodType<(string | number)[], string> {
+  const shape = PATTERNS[f.name];
+  if (shape) {
+    const check = z.string().regex(shape.pattern, { error: (i) => `must be ${shape.expected}, got "${String(i.input)}"` });
+    return check.pipe(typedValueSchema(f));
+  }
+  return typedValueSchema(f);
+}
+
+function typedValueSchema(f: FieldSpec): z.ZodType<(string | number)[], string> {
   switch (f.type) {
     case 'flag':
       return z.enum(['0', '1', 'true', 'false'], { error: (i) => `must be 0 or 1, got "${String(i.input)}"` }).transform((v) => [parseFlag(v)!]);
@@ -66,7 +84,9 @@ function describeValueParam(f: FieldSpec): string {
       ? ' 0 or 1.'
       : domain
         ? ` One of ${domain.join(', ')}.`
-        : '';
+        : PATTERNS[f.name]
+          ? ` Must be ${PATTERNS[f.name]!.expected}.`
+          : '';
   const sep = VERBATIM_PARAMS.has(f.name) ? 'Repeat the parameter' : 'Repeat the parameter or separate values with commas';
   return `${f.description}${extra} ${sep} to match any of several values (OR); different parameters combine with AND.`;
 }

@@ -4,17 +4,19 @@
  * memory besides what the transport buffers. Cancelling the stream (client gone) or aborting the
  * request signal aborts the page fetch in flight and stops.
  *
- * Keyset, not offset: each page is "the next `pageSize` records with id > the last id seen",
- * sorted by id, so the cost per page stays flat at any depth and the order is stable.
+ * Keyset, not offset: each page is "the next `pageSize` records after the last one seen" in a
+ * total order (id, or a sort ending in id: see sort-keyset.ts), so the cost per page stays flat at
+ * any depth and the order is stable. A source that cannot keyset (a ranked keyword export) pages
+ * by the count of records read instead.
  */
 
-export interface KeysetOptions<T extends { id: string }> {
+export interface KeysetOptions<T> {
   pageSize: number;
   /**
-   * Reads the records after `afterId` (all from the start when undefined), sorted by id. `read`
-   * counts the records served so far, for sources that page by offset instead (a ranked export).
+   * Reads the records after `last` (all from the start when undefined), in the source's order.
+   * `read` counts the records served so far, for sources that page by offset instead.
    */
-  fetchPage: (afterId: string | undefined, signal: AbortSignal, read: number) => Promise<T[]>;
+  fetchPage: (last: T | undefined, signal: AbortSignal, read: number) => Promise<T[]>;
   /** A page already read (e.g. to fail early with a proper error status): served first. */
   firstPage?: T[];
   /** Text sent before the first page (a CSV header). */
@@ -24,13 +26,13 @@ export interface KeysetOptions<T extends { id: string }> {
   signal?: AbortSignal;
 }
 
-export function keysetStream<T extends { id: string }>(options: KeysetOptions<T>): ReadableStream<Uint8Array> {
+export function keysetStream<T>(options: KeysetOptions<T>): ReadableStream<Uint8Array> {
   const stop = new AbortController();
   const abort = () => stop.abort();
   options.signal?.addEventListener('abort', abort, { once: true });
   const encoder = new TextEncoder();
   let pending = options.firstPage;
-  let afterId: string | undefined;
+  let last: T | undefined;
   let read = 0;
   let prelude = options.prelude;
   let done = false;
@@ -51,7 +53,7 @@ export function keysetStream<T extends { id: string }>(options: KeysetOptions<T>
         }
         let rows: T[];
         try {
-          rows = pending ?? (await options.fetchPage(afterId, stop.signal, read));
+          rows = pending ?? (await options.fetchPage(last, stop.signal, read));
         } catch (err) {
           finish();
           if (stop.signal.aborted) controller.close();
@@ -64,7 +66,7 @@ export function keysetStream<T extends { id: string }>(options: KeysetOptions<T>
         const text = (prelude ?? '') + (rows.length ? options.encode(rows) : '');
         prelude = undefined;
         if (text) controller.enqueue(encoder.encode(text));
-        if (rows.length) afterId = rows[rows.length - 1]!.id;
+        if (rows.length) last = rows[rows.length - 1];
         read += rows.length;
         if (rows.length < options.pageSize) {
           finish();

@@ -77,35 +77,50 @@ function arrayParams(query: AnyObject): Set<string> {
 }
 
 /**
- * The query string as the schema expects it: arrays for repeatable parameters (repeated and/or
- * comma-separated), the last value for the others; blank scalar values count as absent (HTML
- * forms send them). Unknown parameters are issues: a misspelt filter must not silently widen a
- * search.
+ * How this API reads a query string, for a query schema: arrays for repeatable parameters
+ * (repeated and/or comma-separated, except `verbatim` ones whose values may hold commas), the
+ * last value for the others; blank values count as absent (HTML forms send them). Parameters the
+ * schema does not know are returned apart, with their raw values. The web page reads its URL with
+ * the same rules, so the state it shows is the state it searched.
  */
-function rawQuery(c: Context, route: Route, issues: ParamIssue[]): Record<string, unknown> {
-  const query = route.query ?? z.object({});
-  const known = Object.keys(query.shape);
+export function readQueryString(
+  queries: Record<string, string[]>,
+  query: AnyObject,
+  verbatim?: ReadonlySet<string>,
+): { values: Map<string, string[]>; unknown: Map<string, string[]> } {
   const arrays = arrayParams(query);
-  const raw: Record<string, unknown> = {};
-  for (const [name, values] of Object.entries(c.req.queries())) {
-    if (!known.includes(name)) {
-      const near = known.find((k) => k.toLowerCase() === name.toLowerCase());
-      issues.push({
-        param: name,
-        message: near ? `unknown parameter; did you mean "${near}"?` : `unknown parameter; valid parameters: ${known.join(', ') || 'none'}`,
-      });
+  const values = new Map<string, string[]>();
+  const unknown = new Map<string, string[]>();
+  for (const [name, raw] of Object.entries(queries)) {
+    if (!Object.hasOwn(query.shape, name)) {
+      unknown.set(name, raw);
       continue;
     }
-    if (arrays.has(name)) {
-      raw[name] = values
-        .flatMap((v) => (route.verbatim?.has(name) ? [v] : v.split(',')))
-        .map((v) => v.trim())
-        .filter(Boolean);
-    } else {
-      const last = values[values.length - 1];
-      if (last !== undefined && last.trim() !== '') raw[name] = last.trim();
-    }
+    const list = arrays.has(name)
+      ? raw.flatMap((v) => (verbatim?.has(name) ? [v] : v.split(','))).map((v) => v.trim()).filter(Boolean)
+      : [raw[raw.length - 1]?.trim() ?? ''].filter(Boolean);
+    if (list.length) values.set(name, list);
   }
+  return { values, unknown };
+}
+
+/**
+ * The query string as the schema expects it (see readQueryString). Unknown parameters are issues:
+ * a misspelt filter must not silently widen a search.
+ */
+function rawQuery(c: Context, query: AnyObject, verbatim: ReadonlySet<string> | undefined, issues: ParamIssue[]): Record<string, unknown> {
+  const known = Object.keys(query.shape);
+  const arrays = arrayParams(query);
+  const { values, unknown } = readQueryString(c.req.queries(), query, verbatim);
+  for (const name of unknown.keys()) {
+    const near = known.find((k) => k.toLowerCase() === name.toLowerCase());
+    issues.push({
+      param: name,
+      message: near ? `unknown parameter; did you mean "${near}"?` : `unknown parameter; valid parameters: ${known.join(', ') || 'none'}`,
+    });
+  }
+  const raw: Record<string, unknown> = {};
+  for (const [name, list] of values) raw[name] = arrays.has(name) ? list : list[0];
   return raw;
 }
 
@@ -127,13 +142,27 @@ export function validateRequest(c: Context, route: Route): { params: unknown; qu
     if (parsed.success) params = parsed.data;
     else issues.push(...issuesOf(parsed.error, 'path'));
   }
-  const raw = rawQuery(c, route, issues);
-  const parsed = (route.query ?? z.object({})).safeParse(raw);
-  if (issues.length || !parsed.success) {
-    if (!parsed.success) issues.push(...issuesOf(parsed.error, 'query'));
-    throw invalidParameters(issues);
-  }
-  return { params, query: parsed.data };
+  const query = parseQuery(c, route.query ?? z.object({}), route.verbatim, issues);
+  if (issues.length) throw invalidParameters(issues);
+  return { params, query };
+}
+
+/**
+ * The request's query string parsed with `schema`, by the rules above; throws one 400 naming every
+ * problem. For handlers outside the registry (the web page) that read the API's parameters.
+ */
+export function validateQuery<Q extends AnyObject>(c: Context, schema: Q, verbatim?: ReadonlySet<string>): z.output<Q> {
+  const issues: ParamIssue[] = [];
+  const query = parseQuery(c, schema, verbatim, issues);
+  if (issues.length) throw invalidParameters(issues);
+  return query as z.output<Q>;
+}
+
+function parseQuery(c: Context, schema: AnyObject, verbatim: ReadonlySet<string> | undefined, issues: ParamIssue[]): unknown {
+  const raw = rawQuery(c, schema, verbatim, issues);
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) issues.push(...issuesOf(parsed.error, 'query'));
+  return parsed.success ? parsed.data : undefined;
 }
 
 export function mountRoutes(app: Hono, routes: readonly Route[]): void {

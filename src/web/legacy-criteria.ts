@@ -11,6 +11,8 @@
  *   techCenter 1600                 artUnit:[1600 TO 1699]  (art units are 4 digits)
  *   mailYear 2012                   mailDate:[20120101 TO 20121231]
  *
+ * (The filter schema only lets through tech centers of the form NN00 and 4-digit years.)
+ *
  * The keyword query has no equivalent: the DS-API had no full-text search over citation text.
  */
 import type { FieldSpec } from '../catalog/fields.ts';
@@ -28,10 +30,10 @@ const DERIVED: Readonly<Record<string, (value: Value) => string>> = {
 
 const FORM_FLAG: Readonly<Record<FormType, string>> = { '892': 'form892', '1449': 'form1449', 'oa-text': 'citationInOA' };
 
-/** Lucene term syntax, quoted unless the value is plainly one safe token. */
+/** Lucene term syntax, quoted unless the value is plainly one safe token (and not an operator word). */
 export function luceneValue(value: Value): string {
   const text = String(value);
-  if (/^[A-Za-z0-9][A-Za-z0-9_.]*$/.test(text)) return text;
+  if (/^[A-Za-z0-9][A-Za-z0-9_.]*$/.test(text) && !/^(AND|OR|NOT|TO)$/i.test(text)) return text;
   return `"${text.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
 }
 

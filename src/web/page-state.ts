@@ -3,12 +3,15 @@
  * (`/?q=sensor&formType=892&artUnit=2100&page=2`): every view is a link, the back button works,
  * the page works without JavaScript, and the export button reuses the same parameters.
  *
- * This module parses that URL with the API's schemas and builds the links that change it.
+ * This module parses that URL with the API's schemas and builds the links that change it. Both
+ * read the query string by the API's own rules (readQueryString: last value of a single-valued
+ * parameter, comma lists, verbatim number parameters), so what the page shows - the search box,
+ * chips, links, export - is what it searched.
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
 import { checkRanges, filterShape, VERBATIM_PARAMS } from '../api/filters.ts';
-import { validateRequest, type Route } from '../api/registry.ts';
+import { readQueryString, validateQuery } from '../api/registry.ts';
 import { searchQuery } from '../api/search.ts';
 
 export const PAGE_SIZE = 20;
@@ -24,93 +27,75 @@ const facetFindQuery = z
 export type PageQuery = z.output<typeof pageQuery>;
 export type FacetFindQuery = z.output<typeof facetFindQuery>;
 
-// validateRequest reads a route declaration; the page is declared like one, minus the handler.
-const asRoute = (query: z.ZodObject) => ({ query, verbatim: VERBATIM_PARAMS }) as unknown as Route;
-const PAGE_ROUTE = asRoute(pageQuery);
-const FACET_FIND_ROUTE = asRoute(facetFindQuery);
-
 /** The parsed page query; throws the API's 400 (`invalid_parameter`, each problem named) when bad. */
-export function readPageQuery(c: Context): PageQuery {
-  return validateRequest(c, PAGE_ROUTE).query as PageQuery;
-}
+export const readPageQuery = (c: Context): PageQuery => validateQuery(c, pageQuery, VERBATIM_PARAMS);
 
-export function readFacetFindQuery(c: Context): FacetFindQuery {
-  return validateRequest(c, FACET_FIND_ROUTE).query as FacetFindQuery;
-}
+export const readFacetFindQuery = (c: Context): FacetFindQuery => validateQuery(c, facetFindQuery, VERBATIM_PARAMS);
 
 /**
- * The raw parameters of a URL, as links are built from them: what the user wrote (not the parsed
- * stored forms), so a chip shows "US 7,123,456 B2" as typed.
+ * The page's parameters as links are built from them: what the user wrote (not the parsed stored
+ * forms), so a chip shows "US 7,123,456 B2" as typed. Unknown parameters are kept too, so the
+ * error page can offer to remove them.
  */
 export class PageParams {
-  private constructor(private readonly params: URLSearchParams) {}
+  private constructor(private readonly params: ReadonlyMap<string, readonly string[]>) {}
 
   static of(url: string): PageParams {
-    return new PageParams(new URL(url).searchParams);
+    const search = new URL(url).searchParams;
+    const queries: Record<string, string[]> = {};
+    for (const name of new Set(search.keys())) queries[name] = search.getAll(name);
+    const { values, unknown } = readQueryString(queries, pageQuery, VERBATIM_PARAMS);
+    for (const [name, raw] of unknown) values.set(name, raw);
+    return new PageParams(values);
   }
 
-  /** Values of a parameter (repeated and comma-separated forms both). */
-  values(name: string): string[] {
-    const all = this.params.getAll(name);
-    return (VERBATIM_PARAMS.has(name) ? all : all.flatMap((v) => v.split(','))).map((v) => v.trim()).filter(Boolean);
+  values(name: string): readonly string[] {
+    return this.params.get(name) ?? [];
   }
 
   get(name: string): string | undefined {
-    return this.params.get(name)?.trim() || undefined;
+    return this.values(name)[0];
   }
 
   has(name: string, value: string): boolean {
     return this.values(name).includes(value);
   }
 
-  /** Every (name, value) pair with a value, in URL order, one value each. */
+  /** Every (name, value) pair but the page number, one value each, in URL order. */
   entries(): [string, string][] {
-    const seen = new Set<string>();
-    const out: [string, string][] = [];
-    for (const name of this.params.keys()) {
-      if (seen.has(name)) continue;
-      seen.add(name);
-      if (name === 'page') continue;
-      for (const v of name === 'q' || name === 'sort' ? [this.get(name) ?? ''].filter(Boolean) : this.values(name)) out.push([name, v]);
-    }
-    return out;
+    return [...this.params].filter(([name]) => name !== 'page').flatMap(([name, values]) => values.map((v): [string, string] => [name, v]));
   }
 
-  /** A copy with `fn` applied; the page number resets unless `fn` sets it (a new result set starts at 1). */
-  private with(fn: (p: URLSearchParams) => void): PageParams {
-    const next = new URLSearchParams();
-    for (const [name, value] of this.entries()) next.append(name, value);
-    fn(next);
+  /** A copy with `name` set to `values` (none: removed); the page number resets to 1. */
+  private with(name: string, values: readonly string[]): PageParams {
+    const next = new Map(this.params);
+    next.delete('page');
+    if (values.length) next.set(name, values);
+    else next.delete(name);
     return new PageParams(next);
   }
 
+  /** Without one value of a parameter, or without the parameter. */
   without(name: string, value?: string): PageParams {
-    return this.with((p) => {
-      const keep = value === undefined ? [] : p.getAll(name).filter((v) => v !== value);
-      p.delete(name);
-      for (const v of keep) p.append(name, v);
-    });
-  }
-
-  adding(name: string, value: string): PageParams {
-    return this.with((p) => {
-      if (!p.getAll(name).includes(value)) p.append(name, value);
-    });
+    return this.with(name, value === undefined ? [] : this.values(name).filter((v) => v !== value));
   }
 
   atPage(page: number): PageParams {
-    return this.with((p) => {
-      if (page > 1) p.set('page', String(page));
-    });
+    const next = new Map(this.params);
+    if (page > 1) next.set('page', [String(page)]);
+    else next.delete('page');
+    return new PageParams(next);
   }
 
-  /** The filters and query only (for the export link, which has its own paging). */
+  /** The query string without the page number (the export link: an export has no pages). */
   query(): string {
-    return this.with(() => {}).toString();
+    return this.without('page').toString();
   }
 
   toString(): string {
-    return this.params.toString();
+    const out = new URLSearchParams();
+    for (const [name, values] of this.params) for (const v of values) out.append(name, v);
+    return out.toString();
   }
 
   /** `/?...` link to this state. */

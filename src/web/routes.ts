@@ -26,10 +26,10 @@ import { facetValue, PAGE_FACETS, searchPage } from './views/search-page.ts';
 import type { Html } from './views/layout.ts';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
-const ASSETS: Readonly<Record<string, { type: string; body: string }>> = {
-  'app.css': { type: 'text/css; charset=utf-8', body: asset('app.css') },
-  'app.js': { type: 'text/javascript; charset=utf-8', body: asset('app.js') },
-};
+const ASSETS: ReadonlyMap<string, { type: string; body: string }> = new Map([
+  ['app.css', { type: 'text/css; charset=utf-8', body: asset('app.css') }],
+  ['app.js', { type: 'text/javascript; charset=utf-8', body: asset('app.js') }],
+]);
 
 /** Same-origin everything, no inline script or style: the page needs nothing else. */
 const SECURITY_HEADERS = {
@@ -42,12 +42,32 @@ function page(c: Context, body: Html, status: 200 | 400 | 404 | 503 = 200) {
   return c.html(body, status, SECURITY_HEADERS);
 }
 
+interface Problem {
+  status: 400 | 503;
+  message: string;
+  /** The parameters at fault (from the API's `details`). */
+  params: string[];
+  headers: Record<string, string>;
+}
+
 /** A bad parameter or an unavailable search, as the page shows it (the API's own status and message). */
-function problemOf(err: unknown): { status: 400 | 503; message: string; headers: Record<string, string> } {
+function problemOf(err: unknown): Problem {
   if (err instanceof ApiError && (err.status === 400 || err.status === 503)) {
-    return { status: err.status, message: err.message, headers: err.extra.headers ?? {} };
+    const details = Array.isArray(err.extra.details) ? (err.extra.details as { param?: unknown }[]) : [];
+    const params = details.flatMap((d) => (typeof d.param === 'string' ? [d.param] : []));
+    return { status: err.status, message: err.message, params, headers: err.extra.headers ?? {} };
   }
   throw err;
+}
+
+/** The search page a record was opened from, when the Referer is one of ours; else the start page. */
+function backLink(referer: string | undefined, self: string): string {
+  try {
+    const from = new URL(referer ?? '/', self);
+    return from.origin === new URL(self).origin && from.pathname === '/' ? `/${from.search}` : '/';
+  } catch {
+    return '/'; // not a URL at all
+  }
 }
 
 export function webRoutes(reader: MeiliReader): Hono {
@@ -85,24 +105,29 @@ export function webRoutes(reader: MeiliReader): Hono {
     // Page mode with no hits: an exact total, not an estimate.
     const countOf = (field: string, value: unknown) => ({ filter: `${field} = ${quote(String(value))}`, page: 1, hitsPerPage: 0 });
     const { results } = await reader.multiSearch([countOf('applicationId', record.applicationId), countOf('Patent_PGPub', record.Patent_PGPub)], signal);
-    // "Back to results" returns to the search the reader came from, when it was ours.
-    const back = new URL(c.req.header('Referer') ?? '/', c.req.url);
-    const backHref = back.origin === new URL(c.req.url).origin && back.pathname === '/' ? `/${back.search}` : '/';
-    return page(c, recordPage(record, backHref, { application: results[0]?.totalHits ?? 0, reference: results[1]?.totalHits ?? 0 }));
+    const back = backLink(c.req.header('Referer'), c.req.url);
+    return page(c, recordPage(record, back, { application: results[0]?.totalHits ?? 0, reference: results[1]?.totalHits ?? 0 }));
   }
 
   app.get('/facet-values/:facet', async (c) => {
     const facet = c.req.param('facet');
     if (!(PAGE_FACETS as readonly string[]).includes(facet)) throw new ApiError(404, 'not_found', `no facet panel "${facet}"`);
     const { facetQuery, q, ...filters } = readFacetFindQuery(c);
-    const found = await facetValues(reader, facet, { q: facetQuery, ...filters }, c.req.raw.signal, q);
+    const found = await facetValues(reader, facet, { prefix: facetQuery, filters, keywords: q }, c.req.raw.signal);
     const params = PageParams.of(c.req.url);
-    const items = found.values.slice(0, 50).map(({ value, count }) => facetValue(facet, value, count, params.has(facet, value)));
-    return c.html(items.length ? html`${items}` : html`<li class="empty">no art unit starts with that</li>`, 200, SECURITY_HEADERS);
+    // Values already chosen stay in the list (checked), whatever was typed: replacing the list
+    // must not drop a filter from the form.
+    const listed = new Set(found.values.map((v) => v.value));
+    const kept = params.values(facet).filter((v) => !listed.has(v));
+    const items = [
+      ...kept.map((value) => facetValue(facet, value, undefined, true)),
+      ...found.values.slice(0, 50).map(({ value, count }) => facetValue(facet, value, count, params.has(facet, value))),
+    ];
+    return c.html(items.length ? html`${items}` : html`<li class="empty">no value starts with that</li>`, 200, SECURITY_HEADERS);
   });
 
   app.get('/assets/:name', (c) => {
-    const file = ASSETS[c.req.param('name')];
+    const file = ASSETS.get(c.req.param('name'));
     if (!file) throw new ApiError(404, 'not_found', `no asset ${c.req.param('name')}`);
     return c.body(file.body, 200, { 'Content-Type': file.type, 'Cache-Control': 'public, max-age=300', ...SECURITY_HEADERS });
   });

@@ -7,7 +7,8 @@ const ids = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `r${String
 /** A source that records each fetch and the signal it got. */
 function source(rows: { id: string }[], pageSize: number) {
   const calls: { afterId: string | undefined; signal: AbortSignal }[] = [];
-  const fetchPage = async (afterId: string | undefined, signal: AbortSignal) => {
+  const fetchPage = async (last: { id: string } | undefined, signal: AbortSignal) => {
+    const afterId = last?.id;
     calls.push({ afterId, signal });
     await new Promise((r) => setTimeout(r, 1));
     const start = afterId === undefined ? 0 : rows.findIndex((r) => r.id > afterId);

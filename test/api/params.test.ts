@@ -115,10 +115,23 @@ describe('bad parameters -> 400 with one message per parameter', () => {
 
   it('accepts every value filter of the catalog', async () => {
     for (const f of VALUE_FILTER_FIELDS) {
-      const value = f.type === 'flag' ? '1' : f.type === 'int' ? '3' : f.name === 'formType' ? '892' : '2154';
+      const special: Record<string, string> = { formType: '892', techCenter: '2100', mailYear: '2012' };
+      const value = special[f.name] ?? (f.type === 'flag' ? '1' : f.type === 'int' ? '3' : '2154');
       const res = await app.request(`/api/v1/search?${f.name}=${value}`);
       expect(res.status, f.name).toBe(503);
     }
+  });
+});
+
+describe('derived values of a fixed shape', () => {
+  it.each([
+    ['techCenter=2154', 'techCenter: must be a technology center: 4 digits ending in 00, e.g. 2100, got "2154"'],
+    ['techCenter=21', 'techCenter: must be a technology center'],
+    ['mailYear=12', 'mailYear: must be a 4-digit year, got "12"'],
+  ])('%s -> 400', async (query, message) => {
+    const res = await app.request(`/api/v1/search?${query}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(message);
   });
 });
 

@@ -131,10 +131,11 @@ describe('searching with the mouse', () => {
 });
 
 describe('searching with the keyboard', () => {
-  it('"/" focuses the search box; Tab reaches the facets; Space filters', async () => {
+  it('Tab reaches the search box, then the facets; Space filters; the new total is announced', async () => {
     const page = await context.newPage();
     await page.goto('/');
-    await page.keyboard.press('/');
+    // From the top: the skip link, the three header links, then the search box.
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('q');
     await page.keyboard.press('Tab'); // the Search button
     await page.keyboard.press('Tab'); // the first facet value: PTO-892
@@ -143,6 +144,8 @@ describe('searching with the keyboard', () => {
     await expectTotal(page, count892());
     // Focus survives the refresh: the same checkbox, now checked.
     expect(await page.evaluate(() => [document.activeElement?.id, (document.activeElement as HTMLInputElement).checked])).toEqual(['f-formType-892', true]);
+    // The live region, which exists from the start, says the new total.
+    expect(await page.locator('#announce').textContent()).toContain(count892().toLocaleString('en-US'));
     await page.close();
   });
 });
@@ -161,16 +164,62 @@ describe('without JavaScript', () => {
 });
 
 describe('on a narrow screen', () => {
-  it('fits the width, shows the results first and the filters one link away', async () => {
+  it('fits the width and folds the filters into one line above the results', async () => {
     const phone = await browser.newContext({ baseURL: base, viewport: { width: 375, height: 740 }, isMobile: true });
     const page = await phone.newPage();
     await page.goto('/');
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
-    const [results, facets] = await Promise.all([page.locator('#main').boundingBox(), page.locator('#facets').boundingBox()]);
-    expect(results!.y).toBeLessThan(facets!.y);
-    expect(await page.locator('a.to-filters').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#filters').evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    // The first results are on the first screen.
+    expect((await page.locator('a.hit-title').first().boundingBox())!.y).toBeLessThan(740);
     await page.screenshot({ path: join(OUT, 'web-narrow.png') });
+    // Opening the filters works by keyboard too (a native summary).
+    await page.locator('#filters > summary').focus();
+    await page.keyboard.press('Enter');
+    expect(await page.locator('#facet-formType').isVisible()).toBe(true);
     await phone.close();
+  });
+});
+
+describe('the form always carries the state shown', () => {
+  it('a removed filter without a control of its own does not come back with the next click', async () => {
+    const page = await context.newPage();
+    const app = String(gw.records[0]!.applicationId);
+    await page.goto(`/?applicationId=${app}`);
+    await page.getByRole('link', { name: `Remove Application: ${app}` }).click();
+    await expectTotal(page, gw.records.length);
+    await page.getByLabel(/PTO-892 \(examiner\)/).check();
+    await expectTotal(page, count892());
+    expect(new URL(page.url()).searchParams.has('applicationId')).toBe(false);
+    await page.close();
+  });
+
+  it('the art-unit finder keeps the art units already chosen', async () => {
+    const page = await context.newPage();
+    const units = [...new Set(gw.records.map((r) => String(r.artUnit ?? '')).filter(Boolean))];
+    const a = units[0]!;
+    const b = units.find((u) => u.slice(0, 2) !== a.slice(0, 2))!;
+    await page.goto(`/?artUnit=${a}`);
+    await page.locator('#facet-artUnit-find').fill(b.slice(0, 3));
+    await expect.poll(() => page.locator(`#facet-artUnit-values input[value="${b}"]`).count()).toBe(1);
+    expect(await page.locator(`#facet-artUnit-values input[value="${a}"]`).isChecked()).toBe(true);
+    await page.locator(`#facet-artUnit-values input[value="${b}"]`).check();
+    await expectTotal(page, gw.records.filter((r) => r.artUnit === a || r.artUnit === b).length);
+    expect(new URL(page.url()).searchParams.getAll('artUnit').sort()).toEqual([a, b].sort());
+    await page.close();
+  });
+
+  it('typing is one history entry: Back returns to the page before it', async () => {
+    const page = await context.newPage();
+    await page.goto('/?formType=892');
+    await expectTotal(page, count892());
+    await page.locator('#q').pressSequentially('Pat', { delay: 250 });
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('Pat');
+    await page.goBack();
+    await expect.poll(() => page.url()).toBe(`${base}/?formType=892`);
+    await expectTotal(page, count892());
+    expect(await page.locator('#q').inputValue()).toBe('');
+    await page.close();
   });
 });
 

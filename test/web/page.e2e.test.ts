@@ -3,6 +3,7 @@
  * renders must be what the JSON API answers, its legacy criteria must select the same records as
  * its filters, and bad input must come back as a readable page, never a 500.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { createApp } from '../../src/app.ts';
@@ -114,6 +115,25 @@ describe('the search page shows what the API answers', () => {
     expect(lines.slice(1).map((l) => l.split(',')[idCol])).toEqual(search.hits.map((h) => h.id));
   });
 
+  it('reads repeated parameters as the API does: the last q, every sort', async () => {
+    const { html } = await page('/?q=first&q=Pat');
+    expect(html).toContain('value="Pat"');
+    const search = await api<Search>('/api/v1/search?q=first&q=Pat&pageSize=0&facets=');
+    expect(shownTotal(html)).toBe(search.totalHits);
+    expect(/id="export-csv" href="([^"]+)"/.exec(html)![1]).toBe('/api/v1/export?q=Pat&amp;format=csv');
+
+    const sorted = await page('/?sort=mailDate:desc&sort=applicationId:asc');
+    expect(sorted.html).toContain('href="/?sort=mailDate%3Adesc&amp;sort=applicationId%3Aasc&amp;page=2" rel="next"');
+    expect(sorted.html).toContain('<option value="mailDate:desc,applicationId:asc" selected>Custom: mailDate:desc,applicationId:asc</option>');
+  });
+
+  it('says so when the page is past the last one', async () => {
+    const { res, html } = await page('/?formType=892&page=100000');
+    expect(res.status).toBe(200);
+    const last = Math.ceil(gw.records.filter((r) => (r.formType as string[]).includes('892')).length / 20);
+    expect(html).toContain(`There is no page 100,000: the last page is <a href="/?formType=892&amp;page=${last}">`);
+  });
+
   it('escapes what the user typed', async () => {
     const { res, html } = await page(`/?q=${encodeURIComponent('<script>alert(1)</script>"')}`);
     expect(res.status).toBe(200);
@@ -162,6 +182,34 @@ describe('the legacy criteria shown selects the same records as the filters', ()
   });
 });
 
+describe('the legacy criteria, property-based', () => {
+  it('random filter combinations, tricky strings included, select what the page shows', async () => {
+    const valuesOf = (f: string) => [...new Set(gw.records.map((r) => r[f]).filter((v) => v !== undefined).map(String))].slice(0, 6);
+    const tricky = fc.constantFrom('OR', 'AND', 'not', 'TO', 'a b', 'x"y', 'back\\slash', '102(b)', '*', '-1', 'A:B', '(x)', 'é');
+    const stringValue = (f: string) => fc.oneof(fc.constantFrom(...valuesOf(f)), tricky);
+    const param = fc.oneof(
+      fc.constantFrom('892', '1449', 'oa-text').map((v) => ['formType', v] as const),
+      fc.constantFrom(...valuesOf('artUnit')).map((v) => ['artUnit', v] as const),
+      fc.constantFrom(...valuesOf('techCenter')).map((v) => ['techCenter', v] as const),
+      fc.constantFrom(...valuesOf('mailYear')).map((v) => ['mailYear', v] as const),
+      fc.constantFrom(...valuesOf('documentCd')).map((v) => ['documentCd', v] as const),
+      stringValue('actionSubtype').map((v) => ['actionSubtype', v] as const),
+      stringValue('uspcClass').map((v) => ['uspcClass', v] as const),
+      stringValue('signatureType').map((v) => ['signatureType', v] as const),
+      fc.constantFrom('0', '1').map((v) => ['rejection102', v] as const),
+      fc.constantFrom(...valuesOf('cite103Max')).map((v) => ['cite103Max', v] as const),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(param, { minLength: 1, maxLength: 4 }), async (params) => {
+        const { res, html } = await page(`/?${new URLSearchParams(params.map(([k, v]) => [k, v]))}`);
+        expect(res.status).toBe(200);
+        expect(await legacyNumFound(shownCriteria(html))).toBe(shownTotal(html));
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+  });
+});
+
 describe('the record page', () => {
   it('shows a record with its office-action traits and links to the related lists', async () => {
     const rec = gw.records.find((r) => r.ifwNumber && r.rejection103 !== undefined)!;
@@ -201,9 +249,45 @@ describe('bad input is a readable page, not a 500', () => {
     expect(html).toContain(message);
   });
 
-  it('unknown facet panels and assets are 404s', async () => {
+  it('unknown facet panels and assets are 404s, object property names included', async () => {
     expect((await gw.app.request('/facet-values/id')).status).toBe(404);
-    expect((await gw.app.request('/assets/../../package.json')).status).toBe(404);
+    for (const name of ['constructor', '__proto__', 'toString', 'app.jsx', '..%2F..%2Fpackage.json']) {
+      expect((await gw.app.request(`/assets/${name}`)).status, name).toBe(404);
+    }
+    expect((await gw.app.request('/assets/app.js')).status).toBe(200);
+  });
+
+  it('a value named like an object property is just a value', async () => {
+    const { res, html } = await page('/?documentCd=constructor');
+    expect(res.status).toBe(200);
+    expect(html).toContain('Document code: constructor');
+    expect(html).not.toContain('native code');
+  });
+
+  it('values that match nothing and could not be written as criteria are refused', async () => {
+    for (const [path, message] of [
+      ['/?techCenter=16', 'techCenter: must be a technology center'],
+      ['/?mailYear=99', 'mailYear: must be a 4-digit year'],
+    ]) {
+      const { res, html } = await page(path!);
+      expect(res.status, path).toBe(400);
+      expect(html).toContain(message);
+    }
+  });
+
+  it('the error page shows the filters as chips and drops the refused one from the form', async () => {
+    const app = String(gw.records[0]!.applicationId);
+    const { html } = await page(`/?formType=999&applicationId=${app}`);
+    expect(html).toContain(`<input type="hidden" name="applicationId" value="${app}">`);
+    expect(html).not.toContain('name="formType" value="999"');
+    // Its chip removes it.
+    expect(html).toContain(`href="/?applicationId=${app}"><span class="visually-hidden">Remove </span>Form type: 999`);
+  });
+
+  it('answers a Referer that is no URL', async () => {
+    const res = await gw.app.request(`/record/${gw.records[0]!.id}`, { headers: { Referer: 'http://[' } });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('href="/" class="back"');
   });
 });
 
@@ -220,6 +304,14 @@ describe('the art-unit finder', () => {
       expect(String(value).startsWith(prefix)).toBe(true);
       expect(n).toBe(gw.records.filter((r) => r.artUnit === value && (r.formType as string[]).includes('1449')).length);
     }
+  });
+});
+
+describe('the art-unit finder keeps chosen values', () => {
+  it('lists a chosen art unit (checked) even when it does not start with what was typed', async () => {
+    const unit = String(gw.records.find((r) => r.artUnit)!.artUnit);
+    const html = await (await gw.app.request(`/facet-values/artUnit?facetQuery=99&artUnit=${unit}`)).text();
+    expect(html).toMatch(new RegExp(`name="artUnit" value="${unit}" checked`));
   });
 });
 

@@ -6,8 +6,14 @@
   const form = document.getElementById('search');
   if (!form || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
   const q = document.getElementById('q');
+  const announce = document.getElementById('announce');
+  const filters = document.getElementById('filters');
+  const narrow = window.matchMedia('(max-width: 47.99rem)');
   let inflight;
-  let typing;
+  let searchTimer;
+  let finderTimer;
+  // A burst of typing is one history entry: pushed on its first search, replaced after that.
+  let typingEntry = false;
 
   /** The form's state as a URL: blank fields left out, as the server reads them anyway. */
   function formUrl(extra) {
@@ -18,24 +24,28 @@
     return qs ? `/?${qs}` : '/';
   }
 
-  /** Fetches a page and swaps its facets and results in; on any failure, navigates for real. */
+  /**
+   * Fetches a page and swaps its facets and results in. Anything unexpected (not our HTML, the
+   * network gone) falls back to navigating for real, which shows whatever the server says.
+   */
   async function load(url, { push = true, focus } = {}) {
     inflight?.abort();
     const controller = (inflight = new AbortController());
     form.setAttribute('aria-busy', 'true');
     try {
       const res = await fetch(url, { signal: controller.signal, headers: { Accept: 'text/html' } });
-      const doc = new DOMParser().parseFromString(await res.text(), 'text/html');
-      for (const id of ['facets', 'results']) {
-        const fresh = doc.getElementById(id);
-        const old = document.getElementById(id);
-        if (fresh && old) old.replaceWith(document.adoptNode(fresh));
-      }
+      const type = res.headers.get('content-type') || '';
+      const doc = type.startsWith('text/html') ? new DOMParser().parseFromString(await res.text(), 'text/html') : null;
+      const fresh = doc && ['facets', 'results'].map((id) => [document.getElementById(id), doc.getElementById(id)]);
+      if (!fresh || fresh.some(([old, next]) => !old || !next)) throw new Error(`unexpected answer (${res.status})`);
+      for (const [old, next] of fresh) old.replaceWith(document.adoptNode(next));
       document.title = doc.title;
       if (push) history.pushState(null, '', url);
       else history.replaceState(null, '', url);
+      const total = document.getElementById('total');
+      if (announce) announce.textContent = total ? total.textContent : '';
       enhance();
-      if (focus) document.getElementById(focus)?.focus();
+      if (focus) (document.getElementById(focus) || document.getElementById('main'))?.focus();
     } catch (err) {
       if (err.name !== 'AbortError') location.assign(url);
     } finally {
@@ -48,69 +58,77 @@
     for (const input of form.querySelectorAll('[data-facet-search]')) {
       // The finder only narrows the list: its text must not become a filter value.
       input.removeAttribute('name');
+      input.placeholder = 'type the first digits, e.g. 21';
     }
   }
 
   async function findFacetValues(input) {
-    const facet = input.dataset.facetSearch;
     const list = document.getElementById(input.getAttribute('aria-controls'));
     if (!list) return;
     const prefix = input.value.trim();
     const params = new URL(formUrl({ facetQuery: prefix }), location.href).searchParams;
     params.delete('page');
     try {
-      const res = await fetch(`/facet-values/${encodeURIComponent(facet)}?${params}`);
+      const res = await fetch(`/facet-values/${encodeURIComponent(input.dataset.facetSearch)}?${params}`);
       if (res.ok && input.value.trim() === prefix) list.innerHTML = await res.text();
     } catch {
       // The list just stays as it was.
     }
   }
 
+  /** A navigation that is not typing: the next burst of typing gets its own history entry. */
+  function navigate(url, options) {
+    clearTimeout(searchTimer);
+    typingEntry = false;
+    void load(url, options);
+  }
+
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    void load(formUrl());
+    navigate(formUrl());
   });
 
   form.addEventListener('input', (event) => {
     const target = event.target;
-    clearTimeout(typing);
     if (target === q) {
-      // Instant results; typing replaces the history entry instead of adding one per letter.
-      typing = setTimeout(() => void load(formUrl(), { push: false }), 200);
+      clearTimeout(searchTimer);
+      searchTimer = setTimeout(() => {
+        void load(formUrl(), { push: !typingEntry });
+        typingEntry = true;
+      }, 200);
     } else if (target.dataset && target.dataset.facetSearch) {
-      typing = setTimeout(() => void findFacetValues(target), 150);
+      clearTimeout(finderTimer);
+      finderTimer = setTimeout(() => void findFacetValues(target), 150);
     }
   });
 
   form.addEventListener('change', (event) => {
     const target = event.target;
-    if (target.type === 'checkbox' || target.tagName === 'SELECT') void load(formUrl(), { focus: target.id });
+    if (target.type === 'checkbox' || target.tagName === 'SELECT') navigate(formUrl(), { focus: target.id });
   });
 
   form.addEventListener('click', (event) => {
-    const link = event.target.closest && event.target.closest('a.chip, .pager a');
+    const link = event.target.closest && event.target.closest('a.chip, .pager a, .empty a');
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
     // A removed chip may have been the search text: keep the box in step with the URL.
     const next = new URL(link.href, location.href);
-    q.value = next.searchParams.get('q') || '';
-    void load(next.pathname + next.search, { focus: 'main' });
+    q.value = next.searchParams.getAll('q').pop() || '';
+    navigate(next.pathname + next.search, { focus: 'main' });
   });
 
   window.addEventListener('popstate', () => {
-    q.value = new URL(location.href).searchParams.get('q') || '';
+    q.value = new URL(location.href).searchParams.getAll('q').pop() || '';
+    typingEntry = false;
     void load(location.pathname + location.search, { push: false });
   });
 
-  // "/" jumps to the search box, as on most search sites.
-  document.addEventListener('keydown', (event) => {
-    if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
-    const active = document.activeElement;
-    if (active && (active.tagName === 'INPUT' || active.tagName === 'SELECT' || active.tagName === 'TEXTAREA')) return;
-    event.preventDefault();
-    q.focus();
-    q.select();
-  });
+  // On a narrow screen the filters fold into their summary line, so the results come first.
+  if (filters) {
+    const fold = () => (filters.open = !narrow.matches);
+    fold();
+    narrow.addEventListener('change', fold);
+  }
 
   enhance();
 })();

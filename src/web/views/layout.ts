@@ -25,12 +25,17 @@ export function layout(title: string, body: Html): Html {
   <nav aria-label="Other views"><a href="/docs">API reference</a> <a href="/ds-api/">Legacy DS-API</a></nav>
 </header>
 ${body}
+<p id="announce" class="visually-hidden" role="status" aria-live="polite"></p>
 </body>
 </html>`;
 }
 
-/** The short human name of a catalog field. */
-export const label = (field: string): string => FIELD_BY_NAME.get(field)?.label ?? field;
+/** The short human name of a catalog field, or of a date-range parameter ("Mail date from"). */
+export function label(param: string): string {
+  const range = /^(.+)(From|To)$/.exec(param);
+  if (range && FIELD_BY_NAME.get(range[1]!)?.type === 'date') return `${FIELD_BY_NAME.get(range[1]!)!.label} ${range[2]!.toLowerCase()}`;
+  return FIELD_BY_NAME.get(param)?.label ?? param;
+}
 
 /** Human names of coded values, where the code alone says little. */
 const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
@@ -39,6 +44,10 @@ const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> =
   actionType: { '102': '§ 102', '103': '§ 103' },
 };
 
-export const valueLabel = (field: string, value: string): string => VALUE_LABELS[field]?.[value] ?? value;
+/** The human name of a value (user input: looked up as own properties only, never `constructor`). */
+export function valueLabel(field: string, value: string): string {
+  const labels = Object.hasOwn(VALUE_LABELS, field) ? VALUE_LABELS[field]! : {};
+  return Object.hasOwn(labels, value) ? labels[value]! : value;
+}
 
 export const count = (n: number): string => n.toLocaleString('en-US');

@@ -15,25 +15,24 @@ const SHOWN_VALUES = 8;
 /** Facets whose values read best in value order (years), not by count. */
 const VALUE_ORDER = new Set(['mailYear']);
 
-const SORTS = [
+const SORTS: readonly (readonly [string, string])[] = [
   ['', 'Relevance'],
   ['mailDate:desc', 'Newest office action first'],
   ['mailDate:asc', 'Oldest office action first'],
   ['applicationId:asc', 'Application number'],
-] as const;
+];
 
 export interface SearchView {
   params: PageParams;
   answer?: SearchAnswer;
   criteria?: string;
-  /** A problem with the request (bad parameter, search unavailable), shown instead of results. */
-  error?: { status: number; message: string };
+  /** A problem with the request (bad parameters, search unavailable), shown instead of results. */
+  error?: { status: number; message: string; params: readonly string[] };
 }
 
 export function searchPage(view: SearchView): Html {
   const { params } = view;
   const q = params.get('q') ?? '';
-  const sort = params.get('sort') ?? '';
   const title = q ? `${q} - oa-citations search` : 'oa-citations search';
   return layout(
     title,
@@ -46,23 +45,31 @@ export function searchPage(view: SearchView): Html {
     <button type="submit">Search</button>
     <p id="q-hint" class="hint">Typos are tolerated. Results update as you type.</p>
   </div>
-  ${hiddenFilters(params)}
   <div class="columns">
-    <aside id="facets" aria-label="Filters">${view.answer ? facetPanels(view.answer, params) : ''}</aside>
+    <aside aria-label="Filters">
+      <details class="filters" id="filters" open>
+        <summary>Filters</summary>
+        <div id="facets">${view.answer ? facetPanels(view.answer, params) : ''}</div>
+      </details>
+    </aside>
     <main id="main" tabindex="-1">
-      <div id="results">${view.error ? problem(view.error) : view.answer ? results(view.answer, params, view.criteria ?? '*:*', sort) : ''}</div>
+      <div id="results">${hiddenFilters(params, view.error?.params ?? [])}${view.error ? problem(view.error, params) : view.answer ? results(view.answer, params, view.criteria ?? '*:*') : ''}</div>
     </main>
   </div>
 </form>`,
   );
 }
 
-/** Filters that have no control on the page (application, reference, dates...) ride along as hidden fields. */
-function hiddenFilters(params: PageParams): Html[] {
-  const controlled = new Set<string>(['q', 'sort', 'page', ...PAGE_FACETS]);
+/**
+ * Filters that have no control on the page (application, reference, dates...) ride along as
+ * hidden fields - inside #results, so that the script's swap replaces them with the new state.
+ * Parameters the last request was refused for are dropped: the next search starts clean.
+ */
+function hiddenFilters(params: PageParams, refused: readonly string[]): Html[] {
+  const skip = new Set<string>(['q', 'sort', 'page', ...PAGE_FACETS, ...refused]);
   return params
     .entries()
-    .filter(([name]) => !controlled.has(name))
+    .filter(([name]) => !skip.has(name))
     .map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`);
 }
 
@@ -75,14 +82,14 @@ function facetPanels(answer: SearchAnswer, params: PageParams): Html[] {
     const top = values.slice(0, SHOWN_VALUES).map(([v]) => v);
     // Keep chosen values visible even when they fall outside the top (or have no record left).
     const listed = [...new Set([...top, ...selected])];
-    values = listed.map((v) => [v, counts[v] ?? 0]);
+    values = listed.map((v) => [v, Object.hasOwn(counts, v) ? counts[v]! : 0]);
     const id = `facet-${facet}`;
     return html`<fieldset class="facet" id="${id}" data-facet="${facet}">
   <legend>${label(facet)}</legend>
   ${facet === 'artUnit'
     ? html`<div class="facet-find">
     <label for="${id}-find">Find an art unit</label>
-    <input id="${id}-find" name="artUnit" type="text" inputmode="numeric" autocomplete="off" placeholder="e.g. 21"
+    <input id="${id}-find" name="artUnit" type="text" inputmode="numeric" autocomplete="off" placeholder="e.g. 2154"
       data-facet-search="artUnit" aria-controls="${id}-values">
   </div>`
     : ''}
@@ -93,22 +100,31 @@ function facetPanels(answer: SearchAnswer, params: PageParams): Html[] {
   });
 }
 
-export function facetValue(facet: string, value: string, n: number, checked: boolean): Html {
+/** One facet value as a checkbox; `n` undefined when its count is not known (a kept choice in the finder). */
+export function facetValue(facet: string, value: string, n: number | undefined, checked: boolean): Html {
   const id = `f-${facet}-${value.replace(/[^A-Za-z0-9_-]/g, '_')}`;
   return html`<li><input type="checkbox" id="${id}" name="${facet}" value="${value}"${checked ? html` checked` : ''}>
-    <label for="${id}">${valueLabel(facet, value)} <span class="count">${count(n)}</span></label></li>`;
+    <label for="${id}">${valueLabel(facet, value)} ${n === undefined ? '' : html`<span class="count">${count(n)}</span>`}</label></li>`;
 }
 
-function results(answer: SearchAnswer, params: PageParams, criteria: string, sort: string): Html {
+function sortSelect(params: PageParams): Html {
+  const current = params.values('sort').join(',');
+  const options: (readonly [string, string])[] = [...SORTS];
+  // A sort written into the URL by hand (or by a script) stays selected, under its own name.
+  if (!options.some(([value]) => value === current)) options.push([current, `Custom: ${current}`]);
+  return html`<label for="sort">Sort</label>
+    <select id="sort" name="sort">${options.map(([value, text]) => html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`)}</select>`;
+}
+
+function results(answer: SearchAnswer, params: PageParams, criteria: string): Html {
   const exportQuery = params.query();
   const exportHref = (format: string) => `/api/v1/export?${exportQuery ? `${exportQuery}&` : ''}format=${format}`;
   const hasQ = Boolean(params.get('q'));
+  const pastTheEnd = answer.totalHits > 0 && answer.hits.length === 0;
   return html`<div class="summary">
-  <p id="total" role="status"><strong>${count(answer.totalHits)}</strong> ${answer.totalHits === 1 ? 'citation' : 'citations'}${answer.totalPages > 1 ? ` - page ${count(answer.page)} of ${count(answer.totalPages)}` : ''}</p>
+  <p id="total"><strong>${count(answer.totalHits)}</strong> ${answer.totalHits === 1 ? 'citation' : 'citations'}${answer.totalPages > 1 ? ` - page ${count(answer.page)} of ${count(answer.totalPages)}` : ''}</p>
   <div class="tools">
-    <a class="to-filters" href="#facets">Filters</a>
-    <label for="sort">Sort</label>
-    <select id="sort" name="sort">${SORTS.map(([value, text]) => html`<option value="${value}"${value === sort ? html` selected` : ''}>${text}</option>`)}</select>
+    ${sortSelect(params)}
     <a class="button" id="export-csv" href="${exportHref('csv')}" download>Download CSV</a>
     <a class="button secondary" href="${exportHref('ndjson')}" download>NDJSON</a>
   </div>
@@ -124,6 +140,7 @@ ${chips(params)}
   ${answer.hits.map((hit) => hitItem(hit as Record<string, unknown>))}
 </ol>
 ${answer.totalHits === 0 ? html`<p class="empty">No citation matches. Remove a filter or check the spelling.</p>` : ''}
+${pastTheEnd ? html`<p class="empty">There is no page ${count(answer.page)}: the last page is <a href="${params.atPage(answer.totalPages).href()}">${count(answer.totalPages)}</a>.</p>` : ''}
 ${pager(answer, params)}`;
 }
 
@@ -162,6 +179,8 @@ function pager(answer: SearchAnswer, params: PageParams): Html {
 </nav>`;
 }
 
-function problem(error: { status: number; message: string }): Html {
-  return html`<div class="problem" role="alert"><h2>${error.status === 400 ? 'This search cannot run' : 'Search is unavailable'}</h2><p>${error.message}</p><p><a href="/">Start over</a></p></div>`;
+function problem(error: { status: number; message: string }, params: PageParams): Html {
+  return html`<div class="problem" role="alert"><h2>${error.status === 400 ? 'This search cannot run' : 'Search is unavailable'}</h2><p>${error.message}</p>
+  ${error.status === 400 ? html`<p>Remove the filter at fault below, or <a href="/">start over</a>.</p>` : html`<p><a href="${params.href()}">Try again</a> in a moment.</p>`}</div>
+${chips(params)}`;
 }
