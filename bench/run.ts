@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [--only parse,ingest,rss,gateway,search] [--profile] [--seed N]
+ * npm run bench [-- --quick] [--only parse,ingest,rss,gateway,search] [--sizes 100000,...] [--profile] [--seed N]
  *
  * Generates OARD-format data with the project's generator, starts its own Meilisearch (fresh temp
  * data dir) and its own gateway process, measures the figures described in bench/README.md,
@@ -9,6 +9,7 @@
  * `errors` in the JSON) and the others still run; the exit code is then 1.
  */
 import { readFileSync, mkdirSync, openSync, readSync, closeSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateDataset, type GeneratedDataset } from '../indexer/generate.ts';
@@ -17,6 +18,7 @@ import { startEmbeddedMeili } from '../src/meili/embedded.ts';
 import { measureIngest, type IngestFigures } from './ingest.ts';
 import { BENCH_DIR, Cleanup, deleteIndex, documentCount, fmtInt, median, round, say, table, type MeiliTarget } from './lib.ts';
 import type { LoadResult } from './load.ts';
+import { beginBuild, endBuild, type MeiliUsage } from './meili-usage.ts';
 import { measureParse, type ParseFigures } from './parse.ts';
 import { HAS_GNU_TIME, probe, runIndexerCli, runLoad, startGateway, type CliRun, type Gateway, type MemBreakdown } from './processes.ts';
 import { MODERN_SEARCH_PATH, directRequests, expectedFilter, gatewayRequests, legacyMix } from './queries.ts';
@@ -34,13 +36,14 @@ const { values: argv } = parseArgs({
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     seed: { type: 'string', default: '1' },
+    sizes: { type: 'string' },
     'gateway-log-level': { type: 'string', default: 'info' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
 });
 if (argv.help) {
-  process.stdout.write('usage: npm run bench -- [--quick] [--only parse,ingest,rss,gateway,search] [--profile] [--seed N] [--gateway-log-level info|silent]\n');
+  process.stdout.write('usage: npm run bench -- [--quick] [--only parse,ingest,rss,gateway,search] [--sizes 100000,400000,...] [--profile] [--seed N] [--gateway-log-level info|silent]\n');
   process.exit(0);
 }
 const quick = argv.quick ?? false;
@@ -53,8 +56,14 @@ const only = new Set<Phase>(
     : PHASES,
 );
 const seed = Number(argv.seed);
+/** --sizes: citation row counts to build instead of the plan's (e.g. a larger point for the sizing curve). */
+const sizesArg = argv.sizes?.split(',').map((s) => {
+  const n = Number(s.trim().replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < 1000) throw new Error(`--sizes: "${s}" is not a row count >= 1000`);
+  return n;
+});
 
-const PLAN = quick
+const BASE_PLAN = quick
   ? {
       sizes: [100_000, 400_000],
       // 80 k rows = 2 upload batches of the default 32 MiB (the pipeline still overlaps); ~9 s a run.
@@ -82,6 +91,7 @@ const PLAN = quick
       c1Seconds: 8,
       scale: true,
     };
+const PLAN = sizesArg ? { ...BASE_PLAN, sizes: [...new Set(sizesArg)].sort((a, b) => a - b) } : BASE_PLAN;
 
 /** The generator writes ~13.1-13.2 citation rows per office action; 13.0 keeps every size at or above its nominal row count. */
 const ROWS_PER_OFFICE_ACTION = 13.0;
@@ -102,7 +112,16 @@ interface Figures {
   datasets: Record<string, { citations: number; officeActions: number; csvMb: number }>;
   parse: ParseFigures | null;
   ingest: IngestFigures | null;
-  rss: { rows: number; peakRssMb: number; buildSeconds: number; wallSeconds: number; documents: number; memAtPeak: MemBreakdown | undefined }[] | null;
+  rss: {
+    rows: number;
+    peakRssMb: number;
+    buildSeconds: number;
+    wallSeconds: number;
+    documents: number;
+    memAtPeak: MemBreakdown | undefined;
+    /** Meilisearch's side of the build: index disk size, database size, peak RSS. */
+    meili: MeiliUsage;
+  }[] | null;
   gateway: {
     rows: number;
     /** Meilisearch requests the gateway makes per legacy query (averaged over the mix). */
@@ -244,6 +263,9 @@ async function main(): Promise<void> {
         const ds = data.get(rows)!;
         const index = `bench_cli_${rows}`;
         await deleteIndex(target, index);
+        const meiliPid = embedded.process.pid ?? 0;
+        const meiliDb = join(embedded.dataDir, 'meili');
+        const usageStart = beginBuild(meiliPid, meiliDb);
         const cli = await runIndexerCli(cleanup, {
           meili: target,
           citations: ds.citations,
@@ -253,6 +275,7 @@ async function main(): Promise<void> {
           cpuProfDir: argv.profile ? profileDir : undefined,
         });
         const count = await documentCount(target, index);
+        const usage = await endBuild(usageStart, meiliPid, meiliDb, target, index);
         // Build time: runIndex's own elapsedMs (index set-up to last task done), else the wall time.
         const elapsedMs = cli.summary?.elapsedMs;
         const buildSeconds = typeof elapsedMs === 'number' ? elapsedMs / 1000 : cli.wallSeconds;
@@ -263,12 +286,18 @@ async function main(): Promise<void> {
           wallSeconds: round(cli.wallSeconds, 2),
           documents: count,
           memAtPeak: cli.memAtPeak,
+          meili: usage,
         });
         const m = cli.memAtPeak;
         say(
           `  ${fmtInt(ds.counts.citations)} rows: ${round(cli.peakRssMb, 1)} MB peak RSS (${cli.rssSource})` +
             (m ? ` [at peak: heap ${m.heapTotalMb} MB, array buffers ${m.arrayBuffersMb} MB]` : '') +
             `, build ${buildSeconds.toFixed(1)} s, ${fmtInt(count)} documents`,
+        );
+        say(
+          `  Meilisearch: index on disk ${fmtMb(usage.indexDiskMb)} (database ${fmtMb(usage.databaseSizeMb)}, used ${fmtMb(usage.usedDatabaseSizeMb)}, ` +
+            `raw documents ${fmtMb(usage.rawDocumentsMb)}), peak RSS ${fmtMb(usage.peakRssMb)}${usage.peakRssReset ? '' : ' (since start: reset refused)'} ` +
+            `(sampled peaks: anon ${fmtMb(usage.peakRssAnonMb)}, file ${fmtMb(usage.peakRssFileMb)}), RSS before ${fmtMb(usage.rssBeforeMb)}, after ${fmtMb(usage.rssAfterMb)}`,
         );
         builtIndexes.push({ rows, index, cli });
         if (figures.scale) {
@@ -404,6 +433,10 @@ async function main(): Promise<void> {
   }
 }
 
+function fmtMb(x: number | null): string {
+  return x === null ? 'n/a' : `${x.toFixed(1)} MB`;
+}
+
 async function withGateway<T>(target: MeiliTarget, admin: AdminConnection, index: string, work: string, fn: (gw: Gateway) => Promise<T>, cpuProfDir?: string): Promise<T> {
   const searchKey = await searchKeyFor(admin, index);
   if (!searchKey) throw new Error('no search key');
@@ -459,6 +492,13 @@ function report(f: Figures): void {
   }
   rows.push(['indexer_vs_raw_ratio', v(ingestRatio, '', 3), `target >= 0.90  ${verdict(ingestRatio === null ? null : ingestRatio >= TARGETS.indexer_vs_raw_ratio)}`]);
   for (const r of rss) rows.push([`indexer_peak_rss_mb @ ${fmtInt(r.rows)} rows`, v(r.peakRssMb, ' MB', 1), `build ${r.buildSeconds.toFixed(1)} s`]);
+  for (const r of rss) {
+    rows.push([
+      `meili_index_disk_mb @ ${fmtInt(r.rows)} rows`,
+      v(r.meili.indexDiskMb, ' MB', 1),
+      `database ${v(r.meili.databaseSizeMb, ' MB', 1)}; meili_peak_rss_mb ${v(r.meili.peakRssMb, ' MB', 0)}${r.meili.peakRssReset ? '' : ' (since start)'} (anon ${v(r.meili.peakRssAnonMb, ' MB', 0)})`,
+    ]);
+  }
   rows.push(['indexer peak RSS ratio (largest / smallest)', v(rssRatio, '', 3), `target <= 1.20  ${verdict(rssRatio === null ? null : rssRatio <= TARGETS.indexer_peak_rss_ratio)}`]);
   if (f.gateway) {
     rows.push([`legacy /records via gateway qps (${fmtInt(f.gateway.rows)} rows, c=${PLAN.connections})`, v(gwQps, '', 0), `p50 ${v(gwP50, ' ms')}  p99 ${v(gwP99, ' ms')}`]);
@@ -499,6 +539,17 @@ function report(f: Figures): void {
     indexer_rss_source: HAS_GNU_TIME ? '/usr/bin/time %M' : 'cli summary',
     indexer_build_s: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), r.buildSeconds])) : null,
     indexer_mem_at_peak: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), r.memAtPeak ?? null])) : null,
+    meili_index_disk_mb: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), n(r.meili.indexDiskMb, 1)])) : null,
+    meili_database_size_mb: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), n(r.meili.databaseSizeMb, 1)])) : null,
+    meili_used_database_size_mb: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), n(r.meili.usedDatabaseSizeMb, 1)])) : null,
+    meili_raw_documents_mb: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), n(r.meili.rawDocumentsMb, 1)])) : null,
+    meili_peak_rss_mb: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), n(r.meili.peakRssMb, 0)])) : null,
+    meili_peak_rss_anon_mb: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), n(r.meili.peakRssAnonMb, 0)])) : null,
+    meili_peak_rss_file_mb: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), n(r.meili.peakRssFileMb, 0)])) : null,
+    meili_rss_before_mb: rss.length ? Object.fromEntries(rss.map((r) => [String(r.rows), n(r.meili.rssBeforeMb, 0)])) : null,
+    meili_peak_rss_reset: rss.length ? rss.every((r) => r.meili.peakRssReset) : null,
+    // Meilisearch's indexing memory budget defaults to 2/3 of the machine's RAM: peak RSS depends on it.
+    machine_mem_gb: round(totalmem() / 1024 ** 3, 1),
     gateway_vs_direct_qps_ratio: n(qpsRatio, 3),
     gateway_qps: n(gwQps, 0),
     direct_qps: n(dQps, 0),

@@ -2,6 +2,7 @@
  * Configuration from the environment, validated once at start. The README's configuration table
  * lists exactly these variables.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const bool = z
@@ -17,6 +18,8 @@ export const envSchema = z.object({
   MEILI_MASTER_KEY: z.string().min(1).optional(),
   /** A ready search-only key for the gateway; created with the master key when unset. */
   MEILI_SEARCH_KEY: z.string().min(1).optional(),
+  /** A file holding that key (e.g. written by the compose `setup` service); read once at start. */
+  MEILI_SEARCH_KEY_FILE: z.string().min(1).optional(),
   /** Index uid shared by the indexer and the gateway. */
   OA_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/).default('oa_citations'),
   /** Folder of the embedded Meilisearch (database, master.key, log) and indexer checkpoints. */
@@ -45,6 +48,8 @@ export const envSchema = z.object({
   RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(600),
   /** Allowed CORS origins (comma separated, `*` for any); CORS is off when unset. */
   CORS_ORIGINS: list.optional(),
+  /** Serve the web search page at `/` (API_KEYS guard only the APIs: turn it off where every reader needs a key). */
+  WEB_UI: bool.default(true),
   /** `info` logs one line per request; `warn`/`error` less; `silent` none. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });
@@ -60,5 +65,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return parsed.data;
+  const config = parsed.data;
+  if (config.MEILI_SEARCH_KEY_FILE) {
+    if (config.MEILI_SEARCH_KEY) throw new ConfigError('invalid configuration:\n  MEILI_SEARCH_KEY_FILE: set either MEILI_SEARCH_KEY or MEILI_SEARCH_KEY_FILE, not both');
+    config.MEILI_SEARCH_KEY = readKeyFile(config.MEILI_SEARCH_KEY_FILE);
+  }
+  return config;
+}
+
+function readKeyFile(path: string): string {
+  let key: string;
+  try {
+    key = readFileSync(path, 'utf8').trim();
+  } catch (e) {
+    throw new ConfigError(`invalid configuration:\n  MEILI_SEARCH_KEY_FILE: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+  }
+  if (!key) throw new ConfigError(`invalid configuration:\n  MEILI_SEARCH_KEY_FILE: ${path} is empty`);
+  return key;
 }

@@ -4,30 +4,18 @@
  *
  * Start-up order: config -> Meilisearch (admin) -> sample load if the index is empty -> the
  * gateway's read-only key -> HTTP server. The master key stays in this function's scope: the
- * gateway itself only ever sees the search key.
+ * gateway itself only ever sees the search key. Given only a search key (MEILI_SEARCH_KEY or
+ * MEILI_SEARCH_KEY_FILE and no master key, as docker-compose.yml runs it) it writes nothing: the
+ * compose `setup` service (src/meili/setup-cli.ts) made the key and enabled the features.
  */
 import { serve } from '@hono/node-server';
 import type { Server } from 'node:http';
-import { fileURLToPath } from 'node:url';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './http/log.ts';
-import { connectAdmin, enableFeatures, searchKeyFor, type AdminConnection } from './meili/connect.ts';
+import { connectAdmin, enableFeatures, searchKeyFor } from './meili/connect.ts';
 import { MeiliReader } from './meili/reader.ts';
-import { runIndex } from '../indexer/run.ts';
-
-const SAMPLE = {
-  citations: fileURLToPath(new URL('../samples/citations.csv.gz', import.meta.url)),
-  officeActions: fileURLToPath(new URL('../samples/office_actions.csv.gz', import.meta.url)),
-};
-
-async function documentCount(admin: AdminConnection, index: string): Promise<number> {
-  try {
-    return (await admin.client.index(index).getStats()).numberOfDocuments;
-  } catch {
-    return 0; // no such index yet
-  }
-}
+import { loadSampleIfEmpty } from './sample.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -36,17 +24,11 @@ async function main(): Promise<void> {
   log.info('meilisearch', { url: admin.url, embedded: Boolean(admin.embedded) });
   if (admin.masterKey) await enableFeatures(admin);
 
-  if (config.LOAD_SAMPLE && (await documentCount(admin, config.OA_INDEX)) === 0) {
-    log.info('loading the bundled sample into an empty index', { index: config.OA_INDEX });
-    const summary = await runIndex({
-      ...SAMPLE,
-      index: config.OA_INDEX,
-      meili: { url: admin.url, apiKey: admin.masterKey },
-      resume: false,
-      log: (line) => log.debug(line),
-    });
-    log.info('sample loaded', { documents: summary.indexed, rejected: summary.rejected, elapsedMs: summary.elapsedMs });
-  }
+  // With only a search key (MEILI_SEARCH_KEY[_FILE], no master key: the compose deployment) the
+  // gateway cannot write; data comes from the indexer (or the setup service's LOAD_SAMPLE).
+  const searchOnly = Boolean(config.MEILI_SEARCH_KEY) && !admin.masterKey;
+  if (config.LOAD_SAMPLE && searchOnly) log.warn('LOAD_SAMPLE ignored: the gateway holds only a search key');
+  else if (config.LOAD_SAMPLE) await loadSampleIfEmpty(admin, config.OA_INDEX, log);
 
   const searchKey = await searchKeyFor(admin, config.OA_INDEX, config.MEILI_SEARCH_KEY);
   const reader = new MeiliReader({ url: admin.url, apiKey: searchKey, index: config.OA_INDEX, timeoutMs: config.REQUEST_TIMEOUT_MS });

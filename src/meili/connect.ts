@@ -60,8 +60,11 @@ export function adminOn(url: string, masterKey: string | undefined): AdminConnec
 /** Actions of the gateway's key: read documents and search, nothing that writes. */
 export const GATEWAY_KEY_ACTIONS = ['search', 'documents.get', 'indexes.get', 'stats.get'] as const;
 
-/** A stable key uid per index, so restarts reuse the key instead of piling up new ones. */
-function gatewayKeyUid(indexUid: string): string {
+/**
+ * A stable key uid per index, so restarts reuse the key instead of piling up new ones. Meilisearch
+ * derives a key's value from its uid and the master key (HMAC-SHA256), so the value is stable too.
+ */
+export function gatewayKeyUid(indexUid: string): string {
   const h = createHash('sha256').update(`oa-citations gateway ${indexUid}`).digest('hex');
   // Shape it as a UUID v4-like string, as Meilisearch requires for key uids.
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
