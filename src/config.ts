@@ -67,7 +67,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (config.MEILI_SEARCH_KEY_FILE) {
-    if (config.MEILI_SEARCH_KEY) throw new ConfigError('invalid configuration:\n  MEILI_SEARCH_KEY_FILE: set either MEILI_SEARCH_KEY or MEILI_SEARCH_KEY_FILE, not both');
+    if (config.MEILI_SEARCH_KEY) throw keyFileError('set either MEILI_SEARCH_KEY or MEILI_SEARCH_KEY_FILE, not both');
     config.MEILI_SEARCH_KEY = readKeyFile(config.MEILI_SEARCH_KEY_FILE);
   }
   return config;
@@ -78,8 +78,11 @@ function readKeyFile(path: string): string {
   try {
     key = readFileSync(path, 'utf8').trim();
   } catch (e) {
-    throw new ConfigError(`invalid configuration:\n  MEILI_SEARCH_KEY_FILE: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    throw keyFileError(`cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
   }
-  if (!key) throw new ConfigError(`invalid configuration:\n  MEILI_SEARCH_KEY_FILE: ${path} is empty`);
+  if (!key) throw keyFileError(`${path} is empty`);
   return key;
 }
+
+/** Worded like the schema's own issues ("invalid configuration:\n  VAR: problem"). */
+const keyFileError = (message: string) => new ConfigError(`invalid configuration:\n  MEILI_SEARCH_KEY_FILE: ${message}`);

@@ -66,8 +66,7 @@ export function exportRoute(reader: MeiliReader, pageSize = DEFAULT_EXPORT_PAGE_
 
       // Keyset page: the next records after `last` in the sort, always read from the start (offset
       // 0), so the cost per page stays flat at any depth. In id order through the documents route;
-      // with a sort through search, because Meilisearch 1.21's sorted documents route leaves out
-      // the records that lack a sort key, where search puts them last.
+      // with another sort through search (the reader says why the documents route cannot).
       const keysetPage = async (last: OaRecord | undefined, s: AbortSignal) => {
         const after = allOf([filter, last === undefined ? undefined : afterInSort(sort, last)]);
         if (!query.sort?.length) {

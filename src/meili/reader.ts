@@ -8,6 +8,7 @@
  */
 import http, { type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
+import { PRIMARY_KEY } from '../catalog/fields.ts';
 import { ApiError } from '../http/errors.ts';
 
 export interface DocumentsQuery {
@@ -92,13 +93,19 @@ export class MeiliReader {
   }
 
   /**
-   * The documents route. Sorted fetches must start at offset 0 (walk further with a keyset filter,
-   * as the export does): Meilisearch 1.21 starts a sorted fetch one record early when offset > 0,
-   * so such a call would silently repeat a record; it is refused here rather than answered wrong.
+   * The documents route. Two Meilisearch 1.21 faults of its sorted fetches are refused here rather
+   * than answered wrong:
+   * - past offset 0 a sorted fetch starts one record early, repeating a record: walk further with
+   *   a keyset filter (as the export does) or use exactPage;
+   * - records lacking a sort key are left out (search puts them last): so the only key allowed is
+   *   the primary key, which every record has; other sorts go through search.
    */
   fetchDocuments<T>(query: DocumentsQuery, signal?: AbortSignal): Promise<DocumentsPage<T>> {
     if (query.sort?.length && query.offset > 0) {
       throw new Error('fetchDocuments: a sorted fetch needs offset 0 (use a keyset filter, or exactPage)');
+    }
+    if (query.sort?.some((s) => !s.startsWith(`${PRIMARY_KEY}:`))) {
+      throw new Error(`fetchDocuments: only ${PRIMARY_KEY} may sort a documents fetch (it drops records lacking a key); sort through search`);
     }
     return this.call(`/indexes/${this.index}/documents/fetch`, query, signal);
   }

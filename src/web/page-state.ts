@@ -40,11 +40,8 @@ export const readFacetFindQuery = (c: Context): FacetFindQuery => validateQuery(
 export class PageParams {
   private constructor(private readonly params: ReadonlyMap<string, readonly string[]>) {}
 
-  static of(url: string): PageParams {
-    const search = new URL(url).searchParams;
-    const queries: Record<string, string[]> = {};
-    for (const name of new Set(search.keys())) queries[name] = search.getAll(name);
-    const { values, unknown } = readQueryString(queries, pageQuery, VERBATIM_PARAMS);
+  static of(c: Context): PageParams {
+    const { values, unknown } = readQueryString(c.req.queries(), pageQuery, VERBATIM_PARAMS);
     for (const [name, raw] of unknown) values.set(name, raw);
     return new PageParams(values);
   }

@@ -38,8 +38,8 @@ const SECURITY_HEADERS = {
   'Referrer-Policy': 'same-origin',
 };
 
-function page(c: Context, body: Html, status: 200 | 400 | 404 | 503 = 200) {
-  return c.html(body, status, SECURITY_HEADERS);
+function page(c: Context, body: Html, status: 200 | 400 | 404 | 503 = 200, headers: Record<string, string> = {}) {
+  return c.html(body, status, { ...SECURITY_HEADERS, ...headers });
 }
 
 interface Problem {
@@ -74,15 +74,14 @@ export function webRoutes(reader: MeiliReader): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
-    const params = PageParams.of(c.req.url);
+    const params = PageParams.of(c);
     try {
       const query = readPageQuery(c);
       const answer = await runSearch(reader, { ...query, facets: [...PAGE_FACETS], pageSize: PAGE_SIZE }, c.req.raw.signal);
       return page(c, searchPage({ params, answer, criteria: legacyCriteria(query) }));
     } catch (err) {
       const problem = problemOf(err);
-      for (const [k, v] of Object.entries(problem.headers)) c.header(k, v);
-      return page(c, searchPage({ params, error: problem }), problem.status);
+      return page(c, searchPage({ params, error: problem }), problem.status, problem.headers);
     }
   });
 
@@ -91,8 +90,7 @@ export function webRoutes(reader: MeiliReader): Hono {
       return await showRecord(c);
     } catch (err) {
       const problem = problemOf(err);
-      for (const [k, v] of Object.entries(problem.headers)) c.header(k, v);
-      return page(c, notFoundPage(problem.message, 'Search is unavailable'), problem.status);
+      return page(c, notFoundPage(problem.message, 'Search is unavailable'), problem.status, problem.headers);
     }
   });
 
@@ -114,7 +112,7 @@ export function webRoutes(reader: MeiliReader): Hono {
     if (!(PAGE_FACETS as readonly string[]).includes(facet)) throw new ApiError(404, 'not_found', `no facet panel "${facet}"`);
     const { facetQuery, q, ...filters } = readFacetFindQuery(c);
     const found = await facetValues(reader, facet, { prefix: facetQuery, filters, keywords: q }, c.req.raw.signal);
-    const params = PageParams.of(c.req.url);
+    const params = PageParams.of(c);
     // Values already chosen stay in the list (checked), whatever was typed: replacing the list
     // must not drop a filter from the form.
     const listed = new Set(found.values.map((v) => v.value));

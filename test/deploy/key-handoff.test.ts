@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.ts';
 import { GATEWAY_KEY_ACTIONS, gatewayKeyUid } from '../../src/meili/connect.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
+import { runScript } from '../helpers/run-script.ts';
 
 const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'oa-keys-'));
@@ -27,28 +28,8 @@ afterAll(async () => {
   await client.deleteIndex(index).waitTask().catch(() => {});
 });
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** A child with exactly `env` (plus PATH): nothing leaks in from the test's own environment. */
-function run(script: string, args: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (script: string, args: string[], env: Record<string, string>) => runScript(script, args, { PATH: process.env.PATH ?? '', ...env });
 
 const setup = (args: string[], env: Record<string, string> = {}) =>
   run('src/meili/setup-cli.ts', args, { MEILI_URL: url, MEILI_MASTER_KEY: masterKey, OA_INDEX: index, ...env });

@@ -3,7 +3,6 @@
  * Exit codes and messages for input errors, --strict, --json, and a run killed with SIGKILL
  * then re-run with the same arguments.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDataset, type GeneratedDataset } from '../../indexer/generate.ts';
 import type { IndexSummary } from '../../indexer/run.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
+import { runScript } from '../helpers/run-script.ts';
 import { expectedIndex } from './oracle.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oa-cli-'));
@@ -34,20 +34,7 @@ interface Result {
 }
 
 function cli(args: string[], env: Record<string, string> = {}, onSpawn?: (kill: () => void) => void): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', ...args], {
-      cwd: join(import.meta.dirname, '../..'),
-      env: { ...process.env, MEILI_URL: url, MEILI_MASTER_KEY: masterKey, DATA_DIR: join(dir, 'data'), ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onSpawn?.(() => child.kill('SIGKILL'));
-  });
+  return runScript('indexer/cli.ts', args, { ...process.env, MEILI_URL: url, MEILI_MASTER_KEY: masterKey, DATA_DIR: join(dir, 'data'), ...env }, onSpawn);
 }
 
 const noStack = (s: string) => expect(s).not.toMatch(/\n\s+at .+:\d+:\d+/);

@@ -3,7 +3,6 @@
  * from the last checkpoint; then a final run to the end. The index must hold exactly one document
  * per valid unique row (the oracle of test/indexer/oracle.ts) - nothing lost, nothing doubled.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +10,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../indexer/generate.ts';
 import { expectedIndex } from '../indexer/oracle.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
+import { runScript } from '../helpers/run-script.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oa-kills-'));
 const { url, masterKey, client } = testMeili();
@@ -21,22 +21,12 @@ afterAll(async () => {
 });
 
 /** Runs the CLI; kills it after `killAfterMs` when given. Resolves with how it ended. */
-function run(args: string[], killAfterMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'indexer/cli.ts', ...args], {
-      cwd: join(import.meta.dirname, '../..'),
-      env: { PATH: process.env.PATH ?? '', MEILI_URL: url, MEILI_MASTER_KEY: masterKey, DATA_DIR: join(dir, 'data') },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGKILL'), killAfterMs);
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal, stderr });
-    });
-  });
+function run(args: string[], killAfterMs?: number) {
+  let timer: NodeJS.Timeout | undefined;
+  const env = { PATH: process.env.PATH ?? '', MEILI_URL: url, MEILI_MASTER_KEY: masterKey, DATA_DIR: join(dir, 'data') };
+  return runScript('indexer/cli.ts', args, env, (kill) => {
+    if (killAfterMs !== undefined) timer = setTimeout(kill, killAfterMs);
+  }).finally(() => clearTimeout(timer));
 }
 
 describe('indexer killed at random points', () => {
