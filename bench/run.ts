@@ -30,27 +30,42 @@ import { startRecorder, type RecordedRequest } from './recorder.ts';
 const PHASES = ['parse', 'ingest', 'rss', 'gateway', 'search'] as const;
 type Phase = (typeof PHASES)[number];
 
-const { values: argv } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    only: { type: 'string' },
-    profile: { type: 'boolean', default: false },
-    seed: { type: 'string', default: '1' },
-    sizes: { type: 'string' },
-    'gateway-log-level': { type: 'string', default: 'info' },
-    help: { type: 'boolean', short: 'h', default: false },
-  },
-  strict: true,
-});
+const USAGE = 'usage: npm run bench -- [--quick] [--only parse,ingest,rss,gateway,search] [--sizes 100000,400000,...] [--profile] [--seed N] [--gateway-log-level info|silent]\n';
+
+/** A bad flag: one line saying which, the usage, exit 2 (no stack trace). */
+function usageError(message: string): never {
+  process.stderr.write(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      options: {
+        quick: { type: 'boolean', default: false },
+        only: { type: 'string' },
+        profile: { type: 'boolean', default: false },
+        seed: { type: 'string', default: '1' },
+        sizes: { type: 'string' },
+        'gateway-log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    });
+  } catch (e) {
+    usageError((e as Error).message);
+  }
+}
+const { values: argv } = parseFlags();
 if (argv.help) {
-  process.stdout.write('usage: npm run bench -- [--quick] [--only parse,ingest,rss,gateway,search] [--sizes 100000,400000,...] [--profile] [--seed N] [--gateway-log-level info|silent]\n');
+  process.stdout.write(USAGE);
   process.exit(0);
 }
 const quick = argv.quick ?? false;
 const only = new Set<Phase>(
   argv.only
     ? argv.only.split(',').map((p) => {
-        if (!(PHASES as readonly string[]).includes(p)) throw new Error(`--only: unknown phase "${p}" (phases: ${PHASES.join(', ')})`);
+        if (!(PHASES as readonly string[]).includes(p)) usageError(`--only: unknown phase "${p}" (phases: ${PHASES.join(', ')})`);
         return p as Phase;
       })
     : PHASES,
@@ -59,7 +74,7 @@ const seed = Number(argv.seed);
 /** --sizes: citation row counts to build instead of the plan's (e.g. a larger point for the sizing curve). */
 const sizesArg = argv.sizes?.split(',').map((s) => {
   const n = Number(s.trim().replace(/_/g, ''));
-  if (!Number.isSafeInteger(n) || n < 1000) throw new Error(`--sizes: "${s}" is not a row count >= 1000`);
+  if (!Number.isSafeInteger(n) || n < 1000) usageError(`--sizes: "${s}" is not a row count >= 1000`);
   return n;
 });
 

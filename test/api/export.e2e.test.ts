@@ -187,6 +187,15 @@ describe('GET /api/v1/export', () => {
     expect(after).toBeLessThanOrEqual(2);
   });
 
+  it.each([
+    ['sort=nope', 'sort: cannot sort by "nope"'],
+    [`q=${'x'.repeat(501)}`, 'q: must be at most 500 characters'],
+  ])('refuses a bad %s with a 400 naming it', async (query, message) => {
+    const res = await gw.app.request(`/api/v1/export?format=csv&${query}`);
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(message);
+  });
+
   it('answers a JSON error, not a broken stream, when the filter is bad', async () => {
     const res = await gw.app.request('/api/v1/export?mailDateFrom=2012-02-30');
     expect(res.status).toBe(400);

@@ -315,6 +315,20 @@ describe('the art-unit finder keeps chosen values', () => {
   });
 });
 
+describe('the art-unit finder refuses bad input', () => {
+  it('a 400 naming the parameter, never a 500', async () => {
+    for (const [query, message] of [
+      [`facetQuery=${'2'.repeat(101)}`, 'facetQuery: must be at most 100 characters'],
+      ['facetQuery=21&formType=999', 'formType: must be one of'],
+      ['facetQuery=21&nope=1', 'nope: unknown parameter'],
+    ]) {
+      const res = await gw.app.request(`/facet-values/artUnit?${query}`);
+      expect(res.status, query).toBe(400);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toContain(message);
+    }
+  });
+});
+
 describe('WEB_UI=false', () => {
   it('leaves / unserved while the APIs answer', async () => {
     const app = createApp({ reader: gw.reader, config: { ...TEST_CONFIG, WEB_UI: false }, log: createLogger('silent') });
