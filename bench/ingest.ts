@@ -2,15 +2,14 @@
  * Figure 2, indexer_vs_raw_ratio: end-to-end `runIndex` against the best a plain client could do
  * with the same data.
  *
- * - raw: the records are built beforehand (buildRecords, not timed) and cut into NDJSON batches
- *   exactly as runIndex cuts them (same NdjsonBatcher, same byte limit, same JSON.stringify of the
- *   same records). Timed: create the index, enable the same experimental feature and apply
- *   indexSettings() (as runIndex's prepareIndex does), then POST the batches in order to
- *   /indexes/{uid}/documents?primaryKey=id (application/x-ndjson) with plain fetch, at most
- *   `concurrency` batches in flight (posted, task not finished - runIndex's definition), polling
- *   each task every 25 ms, until every task has succeeded.
- * - indexer: `runIndex` on the CSV files (defaults: 32 MiB batches, 2 in flight) into a fresh index,
- *   timed around the call (it reads, validates, joins, serialises, uploads and waits itself).
+ * - raw: the records are built beforehand (buildRecords, not timed) and serialised exactly as
+ *   runIndex sends them (the stored layout's `encode`, the same JSON.stringify) into one NDJSON
+ *   body. Timed: create the index, enable the same experimental feature and apply indexSettings()
+ *   (as runIndex's prepareIndex does), then POST the body to /indexes/{uid}/documents?primaryKey=id
+ *   (application/x-ndjson) with plain fetch - one payload, as runIndex sends a run - polling the
+ *   task every 25 ms until it has succeeded.
+ * - indexer: `runIndex` on the CSV files (defaults: one payload) into a fresh index, timed around
+ *   the call (it reads, validates, joins, serialises, streams and waits itself).
  *
  * Runs alternate between the two sides in ABBA order (raw, indexer, indexer, raw, raw, ...), each
  * into a fresh index (deleted afterwards, not timed); the ratio of each pair is t_raw / t_indexer (= indexer rows/s / raw rows/s) and the
@@ -18,9 +17,9 @@
  * the time went, and how many indexing batches Meilisearch made of the payloads.
  */
 import { join } from 'node:path';
-import { NdjsonBatcher } from '../indexer/batches.ts';
-import { DEFAULT_BATCH_BYTES, DEFAULT_CONCURRENCY, buildRecords, runIndex } from '../indexer/run.ts';
+import { buildRecords, runIndex } from '../indexer/run.ts';
 import { indexSettings, PRIMARY_KEY } from '../src/catalog/index-settings.ts';
+import { encode } from '../src/catalog/layout.ts';
 import { deleteIndex, documentCount, median, meili, say, sleep, type MeiliTarget } from './lib.ts';
 
 export interface IngestRun {
@@ -81,9 +80,8 @@ async function timeline(target: MeiliTarget, index: string, startMs: number, end
 export interface IngestFigures {
   rows: number;
   documents: number;
-  batches: number;
-  batchBytes: number;
-  concurrency: number;
+  /** The one payload's size. */
+  payloadMb: number;
   ratio: number;
   ratios: number[];
   rawRowsPerSecond: number;
@@ -106,7 +104,7 @@ async function waitTaskFixed(target: MeiliTarget, uid: number): Promise<void> {
 }
 
 /** The plain-fetch upload; returns its wall time in seconds. */
-async function rawUpload(target: MeiliTarget, index: string, batches: readonly Uint8Array<ArrayBuffer>[], concurrency: number): Promise<number> {
+async function rawUpload(target: MeiliTarget, index: string, body: Uint8Array<ArrayBuffer>): Promise<number> {
   const t0 = performance.now();
   const created = await meili<{ taskUid: number }>(target, 'POST', '/indexes', { uid: index, primaryKey: PRIMARY_KEY });
   await waitTaskFixed(target, created.taskUid);
@@ -114,21 +112,14 @@ async function rawUpload(target: MeiliTarget, index: string, batches: readonly U
   const settings = await meili<{ taskUid: number }>(target, 'PATCH', `/indexes/${index}/settings`, indexSettings());
   await waitTaskFixed(target, settings.taskUid);
 
-  const inFlight = new Set<Promise<void>>();
-  for (const body of batches) {
-    while (inFlight.size >= concurrency) await Promise.race(inFlight);
-    const res = await fetch(`${target.url}/indexes/${index}/documents?primaryKey=${PRIMARY_KEY}`, {
-      method: 'POST',
-      headers: { Authorization: `Bearer ${target.key}`, 'Content-Type': 'application/x-ndjson' },
-      body,
-    });
-    if (!res.ok) throw new Error(`raw upload: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
-    const { taskUid } = (await res.json()) as { taskUid: number };
-    const done: Promise<void> = waitTaskFixed(target, taskUid).finally(() => inFlight.delete(done));
-    done.catch(() => {}); // a failure surfaces through race/all below, never as an unhandled rejection
-    inFlight.add(done);
-  }
-  await Promise.all(inFlight);
+  const res = await fetch(`${target.url}/indexes/${index}/documents?primaryKey=${PRIMARY_KEY}`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${target.key}`, 'Content-Type': 'application/x-ndjson' },
+    body,
+  });
+  if (!res.ok) throw new Error(`raw upload: HTTP ${res.status} ${(await res.text()).slice(0, 300)}`);
+  const { taskUid } = (await res.json()) as { taskUid: number };
+  await waitTaskFixed(target, taskUid);
   return (performance.now() - t0) / 1000;
 }
 
@@ -138,29 +129,22 @@ export async function measureIngest(options: {
   officeActions: string;
   pairs: number;
   workDir: string;
-  batchBytes?: number;
-  concurrency?: number;
 }): Promise<IngestFigures> {
   const { target } = options;
-  const batchBytes = options.batchBytes ?? DEFAULT_BATCH_BYTES;
-  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
 
-  // Pre-build the raw side's batches (not timed).
-  const batcher = new NdjsonBatcher(batchBytes);
-  const batches: Uint8Array<ArrayBuffer>[] = [];
+  // Pre-build the raw side's payload (not timed).
+  const lines: string[] = [];
   let rows = 0;
   let rejected = 0;
   for await (const records of buildRecords({ citations: options.citations, officeActions: options.officeActions, onReject: () => void rejected++ })) {
     for (const rec of records) {
-      const line = JSON.stringify(rec) + '\n';
-      if (!batcher.fits(line)) batches.push(new Uint8Array(batcher.take().body));
-      batcher.add(line);
+      lines.push(JSON.stringify(encode(rec)) + '\n');
       rows++;
     }
   }
-  if (batcher.documents > 0) batches.push(new Uint8Array(batcher.take().body));
+  const body = new Uint8Array(Buffer.from(lines.join(''), 'utf8'));
   rows += rejected;
-  say(`  ${batches.length} NDJSON batches of <= ${(batchBytes / 1048576).toFixed(0)} MiB (${(batches.reduce((s, b) => s + b.length, 0) / 1e6).toFixed(0)} MB) for ${rows} rows`);
+  say(`  one NDJSON payload of ${(body.length / 1e6).toFixed(0)} MB for ${rows} rows`);
 
   const runs: IngestRun[] = [];
   const ratios: number[] = [];
@@ -173,7 +157,7 @@ export async function measureIngest(options: {
 
     const doRaw = async () => {
       const start = Date.now();
-      const seconds = await rawUpload(target, rawIndex, batches, concurrency);
+      const seconds = await rawUpload(target, rawIndex, body);
       const tl = await timeline(target, rawIndex, start, start + seconds * 1000);
       const docs = await documentCount(target, rawIndex);
       await deleteIndex(target, rawIndex);
@@ -187,8 +171,6 @@ export async function measureIngest(options: {
         officeActions: options.officeActions,
         index: idxIndex,
         meili: { url: target.url, apiKey: target.key },
-        batchBytes,
-        concurrency,
         resume: false,
         rejectsFile: join(options.workDir, `rejects-${idxIndex}.ndjson`),
       });
@@ -223,9 +205,7 @@ export async function measureIngest(options: {
   return {
     rows,
     documents,
-    batches: batches.length,
-    batchBytes,
-    concurrency,
+    payloadMb: body.length / 1e6,
     ratio: median(ratios),
     ratios,
     rawRowsPerSecond: median(runs.filter((r) => r.kind === 'raw').map((r) => r.rowsPerSecond)),

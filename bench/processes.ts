@@ -156,7 +156,16 @@ export const HAS_GNU_TIME = existsSync('/usr/bin/time');
  */
 export async function runIndexerCli(
   cleanup: Cleanup,
-  options: { meili: MeiliTarget; citations: string; officeActions: string; index: string; workDir: string; extraArgs?: string[]; cpuProfDir?: string },
+  options: {
+    meili: MeiliTarget;
+    citations: string;
+    officeActions: string;
+    index: string;
+    workDir: string;
+    extraArgs?: string[];
+    env?: Record<string, string>;
+    cpuProfDir?: string;
+  },
 ): Promise<CliRun> {
   const probeFile = join(options.workDir, `mem-${options.index}.json`);
   const nodeFlags = ['--import', join(BENCH_DIR, 'mem-probe.ts')];
@@ -187,8 +196,9 @@ export async function runIndexerCli(
       DATA_DIR: options.workDir,
       LOG_LEVEL: 'warn',
       BENCH_MEM_PROBE: probeFile,
+      ...options.env,
     },
-    timeoutMs: 3_600_000,
+    timeoutMs: 4 * 3_600_000,
   });
   if (r.code !== 0) throw failure(`indexer CLI on ${options.citations}`, r);
   const summary = lastJsonLine(r.stdout);

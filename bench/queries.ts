@@ -5,6 +5,9 @@
  *   pass-through proxy, see recorder.ts; the filter is checked against compileCriteria), with the
  *   gateway's search-only key.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { lower, NOTHING } from '../src/catalog/layout.ts';
+import { render } from '../src/filter/render.ts';
 import { compileCriteria } from '../src/legacy/criteria/index.ts';
 import type { LoadRequest } from './load.ts';
 import type { RecordedRequest } from './recorder.ts';
@@ -22,9 +25,7 @@ export interface LegacyQuery {
  * number present in the data; `total` is the index's document count (deep pages stay inside it).
  *
  * The deep pages are at fixed offsets, not a share of the index, so the scale curve compares the
- * same queries at every size. (A page near the end of a 400 k index costs Meilisearch ~150-190 ms
- * per request - documents/fetch walks the sorted ids up to the offset - and two such pages would
- * make the mix measure nothing but that.)
+ * same queries at every size; the page at the very end is measured on its own (phase atscale).
  */
 export function legacyMix(sampleAppId: string, total: number): LegacyQuery[] {
   const deep = Math.max(0, Math.min(10_000, Math.floor(total / 2)));
@@ -41,6 +42,19 @@ export function legacyMix(sampleAppId: string, total: number): LegacyQuery[] {
 
 export const RECORDS_PATH = '/ds-api/oa_citations/v1/records';
 
+/** The application number of the first data row of a citations CSV (a value the data surely holds). */
+export function firstAppId(citationsCsv: string): string {
+  const fd = openSync(citationsCsv, 'r');
+  try {
+    const buf = Buffer.alloc(4096);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const line = buf.subarray(0, n).toString('utf8').split('\n')[1] ?? '';
+    return line.split(',')[0] ?? '00000000';
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export function gatewayRequests(mix: readonly LegacyQuery[]): LoadRequest[] {
   return mix.map((q) => ({
     method: 'POST',
@@ -50,9 +64,9 @@ export function gatewayRequests(mix: readonly LegacyQuery[]): LoadRequest[] {
   }));
 }
 
-/** The filter the gateway should put in its Meilisearch request for `q` (a sanity check of the recording). */
+/** The (stored) filter the gateway should put in its Meilisearch request for `q` (a sanity check of the recording). */
 export function expectedFilter(q: LegacyQuery): string | undefined {
-  return compileCriteria(q.criteria).filter;
+  return render(lower(compileCriteria(q.criteria).filter), NOTHING).text;
 }
 
 /**

@@ -1,9 +1,10 @@
 /**
- * Resume points. A run writes, after every acknowledged batch, how far into the citations file
- * everything is safely in Meilisearch: the physical line the last acknowledged batch ends on (all
- * earlier batches acknowledged too), with the counters as of that line. A killed run re-started
- * with the same arguments skips those lines; the deterministic record ids make any overlap
- * harmless.
+ * Resume points. A run writes how far into the citations file everything is safely in
+ * Meilisearch - the physical line the last acknowledged payload ends on (every earlier one
+ * acknowledged too), with the counters as of that line - and the payloads sent after it whose
+ * tasks had not finished yet. A killed run re-started with the same arguments waits for those
+ * tasks (Meilisearch keeps its queue: the work is not sent twice), then skips every line they and
+ * the acknowledged ones cover; the deterministic record ids make any overlap harmless.
  *
  * One file per (index uid, --reindex or not, input files), the files identified by absolute
  * path, size and modification time: a changed input never resumes from a stale checkpoint.
@@ -43,21 +44,37 @@ export interface CheckpointCounters {
   rejectedLines: { file: string; line: number }[];
 }
 
-export interface Checkpoint {
-  version: 1;
-  key: CheckpointKey;
-  /** The index being written: the target, or the build index of a --reindex run. */
-  writeIndex: string;
-  /** Last physical line of the citations file whose records are all acknowledged. */
+/** The state of a run as of one line of the citations file. */
+export interface Mark {
+  /** Last physical line of the citations file covered. */
   line: number;
   /** File bytes read when that line was reached (for progress). */
   bytesRead: number;
   counters: CheckpointCounters;
-  batches: number;
-  documents: number;
-  /** Length of the rejects file at the checkpoint (lines after it are cut on resume). */
-  rejectsFile?: string;
+  /** Length of the rejects file at that line (lines after it are cut on resume). */
   rejectsBytes: number;
+}
+
+/** A payload whose task had not finished when the checkpoint was written. */
+export interface PendingPayload {
+  seq: number;
+  taskUid: number;
+  documents: number;
+  firstLine: number;
+  mark: Mark;
+}
+
+export interface Checkpoint extends Mark {
+  version: 2;
+  key: CheckpointKey;
+  /** The index being written: the target, or the build index of a --reindex run. */
+  writeIndex: string;
+  /** Payloads acknowledged, and their documents, up to `line`. */
+  payloads: number;
+  documents: number;
+  /** Payloads sent after `line`, in order, whose tasks may still be running. */
+  pending: PendingPayload[];
+  rejectsFile?: string;
   updatedAt: string;
 }
 
@@ -80,7 +97,7 @@ export class CheckpointStore {
     } catch {
       return undefined;
     }
-    if (cp?.version !== 1 || JSON.stringify(cp.key) !== JSON.stringify(this.key) || !(cp.line >= 1)) return undefined;
+    if (cp?.version !== 2 || JSON.stringify(cp.key) !== JSON.stringify(this.key) || !(cp.line >= 1)) return undefined;
     return cp;
   }
 

@@ -11,19 +11,23 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { connectAdmin, type AdminConnection } from '../src/meili/connect.ts';
 import { progressPrinter } from './progress.ts';
-import { DEFAULT_BATCH_BYTES, DEFAULT_CONCURRENCY, InputError, RejectedRowsError, runIndex, type IndexSummary } from './run.ts';
+import { InputError, RejectedRowsError, runIndex, type IndexSummary } from './run.ts';
 import { checkReadable } from './sources.ts';
+
+/** MB per payload for an external Meilisearch of unknown limit: under its default of 100 MB. */
+const EXTERNAL_DEFAULT_MB = 95;
 
 const USAGE = `usage: npm run index -- --citations <file> [--office-actions <file>] [options]
 
   --citations <file>        citations table: .csv, .csv.gz or .zip (first CSV inside); required
   --office-actions <file>   office_actions table (same formats); joined on ifw_number
   --index <uid>             target index (default OA_INDEX, "oa_citations")
-  --batch-mb <n>            upload batch size in MB of NDJSON (default ${DEFAULT_BATCH_BYTES / 1024 / 1024})
-  --concurrency <n>         batches in flight (default ${DEFAULT_CONCURRENCY})
+  --batch-mb <n>            largest upload payload, MB of NDJSON; 0 sends the whole run as one payload
+                            (default: 0 with the embedded Meilisearch, else under the server's
+                            MEILI_HTTP_PAYLOAD_SIZE_LIMIT when set here, else ${EXTERNAL_DEFAULT_MB} - under Meilisearch's 100 MB)
   --rejects <file>          rejected rows, NDJSON (default DATA_DIR/rejects/<index>.ndjson)
   --reindex                 build into a fresh index, then swap it in atomically
   --strict                  exit 3 when any row was rejected (after finishing)
@@ -32,7 +36,7 @@ const USAGE = `usage: npm run index -- --citations <file> [--office-actions <fil
   -h, --help                show this help
 
 Environment: MEILI_URL, MEILI_MASTER_KEY (embedded Meilisearch in DATA_DIR when unset), OA_INDEX,
-DATA_DIR (checkpoints in DATA_DIR/checkpoints).
+DATA_DIR (checkpoints in DATA_DIR/checkpoints), MEILI_HTTP_PAYLOAD_SIZE_LIMIT (the server's).
 Exit codes: 0 done, 1 failed, 2 usage/input error, 3 rows rejected with --strict, 130 interrupted.`;
 
 const err = (s: string) => process.stderr.write(s);
@@ -50,7 +54,6 @@ function parse() {
         'office-actions': { type: 'string' },
         index: { type: 'string' },
         'batch-mb': { type: 'string' },
-        concurrency: { type: 'string' },
         rejects: { type: 'string' },
         reindex: { type: 'boolean' },
         strict: { type: 'boolean' },
@@ -66,13 +69,25 @@ function parse() {
   }
 }
 
-function positiveNumber(flag: string, raw: string | undefined, fallback: number, integer: boolean): number {
-  if (raw === undefined) return fallback;
+function payloadMb(raw: string): number {
   const n = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    usageError(`${flag} must be a positive ${integer ? 'whole ' : ''}number, got ${JSON.stringify(raw)}`);
-  }
+  if (raw.trim() === '' || !Number.isFinite(n) || n < 0) usageError(`--batch-mb must be 0 (one payload) or a positive number, got ${JSON.stringify(raw)}`);
+  if (n > 0 && n * 1024 * 1024 < 1024) usageError(`--batch-mb must be 0 or at least 0.001 (1 KB), got ${JSON.stringify(raw)}`);
   return n;
+}
+
+/** Payload bytes: the flag, else what the server is known to accept. */
+function payloadBytes(flag: string | undefined, config: Config, log: (line: string) => void): number {
+  if (flag !== undefined) return Math.round(payloadMb(flag) * 1024 * 1024);
+  // The embedded Meilisearch takes any payload (src/meili/embedded.ts).
+  if (!config.MEILI_URL) return 0;
+  // Meilisearch counts the limit in bytes of the body; keep 1 % for the last line to fit.
+  if (config.MEILI_HTTP_PAYLOAD_SIZE_LIMIT) return Math.floor(config.MEILI_HTTP_PAYLOAD_SIZE_LIMIT * 0.99);
+  log(
+    `index: sending payloads of ${EXTERNAL_DEFAULT_MB} MB (under Meilisearch's default limit); a server started with a larger ` +
+      'MEILI_HTTP_PAYLOAD_SIZE_LIMIT (set it here too) takes the run as one payload: a smaller index, built faster',
+  );
+  return EXTERNAL_DEFAULT_MB * 1024 * 1024;
 }
 
 const fmt = (n: number) => n.toLocaleString('en-US');
@@ -91,7 +106,7 @@ function report(s: IndexSummary): string {
   lines.push(`  duplicates    ${fmt(s.duplicates)} rows repeating an (app_id, ifw_number, parsed) triple (counted within a window of ${fmt(s.duplicateWindow)} rows)`);
   if (s.officeActions.duplicates > 0) lines.push(`  office actions with a repeated ifw_number: ${fmt(s.officeActions.duplicates)} (first kept)`);
   if (s.resumedFromLine !== undefined) lines.push(`  resumed       from line ${fmt(s.resumedFromLine)} (earlier lines were indexed by an interrupted run)`);
-  lines.push(`  elapsed       ${(s.elapsedMs / 1000).toFixed(1)} s, ${fmt(Math.round(s.rowsPerSecond))} rows/s`);
+  lines.push(`  elapsed       ${(s.elapsedMs / 1000).toFixed(1)} s, ${fmt(Math.round(s.rowsPerSecond))} rows/s, ${fmt(s.payloads)} upload payload${s.payloads === 1 ? '' : 's'}`);
   return lines.join('\n') + '\n';
 }
 
@@ -102,9 +117,7 @@ async function main(): Promise<number> {
     return 0;
   }
   if (!values.citations) usageError('--citations <file> is required');
-  const batchMb = positiveNumber('--batch-mb', values['batch-mb'], DEFAULT_BATCH_BYTES / 1024 / 1024, false);
-  const concurrency = positiveNumber('--concurrency', values.concurrency, DEFAULT_CONCURRENCY, true);
-  if (batchMb * 1024 * 1024 < 1024) usageError(`--batch-mb must be at least 0.001 (1 KB), got ${values['batch-mb']}`);
+  if (values['batch-mb'] !== undefined) payloadMb(values['batch-mb']);
 
   let config;
   try {
@@ -144,7 +157,7 @@ async function main(): Promise<number> {
       say(`index: ${sig} again: stopping now (re-run the same command to resume)`);
       process.exit(130);
     }
-    say(`index: ${sig}: stopping after the batches in flight (press again to stop at once)`);
+    say(`index: ${sig}: stopping (payloads already sent stay with Meilisearch; press again to stop at once)`);
     controller.abort(new DOMException(`interrupted by ${sig}`, 'AbortError'));
   };
   process.on('SIGINT', () => onSignal('SIGINT'));
@@ -159,8 +172,7 @@ async function main(): Promise<number> {
       officeActions: values['office-actions'],
       index,
       meili: { url: admin.url, apiKey: admin.masterKey },
-      batchBytes: Math.round(batchMb * 1024 * 1024),
-      concurrency,
+      payloadBytes: payloadBytes(values['batch-mb'], config, say),
       rejectsFile: values.rejects ?? join(config.DATA_DIR, 'rejects', `${index}.ndjson`),
       checkpointDir: join(config.DATA_DIR, 'checkpoints'),
       resume: !values['no-resume'],
@@ -187,12 +199,12 @@ async function main(): Promise<number> {
       return 2;
     }
     if (controller.signal.aborted) {
-      err('index: interrupted; acknowledged batches are kept: run the same command again to resume\n');
+      err('index: interrupted; what Meilisearch received is kept: run the same command again to resume\n');
       return 130;
     }
     err(`index: failed: ${(e as Error)?.message ?? String(e)}\n`);
     if (process.env.DEBUG) err(`${(e as Error)?.stack}\n`);
-    err('index: batches acknowledged so far are kept: run the same command again to resume\n');
+    err('index: payloads acknowledged so far are kept: run the same command again to resume\n');
     return 1;
   } finally {
     await admin?.close();

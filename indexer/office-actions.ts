@@ -233,16 +233,10 @@ export class OfficeActionMap {
         part[c.slot] = bits & 2 ? bits & 1 : undefined;
       } else part[c.slot] = c.col.get(ord);
     }
-    for (let i = 0; i < PART_FIELDS.length; i++) {
-      const p = PART_FIELDS[i]!;
-      if (!p.derive || (applicationOnly && p.scope !== 'application')) continue;
-      const from = part[p.from!];
-      part[i] = from === undefined ? undefined : p.derive(from);
-    }
     return Object.freeze(part);
   }
 
-  /** Every trait of an office action (document and application scope, derived ones included). */
+  /** Every trait of an office action (document and application scope). */
   documentPart(ord: number): Part {
     const slot = ord & (CACHE_SIZE - 1);
     if (this.docCacheKey[slot] === ord) return this.docCache[slot]!;

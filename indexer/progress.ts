@@ -4,7 +4,8 @@
  */
 
 export interface IndexProgress {
-  phase: 'office-actions' | 'citations' | 'finishing';
+  /** Reading office actions; reading and sending citations; waiting for Meilisearch to index them. */
+  phase: 'office-actions' | 'citations' | 'indexing';
   /** The file being read. */
   file: string;
   /** Data rows read from that file so far (resumed prefix included). */
@@ -19,7 +20,9 @@ export interface IndexProgress {
   elapsedMs: number;
   /** Rows per second in this phase (this run). */
   rowsPerSecond: number;
-  /** Estimated seconds left in this phase, from the byte rate. */
+  /** While indexing: Meilisearch's progress of the batch (0-100), when it says. */
+  indexingPercent?: number;
+  /** Estimated seconds left in this phase, from the byte rate (indexing: from Meilisearch's progress). */
   etaSeconds?: number;
 }
 
@@ -41,9 +44,13 @@ function duration(s: number): string {
 }
 
 export function describeProgress(p: IndexProgress): string {
+  const eta = p.etaSeconds !== undefined ? `, ETA ${duration(p.etaSeconds)}` : '';
+  if (p.phase === 'indexing') {
+    const done = p.indexingPercent === undefined ? 'waiting' : `${p.indexingPercent.toFixed(1)}%`;
+    return `indexing in Meilisearch: ${done}${eta}; ${fmt(p.rowsRead)} rows sent, ${fmt(p.rejected)} rejected, ${fmt(p.documentsAcknowledged)} documents acknowledged`;
+  }
   const what = p.phase === 'office-actions' ? 'office actions' : p.phase;
   const size = `${mb(p.bytesRead)} / ${mb(p.bytesTotal)}`;
-  const eta = p.phase !== 'finishing' && p.etaSeconds !== undefined ? `, ETA ${duration(p.etaSeconds)}` : '';
   const docs = p.phase === 'office-actions' ? '' : `, ${fmt(p.documentsAcknowledged)} documents acknowledged`;
   return `${what}: ${fmt(p.rowsRead)} rows (${fmt(p.rowsPerSecond)}/s), ${size}${eta}, ${fmt(p.rejected)} rejected${docs}`;
 }
@@ -62,14 +69,14 @@ export function progressPrinter(out: ProgressTarget, options: { tty?: boolean; i
   return {
     update(p) {
       const now = Date.now();
-      if (now - last < interval && p.phase !== 'finishing') return;
+      if (now - last < interval) return;
       last = now;
       if (!tty) {
         out.write(`${describeProgress(p)}\n`);
         return;
       }
       const width = Math.max(40, (out.columns || 120) - 1);
-      const frac = p.bytesTotal > 0 ? Math.min(1, p.bytesRead / p.bytesTotal) : 0;
+      const frac = p.phase === 'indexing' ? (p.indexingPercent ?? 0) / 100 : p.bytesTotal > 0 ? Math.min(1, p.bytesRead / p.bytesTotal) : 0;
       const barWidth = 20;
       const filled = Math.round(frac * barWidth);
       const bar = `[${'#'.repeat(filled)}${'.'.repeat(barWidth - filled)}] ${String(Math.floor(frac * 100)).padStart(3)}% `;

@@ -7,12 +7,14 @@
  *    count against the header; empty optional cells are left out of the record;
  * 2. `id` = first 24 hex digits of sha1(app_id NUL ifw_number NUL parsed): deterministic, so a
  *    re-run replaces instead of duplicating (NUL cannot occur inside a cell of a text CSV);
- * 3. join on ifw_number: the office action's traits (document and application scope, with
- *    techCenter and mailYear). A citation without ifw_number (form-only), or whose ifw_number has
- *    no office action (an orphan, counted), gets the application-level traits of its
- *    application's latest office action and no document-level ones;
- * 4. formType from the three form flags;
- * 5. count a duplicate when the id was seen recently (duplicates.ts).
+ * 3. join on ifw_number: the office action's traits (document and application scope). A citation
+ *    without ifw_number (form-only), or whose ifw_number has no office action (an orphan,
+ *    counted), gets the application-level traits of its application's latest office action and
+ *    no document-level ones;
+ * 4. count a duplicate when the id was seen recently (duplicates.ts).
+ *
+ * The record holds the stored fields; the derived ones (formType, techCenter, mailYear) are
+ * computed when records are read (src/catalog/derived.ts).
  *
  * Steps 1 and the copy of the office-action traits run in two small functions generated once per
  * header from the catalog rules (`compileReader`, `compilePartCopy`). Generated code names every
@@ -25,7 +27,7 @@ import type { OaRecord } from '../src/catalog/schema.ts';
 import { parseDate, parseFlag, parseInt10 } from '../src/catalog/values.ts';
 import { RecentIds } from './duplicates.ts';
 import type { OfficeActionMap, Part } from './office-actions.ts';
-import { F, PART_FIELDS, formTypeOf, storedValue, Invalid, type ColumnRule, type TableBinding } from './rules.ts';
+import { F, PART_FIELDS, storedValue, Invalid, type ColumnRule, type TableBinding } from './rules.ts';
 
 /** The record id of a citation triple. */
 export function recordId(app: string, ifw: string, parsed: string): string {
@@ -126,8 +128,6 @@ export class RecordBuilder {
         copyPart(rec, map.applicationPart(map.latestOf(rec[F.applicationId] as string)));
       }
     }
-    const formType = formTypeOf(rec[F.form892] as number, rec[F.form1449] as number, rec[F.citationInOA] as number);
-    if (formType) rec[F.formType] = formType;
     if (this.recent?.seen(rec.id as string)) this.duplicates++;
     return rec as OaRecord;
   }

@@ -1,19 +1,19 @@
 /**
- * Row validation rules, derived from the field catalog (src/catalog/fields.ts) and the record
- * schema (src/catalog/schema.ts) - no column or field list is written here.
+ * Row validation rules, derived from the field catalog (src/catalog/fields.ts) - no column or
+ * field list is written here.
  *
  * - Which columns a table must have: `columnsOf(table)`.
  * - Which field a column feeds, and how its text becomes a stored value: the field's `type`
  *   (string / flag / int / date, parsed with src/catalog/values.ts).
- * - Which fields must not be empty: those the zod record schema does not allow to be absent.
+ * - Which fields must not be empty: the catalog's `required` ones.
  *
  * The rules are checked with plain code instead of zod per row (zod costs more per row than the
  * whole rest of the pipeline); `checkRecord` runs the real zod schema on a sample of built records
  * as a guard, and the tests run it on every record.
  */
-import { FIELDS, FIELD_BY_NAME, KEY_COLUMNS, columnsOf, type FieldSpec, type FieldType } from '../src/catalog/fields.ts';
-import { FORM_TYPES, recordSchema, type FormType } from '../src/catalog/schema.ts';
-import { parseDate, parseFlag, parseInt10, techCenterOf } from '../src/catalog/values.ts';
+import { FIELDS, KEY_COLUMNS, PRIMARY_KEY, columnsOf, type FieldSpec, type FieldType } from '../src/catalog/fields.ts';
+import { recordSchema } from '../src/catalog/schema.ts';
+import { parseDate, parseFlag, parseInt10 } from '../src/catalog/values.ts';
 import { InputError } from './sources.ts';
 
 export type Table = 'citations' | 'office_actions';
@@ -44,12 +44,8 @@ export interface TableBinding {
   readonly ifwIndex: number;
 }
 
-const shape = recordSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
-
-/** Fields the record schema requires (may not be absent, so their column may not be empty). */
-export const REQUIRED_FIELDS: ReadonlySet<string> = new Set(
-  FIELDS.filter((f) => !shape[f.name]!.safeParse(undefined).success).map((f) => f.name),
-);
+/** Fields the catalog requires (may not be absent, so their column may not be empty). */
+export const REQUIRED_FIELDS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.required).map((f) => f.name));
 
 /** The catalog field fed by a column of a table. */
 export function fieldOf(table: Table, column: string): FieldSpec {
@@ -58,91 +54,30 @@ export function fieldOf(table: Table, column: string): FieldSpec {
   return f;
 }
 
-function derivedField(name: string): string {
-  const f = FIELD_BY_NAME.get(name);
-  if (!f || f.source.table !== 'derived') throw new Error(`the field catalog has no derived field ${name}`);
-  return name;
-}
-
-/** Field names the derivations below read and write (checked against the catalog at load). */
+/** Field names the record builder reads and writes (checked against the catalog at load). */
 export const F = {
   applicationId: fieldOf('citations', 'app_id').name,
   ifwNumber: fieldOf('citations', 'ifw_number').name,
   parsed: fieldOf('citations', 'parsed').name,
-  form892: fieldOf('citations', 'form892').name,
-  form1449: fieldOf('citations', 'form1449').name,
-  citationInOA: fieldOf('citations', 'citation_in_oa').name,
   mailDate: fieldOf('office_actions', 'mail_dt').name,
-  artUnit: fieldOf('office_actions', 'art_unit').name,
-  id: derivedField('id'),
-  formType: derivedField('formType'),
-  techCenter: derivedField('techCenter'),
-  mailYear: derivedField('mailYear'),
+  id: PRIMARY_KEY,
 } as const;
 
 /**
- * Derived fields computed from an office action's own fields, with the scope they take: a derived
- * trait is an application trait only when everything it is computed from is one.
- */
-export const OFFICE_ACTION_DERIVATIONS: readonly {
-  field: string;
-  from: string;
-  scope: 'document' | 'application';
-  derive: (v: StoredValue) => StoredValue | undefined;
-}[] = [
-  { field: F.techCenter, from: F.artUnit, scope: scopeOf(F.artUnit), derive: (v) => techCenterOf(String(v)) },
-  { field: F.mailYear, from: F.mailDate, scope: scopeOf(F.mailDate), derive: (v) => Number(String(v).slice(0, 4)) },
-];
-
-function scopeOf(name: string): 'document' | 'application' {
-  const s = FIELD_BY_NAME.get(name)!.source;
-  if (s.table !== 'office_actions') throw new Error(`${name} is not an office-action field`);
-  return s.scope;
-}
-
-/**
  * Layout of an office action's traits as the map hands them to the record builder: an array with
- * one slot per office-action field (catalog order), then one per derivation. Arrays with a fixed
- * layout keep the builder's loads monomorphic.
+ * one slot per office-action field, in catalog order. Arrays with a fixed layout keep the
+ * builder's loads monomorphic. (Derived fields are not built: they are computed on read, see
+ * src/catalog/derived.ts.)
  */
-export const PART_FIELDS: readonly { field: string; scope: 'document' | 'application'; derive?: (v: StoredValue) => StoredValue | undefined; from?: number }[] =
-  (() => {
-    const own = (FIELDS as readonly FieldSpec[]).flatMap((f) =>
-      f.source.table === 'office_actions' ? [{ field: f.name, scope: f.source.scope }] : [],
-    );
-    const derived = OFFICE_ACTION_DERIVATIONS.map((d) => ({
-      field: d.field,
-      scope: d.scope,
-      derive: d.derive,
-      from: own.findIndex((o) => o.field === d.from),
-    }));
-    return [...own, ...derived];
-  })();
+export const PART_FIELDS: readonly { field: string; scope: 'document' | 'application' }[] = (FIELDS as readonly FieldSpec[]).flatMap((f) =>
+  f.source.table === 'office_actions' ? [{ field: f.name, scope: f.source.scope }] : [],
+);
 
 /** Slot of a field in PART_FIELDS. */
 export const PART_SLOT: ReadonlyMap<string, number> = new Map(PART_FIELDS.map((p, i) => [p.field, i]));
 
-// Every derived catalog field must be computed somewhere: id and formType by the record builder,
-// the others above. A new derived field in the catalog fails here until the indexer derives it.
-{
-  const known = new Set<string>([F.id, F.formType, ...OFFICE_ACTION_DERIVATIONS.map((d) => d.field)]);
-  for (const f of FIELDS) {
-    if (f.source.table === 'derived' && !known.has(f.name)) {
-      throw new Error(`catalog field ${f.name} is derived, but the indexer does not derive it (indexer/rules.ts)`);
-    }
-  }
-}
-
-/** formType values for each combination of (form892, form1449, citationInOA), shared arrays. */
-const FORM_TYPE_BY_BITS: readonly (readonly FormType[] | undefined)[] = Array.from({ length: 8 }, (_, bits) => {
-  const v = FORM_TYPES.filter((_, i) => (bits >> i) & 1);
-  return v.length > 0 ? Object.freeze(v) : undefined;
-});
-
-/** formType from the three form flags (FORM_TYPES order: 892, 1449, oa-text). */
-export function formTypeOf(form892: number, form1449: number, inOa: number): readonly FormType[] | undefined {
-  return FORM_TYPE_BY_BITS[(form892 & 1) | ((form1449 & 1) << 1) | ((inOa & 1) << 2)];
-}
+// The id is the record builder's (records.ts); every other derived field is computed from the
+// record (src/catalog/derived.ts), by the stored layout when it is stored.
 
 /** Header names compare trimmed and case-insensitively (`App_ID` = `app_id`). */
 const norm = (s: string) => s.trim().toLowerCase();

@@ -1,19 +1,13 @@
 /**
- * Everything the indexer asks of Meilisearch, over plain fetch: index set-up, NDJSON batches with
- * bounded concurrency, waiting for every task, retries, the atomic swap of a rebuilt index.
+ * Everything the indexer asks of Meilisearch besides the documents themselves (payloads.ts), over
+ * plain fetch: index set-up, waiting for tasks, retries, the atomic swap of a rebuilt index.
  *
- * - `MeiliAdmin`: one request = one method; Meilisearch errors become `MeiliError`s that say what
- *   to do (payload too large, disk full, auth); transient faults (connection refused or reset,
- *   5xx, 429, tasks failing with an internal / io error) are retried with exponential backoff.
- * - `BatchUploader`: a p-queue of at most `concurrency` batches in flight (posted, task not yet
- *   finished). Posts go out in batch order, so a later row still replaces an earlier one with the
- *   same id; `submit` waits while the queue is full, which pauses the CSV reader (backpressure).
- *   `onAcknowledged` is called in batch order for the contiguous prefix of finished batches - the
- *   only safe resume point when batches finish out of order.
+ * `MeiliAdmin`: one request = one method; Meilisearch errors become `MeiliError`s that say what
+ * to do (payload too large, disk full, auth); transient faults (connection refused or reset, 5xx,
+ * 429) are retried with exponential backoff.
  */
 import http from 'node:http';
 import https from 'node:https';
-import PQueue from 'p-queue';
 import { indexSettings, PRIMARY_KEY } from '../src/catalog/index-settings.ts';
 import { adminOn, enableFeatures } from '../src/meili/connect.ts';
 
@@ -45,6 +39,7 @@ export interface TaskView {
   status: 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
   type: string;
   indexUid: string | null;
+  batchUid?: number | null;
   error?: { message: string; code: string; type: string } | null;
   details?: Record<string, unknown>;
 }
@@ -68,7 +63,10 @@ export function explain(code: string | undefined, message: string, status?: numb
     return `Meilisearch ran out of disk space (no_space_left_on_device): ${message}. Free space on the Meilisearch host, then re-run the same command to resume`;
   }
   if (status === 413 || code === 'payload_too_large') {
-    return `Meilisearch refused the batch as too large (HTTP 413 ${code ?? 'payload_too_large'}): ${message}. Lower --batch-mb below Meilisearch's --http-payload-size-limit (default 100 MB)`;
+    return (
+      `Meilisearch refused the payload as too large (HTTP 413 ${code ?? 'payload_too_large'}): ${message}. ` +
+      "Raise the server's MEILI_HTTP_PAYLOAD_SIZE_LIMIT (default 100 MB; one payload per run builds the smallest index), or lower --batch-mb below it"
+    );
   }
   if (status === 401 || status === 403) {
     return `Meilisearch refused the key (HTTP ${status} ${code ?? ''}): ${message}. Set MEILI_MASTER_KEY to the master key (or an admin key)`;
@@ -196,14 +194,38 @@ export class MeiliAdmin {
     }
   }
 
-  /** Polls a task until it has finished (any final status). */
-  async waitTask(uid: number): Promise<TaskView> {
+  /** The Authorization header of this admin's key. */
+  get authHeaders(): Record<string, string> {
+    return { ...this.headers };
+  }
+
+  /**
+   * Polls a task until it has finished (any final status). While it is processed, `onIndexing`
+   * gets the progress of its batch (percent, about once a second).
+   */
+  async waitTask(uid: number, onIndexing?: (percent: number | undefined) => void): Promise<TaskView> {
     let delay = this.pollMs;
+    let lastProgress = 0;
     for (;;) {
       const task = await this.requestWithRetry<TaskView>('GET', `/tasks/${uid}`, undefined, 30_000);
       if (task.status !== 'enqueued' && task.status !== 'processing') return task;
+      if (onIndexing && task.status === 'processing' && typeof task.batchUid === 'number' && Date.now() - lastProgress >= 1000) {
+        lastProgress = Date.now();
+        const batch = await this.requestWithRetry<{ progress?: { percentage?: number } | null }>('GET', `/batches/${task.batchUid}`, undefined, 30_000).catch(() => undefined);
+        onIndexing(batch?.progress?.percentage);
+      }
       await sleep(delay);
       delay = Math.min(200, delay * 1.5);
+    }
+  }
+
+  /** A task as it is now, or undefined when Meilisearch does not know it. */
+  async task(uid: number): Promise<TaskView | undefined> {
+    try {
+      return await this.requestWithRetry<TaskView>('GET', `/tasks/${uid}`, undefined, 30_000);
+    } catch (err) {
+      if (err instanceof MeiliError && err.info.status === 404) return undefined;
+      throw err;
     }
   }
 
@@ -281,111 +303,5 @@ export class MeiliAdmin {
     } catch (err) {
       if (!(err instanceof MeiliError && err.info.code === 'index_not_found')) throw err;
     }
-  }
-}
-
-export interface UploadBatch {
-  /** 0-based position in the run. */
-  seq: number;
-  body: Buffer;
-  documents: number;
-  /** Input lines it covers, for messages. */
-  firstLine: number;
-  lastLine: number;
-  /** Called once the body is no longer needed (acknowledged or failed for good). */
-  release?: () => void;
-}
-
-export interface UploaderOptions {
-  concurrency: number;
-  /** Called in batch order for each batch whose predecessors have all succeeded. */
-  onAcknowledged: (batch: UploadBatch) => void;
-}
-
-export class BatchUploader {
-  private readonly queue: PQueue;
-  private postChain: Promise<unknown> = Promise.resolve();
-  private readonly finished = new Map<number, UploadBatch>();
-  private nextSeq = 0;
-  private nextAck = 0;
-  private failure: Error | undefined;
-  /** Batches posted and acknowledged so far. */
-  acknowledged = 0;
-  documentsAcknowledged = 0;
-
-  constructor(
-    private readonly admin: MeiliAdmin,
-    private readonly index: string,
-    private readonly options: UploaderOptions,
-  ) {
-    if (!Number.isSafeInteger(options.concurrency) || options.concurrency < 1) throw new RangeError('concurrency must be at least 1');
-    this.queue = new PQueue({ concurrency: options.concurrency });
-  }
-
-  /** The first permanent failure, if any. */
-  get failed(): Error | undefined {
-    return this.failure;
-  }
-
-  /** Queues a batch; resolves once there is room for the next one (throws after a failure). */
-  async submit(batch: UploadBatch): Promise<void> {
-    if (this.failure) throw this.failure;
-    if (batch.seq !== this.nextSeq) throw new Error(`internal error: batch ${batch.seq} submitted out of order`);
-    this.nextSeq++;
-    void this.queue.add(() => this.upload(batch)).catch((err: unknown) => {
-      this.failure ??= err as Error;
-    });
-    await this.queue.onSizeLessThan(1);
-    if (this.failure) throw this.failure;
-  }
-
-  private async upload(batch: UploadBatch): Promise<void> {
-    try {
-      await this.send(batch);
-    } finally {
-      batch.release?.();
-    }
-    this.finished.set(batch.seq, batch);
-    for (let b = this.finished.get(this.nextAck); b; b = this.finished.get(this.nextAck)) {
-      this.finished.delete(this.nextAck);
-      this.nextAck++;
-      this.acknowledged++;
-      this.documentsAcknowledged += b.documents;
-      this.options.onAcknowledged(b);
-    }
-  }
-
-  private async send(batch: UploadBatch): Promise<void> {
-    if (batch.documents > 0) {
-      const what = `batch ${batch.seq + 1} (input lines ${batch.firstLine}-${batch.lastLine}, ${batch.documents} documents)`;
-      const path = `/indexes/${encodeURIComponent(this.index)}/documents?primaryKey=${PRIMARY_KEY}`;
-      for (let attempt = 0; ; attempt++) {
-        // Posts in batch order; waiting for the task happens concurrently.
-        const posted = this.postChain.then(() => {
-          if (this.failure) throw this.failure;
-          return this.admin.requestWithRetry<Enqueued>('POST', path, batch.body, 600_000);
-        });
-        this.postChain = posted.catch(() => undefined);
-        const { taskUid } = await posted.catch((err: unknown) => {
-          throw err instanceof MeiliError && err !== this.failure ? new MeiliError(`${what}: ${err.message}`, err.info) : err;
-        });
-        const task = await this.admin.waitTask(taskUid);
-        if (task.status === 'succeeded') break;
-        const err = this.admin.taskError(task, what);
-        if (!err.info.transient || attempt >= 3) throw err;
-        await sleep(1000 * 2 ** attempt);
-      }
-    }
-  }
-
-  /** Waits for every queued batch; throws the first failure. */
-  async drain(): Promise<void> {
-    await this.queue.onIdle();
-    if (this.failure) throw this.failure;
-  }
-
-  /** Waits for every queued batch, ignoring failures (before reporting an earlier error). */
-  async settle(): Promise<void> {
-    await this.queue.onIdle();
   }
 }

@@ -22,6 +22,8 @@ import type { Logger } from './http/log.ts';
 import { LEGACY_PREFIXES, legacyRoutes } from './legacy/routes.ts';
 import type { MeiliReader } from './meili/reader.ts';
 import { Metrics } from './ops/metrics.ts';
+import { Readiness } from './ops/readiness.ts';
+import { CitationStore } from './store/citations.ts';
 import { modernRoutes } from './api/routes.ts';
 import { webRoutes } from './web/routes.ts';
 
@@ -37,6 +39,8 @@ export interface GatewayDeps {
   metrics?: Metrics;
   /** False while the process is shutting down: /ready answers 503 and new requests are refused. */
   accepting?: () => boolean;
+  /** What /ready asks (default: a Readiness over the reader). */
+  readiness?: Readiness;
 }
 
 /** The route pattern that answered ("/ds-api/:dataset/:version/records"), for logs and metrics. */
@@ -53,6 +57,8 @@ function errorResponse(c: Context, err: ApiError): Response {
 
 export function createApp(deps: GatewayDeps): Hono {
   const { reader, config, log } = deps;
+  const store = new CitationStore(reader);
+  const readiness = deps.readiness ?? new Readiness(reader);
   const metrics = deps.metrics ?? new Metrics();
   const accepting = deps.accepting ?? (() => true);
   // Not strict: "/ds-api" and "/ds-api/" are the same resource, as on the old service.
@@ -102,21 +108,22 @@ export function createApp(deps: GatewayDeps): Hono {
   app.get('/health', (c) => c.json({ status: 'ok' }));
   app.get('/ready', async (c) => {
     if (!accepting()) return c.json({ ready: false, reason: 'shutting down' }, 503);
-    if (!(await reader.healthy())) return c.json({ ready: false, reason: 'Meilisearch is unreachable' }, 503);
+    const answer = await readiness.check();
+    if (!answer.ready) return c.json({ ready: false, reason: answer.reason }, 503);
     return c.json({ ready: true });
   });
   app.get('/metrics', (c) => c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
 
   const legacyOptions = {
-    reader,
+    store,
     maxRows: config.MAX_ROWS,
     maxCriteriaLength: config.MAX_CRITERIA_LENGTH,
     maxClauses: config.MAX_CLAUSES,
     maxDepth: config.MAX_DEPTH,
   };
   for (const prefix of LEGACY_PREFIXES) app.route(prefix, legacyRoutes(prefix, legacyOptions));
-  app.route('/', modernRoutes({ reader }));
-  if (config.WEB_UI ?? true) app.route('/', webRoutes(reader));
+  app.route('/', modernRoutes({ store }));
+  if (config.WEB_UI ?? true) app.route('/', webRoutes(store));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`).body(), 404));
   app.onError((err, c) => {

@@ -11,6 +11,25 @@ const bool = z
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** A size as Meilisearch reads MEILI_HTTP_PAYLOAD_SIZE_LIMIT ("100 MB", "2GiB", "1048576"), in bytes. */
+export function parseByteSize(raw: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]i?b?|b)?\s*$/i.exec(raw);
+  if (!m) return undefined;
+  const unit = (m[2] ?? 'b').toLowerCase();
+  const power = { b: 0, k: 1, m: 2, g: 3, t: 4 }[unit[0] as 'b' | 'k' | 'm' | 'g' | 't'];
+  const base = unit.includes('i') ? 1024 : 1000;
+  return Math.floor(Number(m[1]) * base ** power);
+}
+
+const byteSize = z.string().transform((v, ctx) => {
+  const bytes = parseByteSize(v);
+  if (bytes === undefined || bytes < 1024) {
+    ctx.addIssue({ code: 'custom', message: `must be a size such as "100 MB" or "8 GiB", got "${v}"` });
+    return z.NEVER;
+  }
+  return bytes;
+});
+
 export const envSchema = z.object({
   /** External Meilisearch; the embedded one is started when unset. */
   MEILI_URL: z.string().url().optional(),
@@ -20,6 +39,11 @@ export const envSchema = z.object({
   MEILI_SEARCH_KEY: z.string().min(1).optional(),
   /** A file holding that key (e.g. written by the compose `setup` service); read once at start. */
   MEILI_SEARCH_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * The external Meilisearch's payload limit, as that server was started with it: the indexer
+   * sends a run as few payloads as it allows (one, when it allows the run).
+   */
+  MEILI_HTTP_PAYLOAD_SIZE_LIMIT: byteSize.optional(),
   /** Index uid shared by the indexer and the gateway. */
   OA_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/).default('oa_citations'),
   /** Folder of the embedded Meilisearch (database, master.key, log) and indexer checkpoints. */

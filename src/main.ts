@@ -15,6 +15,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './http/log.ts';
 import { connectAdmin, enableFeatures, searchKeyFor } from './meili/connect.ts';
 import { MeiliReader } from './meili/reader.ts';
+import { Readiness } from './ops/readiness.ts';
 import { loadSampleIfEmpty } from './sample.ts';
 
 async function main(): Promise<void> {
@@ -33,7 +34,11 @@ async function main(): Promise<void> {
   const searchKey = await searchKeyFor(admin, config.OA_INDEX, config.MEILI_SEARCH_KEY);
   const reader = new MeiliReader({ url: admin.url, apiKey: searchKey, index: config.OA_INDEX, timeoutMs: config.REQUEST_TIMEOUT_MS });
   let accepting = true;
-  const app = createApp({ reader, config, log, accepting: () => accepting });
+  const readiness = new Readiness(reader);
+  const app = createApp({ reader, config, log, accepting: () => accepting, readiness });
+  // Say once, at start, what keeps the gateway from answering (an old index would answer wrongly).
+  const ready = await readiness.check();
+  if (!ready.ready) log.warn('not ready', { reason: ready.reason });
 
   const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }) as Server;
   await new Promise<void>((ok) => server.once('listening', ok));

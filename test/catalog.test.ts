@@ -24,9 +24,11 @@ describe('the field catalog', () => {
     expect(columnsOf('office_actions')).toContain('mail_dt');
     const settings = indexSettings();
     expect(settings.sortableAttributes).toContain('mailDate');
-    expect(filterableNames()).toEqual(expect.arrayContaining(['formType', 'artUnit', 'id', 'mailDate', 'Patent_PGPub']));
+    // The stored layout's attributes: catalog fields as themselves, flags packed, derived fields absent.
+    expect(filterableNames()).toEqual(expect.arrayContaining(['artUnit', 'mailDate', 'Patent_PGPub', 'codesCitation', 'documentCd', 'oaLayoutV2']));
+    for (const absent of ['id', 'formType', 'techCenter', 'form892', 'rejection103']) expect(filterableNames()).not.toContain(absent);
     const facetSearch = (settings.filterableAttributes ?? []).flatMap((a) => (typeof a !== 'string' && a.features.facetSearch ? a.attributePatterns : []));
-    expect(facetSearch).toEqual(expect.arrayContaining(['artUnit', 'formType', 'techCenter']));
+    expect(facetSearch).toEqual(expect.arrayContaining(['artUnit', 'uspcClass']));
     expect(facetSearch).not.toContain('Patent_PGPub');
     expect(settings.searchableAttributes).toEqual(['applicationId', 'Patent_PGPub', 'citationText']);
     expect(Object.keys(recordSchema.shape).sort()).toEqual(FIELDS.map((f) => f.name).sort());

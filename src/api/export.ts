@@ -1,26 +1,33 @@
 /**
  * `GET /api/v1/export?format=csv|ndjson&<filters>[&sort][&q]`: every matching record, streamed
- * in id order or the given sort with keyset pages (keyset-stream.ts, sort-keyset.ts): constant
- * memory and flat cost at any size, backpressure from the client, and the work stops when the
- * client goes away. A keyword query ranks by relevance, which no keyset can follow: those
- * exports page through search by offset.
+ * with a keyset cursor (sort-keyset.ts): constant memory and flat cost at any size, backpressure
+ * from the client, and the work stops when the client goes away. Records come in the given sort,
+ * or by application number, ties in index order. A keyword query ranks by relevance, which no
+ * keyset can follow: those exports page through search by offset.
  *
  * The first page is read before the response starts, so a bad filter or an unavailable
  * Meilisearch is still a proper JSON error; X-Total-Count gives the exact number of records.
  */
 import { z } from 'zod';
-import { FIELDS, PRIMARY_KEY } from '../catalog/fields.ts';
+import { FIELDS } from '../catalog/fields.ts';
+import { lowerSort } from '../catalog/layout.ts';
 import type { OaRecord } from '../catalog/schema.ts';
-import type { MeiliReader } from '../meili/reader.ts';
+import { and } from '../filter/ast.ts';
+import type { CitationStore } from '../store/citations.ts';
 import { csvRecord, csvRow, ndjsonRecord } from './csv.ts';
-import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS } from './filters.ts';
+import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
 import { keysetStream } from './keyset-stream.ts';
-import { allOf } from '../meili/filter.ts';
 import { defineRoute } from './registry.ts';
 import { fieldNameParam } from './schemas.ts';
 import { numberQuery } from './numbers.ts';
-import { searchQuery, totalOrder } from './search.ts';
-import { afterInSort } from './sort-keyset.ts';
+import { searchQuery } from './search.ts';
+import { SortCursor } from './sort-keyset.ts';
+
+/**
+ * The last sort key of every export: every record has an application number, so the records
+ * sharing all keys (a tie group, which the cursor walks by offset) are at most one application's.
+ */
+const TIE_BREAK = 'applicationId:asc';
 
 export const DEFAULT_EXPORT_PAGE_SIZE = 1000;
 
@@ -29,7 +36,7 @@ const FORMATS = {
   ndjson: { type: 'application/x-ndjson; charset=utf-8', ext: 'ndjson' },
 } as const;
 
-export function exportRoute(reader: MeiliReader, pageSize = DEFAULT_EXPORT_PAGE_SIZE) {
+export function exportRoute(store: CitationStore, pageSize = DEFAULT_EXPORT_PAGE_SIZE) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/export',
@@ -37,7 +44,7 @@ export function exportRoute(reader: MeiliReader, pageSize = DEFAULT_EXPORT_PAGE_
     tag: 'Export',
     summary: 'Stream every record matching the filters as CSV or NDJSON',
     description:
-      'Any size. CSV: header row of field names, RFC 4180 quoting, formType values joined with "|". NDJSON: one record per line. Accepts the filter parameters of /api/v1/search, and its sort and q. Without q, records stream in id order or in the given sort (keyset pages: flat cost at any depth, stable order). With q, in the relevance order /api/v1/search gives (offset pages: cost grows with depth, and an index swapped mid-export can shift records). X-Total-Count holds the number of records.',
+      'Any size. CSV: header row of field names, RFC 4180 quoting, formType values joined with "|". NDJSON: one record per line. Accepts the filter parameters of /api/v1/search, and its sort and q. Without q, records stream in the given sort, or by application number, ties in index order (keyset pages: flat cost at any depth, stable order). With q, in the relevance order /api/v1/search gives (offset pages: cost grows with depth, and an index swapped mid-export can shift records). X-Total-Count holds the number of records.',
     query: z
       .object({
         format: z.enum(['csv', 'ndjson'], { error: 'must be csv or ndjson' }).optional().describe('Output format (default csv).'),
@@ -56,34 +63,42 @@ export function exportRoute(reader: MeiliReader, pageSize = DEFAULT_EXPORT_PAGE_
     handler: async (c, { query }) => {
       const format = query.format ?? 'csv';
       const fields = query.fields?.length ? [...new Set(query.fields)] : FIELDS.map((f) => f.name);
-      const filter = filterExpression(filterClauses(query));
+      const filter = filterOf(filterClauses(query));
       const signal = c.req.raw.signal;
       const q = query.q?.trim() ? numberQuery(query.q) : undefined;
-      // A total order: the sort asked for (or none) with id last.
-      const sort = totalOrder(query.sort ?? []);
-      // Keyset paging needs the sort keys of every record, exported or not.
-      const read = [...new Set([...fields, ...sort.map((s) => s.split(':')[0]!)])];
+      // The order walked: the sort asked for (a derived key as the stored field it sorts by), then
+      // application number, then index order.
+      const asked = query.sort ?? [];
+      const order = lowerSort(asked.some((s) => s.startsWith('applicationId:')) ? asked : [...asked, TIE_BREAK]);
+      // The cursor needs the sort keys of every record, exported or not.
+      const read = [...new Set([...fields, ...order.map((s) => s.split(':')[0]!)])];
+      const cursor = new SortCursor(order);
 
-      // Keyset page: the next records after `last` in the sort, always read from the start (offset
-      // 0), so the cost per page stays flat at any depth. In id order through the documents route;
-      // with another sort through search (the reader says why the documents route cannot).
-      const keysetPage = async (last: OaRecord | undefined, s: AbortSignal) => {
-        const after = allOf([filter, last === undefined ? undefined : afterInSort(sort, last)]);
-        if (!query.sort?.length) {
-          const page = await reader.fetchDocuments<OaRecord>({ filter: after, offset: 0, limit: pageSize, sort, fields: read }, s);
-          return { rows: page.results, total: page.total };
-        }
-        const page = await reader.search<OaRecord>({ q: '', filter: after, sort, page: 1, hitsPerPage: pageSize, attributesToRetrieve: read }, s);
-        return { rows: page.hits, total: page.totalHits ?? 0 };
+      // Keyset page: the records at or after the last one, past the served part of its tie group.
+      // The first page is read in page mode for an exact total.
+      const keysetPage = async (s: AbortSignal, first: boolean) => {
+        const after = cursor.atOrAfter();
+        const page = await store.search(
+          {
+            q: '',
+            filter: after ? and([filter, after]) : filter,
+            sort: order,
+            fields: read,
+            ...(first ? { page: 1, hitsPerPage: pageSize } : { offset: cursor.tieRun, limit: pageSize }),
+          },
+          s,
+        );
+        cursor.advance(page.hits);
+        return { rows: page.hits, total: page.totalHits };
       };
       // Ranked page: with a keyword query the order is relevance, which no filter can express, so
       // search pages by offset instead, in exactly /api/v1/search's order.
       const rankedPage = async (offset: number, s: AbortSignal) => {
-        const page = await reader.exactPage<OaRecord>({ q, filter, sort: query.sort?.length ? sort : [], fields: read, offset, limit: pageSize }, s);
-        return { rows: page.hits, total: page.total };
+        const page = await store.page({ q, filter, sort: query.sort ?? [], fields: read, offset, limit: pageSize }, s);
+        return { rows: page.records, total: page.total };
       };
-      const fetchPage = (last: OaRecord | undefined, s: AbortSignal, done: number) => (q === undefined ? keysetPage(last, s) : rankedPage(done, s));
-      const first = await fetchPage(undefined, signal, 0);
+      const fetchPage = (s: AbortSignal, done: number) => (q === undefined ? keysetPage(s, done === 0) : rankedPage(done, s));
+      const first = await fetchPage(signal, 0);
       const encode =
         format === 'csv'
           ? (rows: OaRecord[]) => rows.map((r) => csvRecord(r, fields)).join('')
@@ -94,7 +109,7 @@ export function exportRoute(reader: MeiliReader, pageSize = DEFAULT_EXPORT_PAGE_
         prelude: format === 'csv' ? csvRow(fields) : undefined,
         encode,
         signal,
-        fetchPage: async (last, s, done) => (await fetchPage(last, s, done)).rows,
+        fetchPage: async (_last, s, done) => (await fetchPage(s, done)).rows,
       });
       // c.body (not new Response) keeps the headers middleware has set, e.g. X-Request-Id.
       return c.body(body, 200, {

@@ -3,19 +3,17 @@
  * record counts under the current filters (the facet's own filter left out, as in search's
  * disjunctive counts, so picking a second art unit stays possible).
  *
- * String facets use Meilisearch's facet search (prefix and typo tolerant). It does not search
- * numeric facets (mailYear, flags, cite103Max: it answers nothing for them), so those are counted
- * with a limit-0 search and matched by prefix here; they have few values.
+ * Facets stored as text attributes use Meilisearch's facet search (prefix and typo tolerant).
+ * The others - numbers (flags, cite103Max), and facets computed on read (formType, techCenter,
+ * mailYear) - are counted with a zero-hit search and matched by prefix here; they have few values.
  */
 import { z } from 'zod';
-import { FACET_FIELDS } from '../catalog/fields.ts';
-import type { MeiliReader } from '../meili/reader.ts';
-import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
+import { facetSearchable } from '../catalog/layout.ts';
+import type { CitationStore } from '../store/citations.ts';
+import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, facetNameParam, jsonResponse } from './schemas.ts';
-
-const NUMERIC_FACETS = new Set(FACET_FIELDS.filter((f) => f.type === 'int' || f.type === 'flag').map((f) => f.name));
 
 export const facetValuesOut = z.object({
   facet: z.string(),
@@ -26,7 +24,7 @@ export const facetValuesOut = z.object({
 const byCountThenValue = (a: { value: string; count: number }, b: { value: string; count: number }) =>
   b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 
-export function facetValuesRoute(reader: MeiliReader) {
+export function facetValuesRoute(store: CitationStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/facets/{facet}',
@@ -44,7 +42,7 @@ export function facetValuesRoute(reader: MeiliReader) {
     verbatim: VERBATIM_PARAMS,
     response: jsonResponse('FacetValuesResponse', 'Matching facet values with record counts.', facetValuesOut),
     errors: [503],
-    handler: (c, { params, query }) => facetValues(reader, params.facet, { prefix: query.q, filters: query }, c.req.raw.signal),
+    handler: (c, { params, query }) => facetValues(store, params.facet, { prefix: query.q, filters: query }, c.req.raw.signal),
   });
 }
 
@@ -56,22 +54,23 @@ export type FacetValues = z.output<typeof facetValuesOut>;
  * and the web page's art-unit finder.
  */
 export async function facetValues(
-  reader: MeiliReader,
+  store: CitationStore,
   facet: string,
   { prefix = '', filters, keywords }: { prefix?: string; filters: FilterInput; keywords?: string },
   signal?: AbortSignal,
 ): Promise<FacetValues> {
-  const filter = filterExpression(filterClauses(filters), facet);
+  const filter = filterOf(filterClauses(filters), facet);
   const q = keywords?.trim() ? numberQuery(keywords) : undefined;
   let values: { value: string; count: number }[];
-  if (NUMERIC_FACETS.has(facet)) {
-    const res = await reader.search({ q, filter, limit: 0, facets: [facet] }, signal);
-    values = Object.entries(res.facetDistribution?.[facet] ?? {})
-      .filter(([value]) => value.startsWith(prefix))
-      .map(([value, count]) => ({ value, count }));
+  if (facetSearchable(facet)) {
+    values = await store.facetSearch(facet, { prefix, filter, q }, signal);
   } else {
-    const res = await reader.facetSearch({ facetName: facet, facetQuery: prefix, ...(q ? { q } : {}), ...(filter ? { filter } : {}) }, signal);
-    values = res.facetHits;
+    const res = await store.search({ q, filter, page: 1, hitsPerPage: 0, facets: [facet] }, signal);
+    // As Meilisearch's facet search reads a prefix: case folded.
+    const start = prefix.toLowerCase();
+    values = Object.entries(res.facetDistribution[facet] ?? {})
+      .filter(([value]) => value.toLowerCase().startsWith(start))
+      .map(([value, count]) => ({ value, count }));
   }
   return { facet, query: prefix, values: values.sort(byCountThenValue) };
 }

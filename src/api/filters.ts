@@ -6,14 +6,14 @@
  * same thing everywhere. A field added to the catalog as filterable becomes a parameter here.
  */
 import { z } from 'zod';
-import { FIELDS, PRIMARY_KEY, type FieldSpec } from '../catalog/fields.ts';
+import { FIELDS, type FieldSpec } from '../catalog/fields.ts';
 import { FORM_TYPES } from '../catalog/schema.ts';
 import { parseDate, parseFlag } from '../catalog/values.ts';
-import { allOf, anyOf, quote } from '../meili/filter.ts';
+import { and, anyOf, between, type Filter } from '../filter/ast.ts';
 import { parseNumber, storedForms, type NumberField } from './numbers.ts';
 
-/** Filterable by value: every filterable field but the record id (export's keyset) and dates (ranges). */
-export const VALUE_FILTER_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.filter && f.name !== PRIMARY_KEY && f.type !== 'date');
+/** Filterable by value: every filterable field but dates (ranges). */
+export const VALUE_FILTER_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.filter && f.type !== 'date');
 /** Filterable by range. */
 export const RANGE_FILTER_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.filter && f.type === 'date');
 
@@ -124,24 +124,24 @@ export const filterShape = buildShape();
 export type FilterInput = Record<string, unknown>;
 
 /**
- * The Meilisearch clause of every filtered field, keyed by field name. Keeping clauses per field
- * lets disjunctive faceting drop one field's clause while keeping all the others.
+ * The filter of every filtered field, keyed by field name (over catalog fields: the store lowers
+ * them to the stored layout). Keeping clauses per field lets disjunctive faceting drop one field's
+ * clause while keeping all the others.
  */
-export type FilterClauses = ReadonlyMap<string, string>;
+export type FilterClauses = ReadonlyMap<string, Filter>;
 
 export function filterClauses(input: FilterInput): FilterClauses {
-  const clauses = new Map<string, string>();
+  const clauses = new Map<string, Filter>();
   for (const f of VALUE_FILTER_FIELDS) {
     const values = input[f.name] as (string | number)[][] | undefined;
     if (!values?.length) continue;
-    clauses.set(f.name, anyOf(f.name, [...new Set(values.flat())]));
+    clauses.set(f.name, anyOf(f.name, values.flat()));
   }
   for (const f of RANGE_FILTER_FIELDS) {
     const from = input[fromParam(f)] as string | undefined;
     const to = input[toParam(f)] as string | undefined;
     // ISO dates compare lexicographically in date order (see the catalog's `date` type).
-    const range = allOf([from && `${f.name} >= ${quote(from)}`, to && `${f.name} <= ${quote(to)}`]);
-    if (range) clauses.set(f.name, range);
+    if (from || to) clauses.set(f.name, between(f.name, from, to));
   }
   return clauses;
 }
@@ -157,7 +157,7 @@ export function checkRanges(input: FilterInput, ctx: z.RefinementCtx): void {
   }
 }
 
-/** The filter expression of all clauses, or of all but one field's (disjunctive facet counts). */
-export function filterExpression(clauses: FilterClauses, except?: string): string | undefined {
-  return allOf([...clauses].filter(([field]) => field !== except).map(([, clause]) => clause));
+/** The filter of all clauses, or of all but one field's (disjunctive facet counts). */
+export function filterOf(clauses: FilterClauses, except?: string): Filter {
+  return and([...clauses].filter(([field]) => field !== except).map(([, clause]) => clause));
 }

@@ -11,9 +11,9 @@
 import { z } from 'zod';
 import type { OaRecord } from '../catalog/schema.ts';
 import { ApiError } from '../http/errors.ts';
-import type { MeiliReader } from '../meili/reader.ts';
+import { anyOf, type Filter } from '../filter/ast.ts';
+import type { CitationStore } from '../store/citations.ts';
 import { lookupNumber, requireNumber, type Candidate } from './lookup.ts';
-import { anyOf } from '../meili/filter.ts';
 import { classifyStored, fieldOfKind, storedForms, type ParsedNumber } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
@@ -31,24 +31,23 @@ const cmp = (a: string | undefined, b: string | undefined) => (a === b ? 0 : a =
 const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
 
 /**
- * Every record matching `filter`, up to `max`. Unsorted on purpose: Meilisearch 1.21's documents
- * route starts one record early when it sorts with an offset > 0 (see MeiliReader.exactPage); in
- * its own (internal id) order the offsets are exact. Callers order the groups themselves.
+ * Every record matching `filter`, up to `max`, in index order (the documents route: exact
+ * offsets). Callers order the groups themselves.
  */
-async function readAll(reader: MeiliReader, filter: string, max: number, signal: AbortSignal, fields?: string[]) {
+async function readAll(store: CitationStore, filter: Filter, max: number, signal: AbortSignal, fields?: string[]) {
   const records: OaRecord[] = [];
   let total = 0;
   for (let offset = 0; offset < max; offset += PAGE) {
-    const page = await reader.fetchDocuments<OaRecord>({ filter, offset, limit: Math.min(PAGE, max - offset), ...(fields ? { fields } : {}) }, signal);
+    const page = await store.documents({ filter, offset, limit: Math.min(PAGE, max - offset), ...(fields ? { fields } : {}) }, signal);
     total = page.total;
-    records.push(...page.results);
-    if (page.results.length === 0 || records.length >= total) break;
+    records.push(...page.records);
+    if (page.records.length === 0 || records.length >= total) break;
   }
   return { records, total, complete: records.length >= total };
 }
 
-async function notFound(reader: MeiliReader, parsed: ParsedNumber, what: string, keep: (c: Candidate) => boolean, signal: AbortSignal): Promise<ApiError> {
-  const suggestions = (await lookupNumber(reader, parsed, 20, signal)).filter(keep).slice(0, 5);
+async function notFound(store: CitationStore, parsed: ParsedNumber, what: string, keep: (c: Candidate) => boolean, signal: AbortSignal): Promise<ApiError> {
+  const suggestions = (await lookupNumber(store, parsed, 20, signal)).filter(keep).slice(0, 5);
   const hint = suggestions.length ? `; did you mean ${suggestions.map((s) => s.number).join(', ')}?` : '';
   return new ApiError(404, 'not_found', `no citation records for ${what} "${parsed.input}"${hint}`, { details: { suggestions } });
 }
@@ -120,7 +119,7 @@ function groupOf(records: OaRecord[], ifwNumber: string | undefined): z.input<ty
   };
 }
 
-export function applicationCitationsRoute(reader: MeiliReader, limits: GraphLimits) {
+export function applicationCitationsRoute(store: CitationStore, limits: GraphLimits) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/applications/{appId}/citations',
@@ -136,8 +135,8 @@ export function applicationCitationsRoute(reader: MeiliReader, limits: GraphLimi
       const parsed = requireNumber('appId', params.appId, 'application');
       const readings = parsed.interpretations.filter((r) => r.kind === 'application');
       const values = readings.length ? readings.flatMap(storedForms) : [parsed.searchText];
-      const { records, total, complete } = await readAll(reader, anyOf('applicationId', values), limits.maxRecords, signal);
-      if (total === 0) throw await notFound(reader, parsed, 'application', (s) => s.kind === 'application', signal);
+      const { records, total, complete } = await readAll(store, anyOf('applicationId', values), limits.maxRecords, signal);
+      if (total === 0) throw await notFound(store, parsed, 'application', (s) => s.kind === 'application', signal);
 
       const byOa = new Map<string, OaRecord[]>();
       const formOnly: OaRecord[] = [];
@@ -214,7 +213,7 @@ function citingApplication(applicationId: string, rs: OaRecord[]): z.input<typeo
   return out;
 }
 
-export function citingRoute(reader: MeiliReader, limits: GraphLimits) {
+export function citingRoute(store: CitationStore, limits: GraphLimits) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/references/{number}/citing',
@@ -234,8 +233,8 @@ export function citingRoute(reader: MeiliReader, limits: GraphLimits) {
       const parsed = requireNumber('number', params.number);
       const readings = parsed.interpretations.filter((r) => fieldOfKind(r.kind) === 'Patent_PGPub');
       const values = readings.length ? [...new Set(readings.flatMap(storedForms))] : [parsed.searchText];
-      const { records, total, complete } = await readAll(reader, anyOf('Patent_PGPub', values), limits.maxRecords, signal, CITING_FIELDS);
-      if (total === 0) throw await notFound(reader, parsed, 'reference', (s) => s.kind !== 'application', signal);
+      const { records, total, complete } = await readAll(store, anyOf('Patent_PGPub', values), limits.maxRecords, signal, CITING_FIELDS);
+      if (total === 0) throw await notFound(store, parsed, 'reference', (s) => s.kind !== 'application', signal);
 
       const byApp = new Map<string, OaRecord[]>();
       for (const r of records) {

@@ -5,9 +5,9 @@
  * request signal aborts the page fetch in flight and stops.
  *
  * Keyset, not offset: each page is "the next `pageSize` records after the last one seen" in a
- * total order (id, or a sort ending in id: see sort-keyset.ts), so the cost per page stays flat at
- * any depth and the order is stable. A source that cannot keyset (a ranked keyword export) pages
- * by the count of records read instead.
+ * total order (the sort keys, then index order: see sort-keyset.ts), so the cost per page stays
+ * flat at any depth and the order is stable. A source that cannot keyset (a ranked keyword export)
+ * pages by the count of records read instead.
  */
 
 export interface KeysetOptions<T> {

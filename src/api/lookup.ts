@@ -17,8 +17,8 @@
  * the likelier reading of bare digits), then by record count.
  */
 import { z } from 'zod';
-import type { MeiliReader, SearchBody } from '../meili/reader.ts';
-import { anyOf } from '../meili/filter.ts';
+import { anyOf } from '../filter/ast.ts';
+import type { CitationStore, SearchQuery } from '../store/citations.ts';
 import {
   classifyStored,
   damerauLevenshtein,
@@ -64,7 +64,7 @@ function searchesField(parsed: ParsedNumber, field: NumberField): boolean {
 const MAX_VARIANT_LENGTH = 16;
 const variantsOf = (s: string) => (s.length <= MAX_VARIANT_LENGTH ? oneEditVariants(s) : []);
 
-function candidateQueries(parsed: ParsedNumber, field: NumberField): SearchBody[] {
+function candidateQueries(parsed: ParsedNumber, field: NumberField): SearchQuery[] {
   const readings = parsed.interpretations.filter((r) => fieldOfKind(r.kind) === field);
   const values = new Set<string>();
   const texts = new Set<string>();
@@ -78,7 +78,7 @@ function candidateQueries(parsed: ParsedNumber, field: NumberField): SearchBody[
       for (const stored of storedForms({ kind: r.kind, normalized: v })) values.add(stored);
     }
   }
-  const counted = { facets: [field], limit: 0 };
+  const counted = { facets: [field], fields: [], limit: 0 };
   return [
     { filter: anyOf(field, [...values]), ...counted },
     // matchingStrategy all: "EP1234567" may split into two words, and both must match.
@@ -98,15 +98,15 @@ function kindPreference(parsed: ParsedNumber, kind: NumberKind): number {
 }
 
 /** Candidates for a parsed number, best first (at most `limit`). */
-export async function lookupNumber(reader: MeiliReader, parsed: ParsedNumber, limit: number, signal?: AbortSignal): Promise<Candidate[]> {
+export async function lookupNumber(store: CitationStore, parsed: ParsedNumber, limit: number, signal?: AbortSignal): Promise<Candidate[]> {
   const plan = FIELDS.filter((f) => searchesField(parsed, f)).flatMap((field) => candidateQueries(parsed, field).map((body) => ({ field, body })));
   if (plan.length === 0) return [];
-  const { results } = await reader.multiSearch(plan.map((p) => p.body), signal);
+  const results = await store.multiSearch(plan.map((p) => p.body), signal);
 
   // Stored value -> record count, per field (the same value may come back from several queries).
   const counts = new Map<string, { field: NumberField; value: string; records: number }>();
   plan.forEach(({ field }, i) => {
-    for (const [value, records] of Object.entries(results[i]?.facetDistribution?.[field] ?? {})) {
+    for (const [value, records] of Object.entries(results[i]?.facetDistribution[field] ?? {})) {
       counts.set(`${field}\u0000${value}`, { field, value, records });
     }
   });
@@ -159,7 +159,7 @@ export function requireNumber(param: string, raw: string, expected?: NumberKind)
   return parsed;
 }
 
-export function lookupRoute(reader: MeiliReader) {
+export function lookupRoute(store: CitationStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/lookup',
@@ -176,7 +176,7 @@ export function lookupRoute(reader: MeiliReader) {
     errors: [503],
     handler: async (c, { query }) => {
       const parsed = requireNumber('number', query.number);
-      const candidates = await lookupNumber(reader, parsed, query.limit ?? 10, c.req.raw.signal);
+      const candidates = await lookupNumber(store, parsed, query.limit ?? 10, c.req.raw.signal);
       return { input: parsed.input, interpretations: parsed.interpretations, candidates };
     },
   });

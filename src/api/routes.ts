@@ -14,7 +14,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { FIELDS } from '../catalog/fields.ts';
-import type { MeiliReader } from '../meili/reader.ts';
+import type { CitationStore } from '../store/citations.ts';
 import { DOCS_PAGE } from './docs-page.ts';
 import { exportRoute } from './export.ts';
 import { facetValuesRoute } from './facet-values.ts';
@@ -28,7 +28,7 @@ import { searchRoute } from './search.ts';
 import { overviewRoute, topReferencesRoute } from './stats.ts';
 
 export interface ModernDeps {
-  reader: MeiliReader;
+  store: CitationStore;
   /** Records per keyset page of an export (default 1000). */
   exportPageSize?: number;
   /** Most records read for one citation-graph answer (default 50,000). */
@@ -79,17 +79,17 @@ function fieldsRoute() {
 
 /** Every route of the modern API, in the order the reference lists them. */
 export function apiRoutes(deps: ModernDeps): Route[] {
-  const { reader } = deps;
+  const { store } = deps;
   const graph = { maxRecords: deps.maxGraphRecords ?? 50_000 };
   const routes: Route[] = [
-    searchRoute(reader),
-    facetValuesRoute(reader),
-    lookupRoute(reader),
-    applicationCitationsRoute(reader, graph),
-    citingRoute(reader, graph),
-    topReferencesRoute(reader),
-    overviewRoute(reader),
-    exportRoute(reader, deps.exportPageSize),
+    searchRoute(store),
+    facetValuesRoute(store),
+    lookupRoute(store),
+    applicationCitationsRoute(store, graph),
+    citingRoute(store, graph),
+    topReferencesRoute(store),
+    overviewRoute(store),
+    exportRoute(store, deps.exportPageSize),
     fieldsRoute(),
   ];
   let document: Record<string, unknown> | undefined;

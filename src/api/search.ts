@@ -7,16 +7,16 @@
  *                (the usual "disjunctive" faceting of search UIs: values of a field are OR-ed).
  */
 import { z } from 'zod';
-import { FACET_FIELDS } from '../catalog/fields.ts';
-import type { MeiliReader, SearchBody } from '../meili/reader.ts';
-import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS } from './filters.ts';
+import { NOTHING } from '../catalog/layout.ts';
+import { render } from '../filter/render.ts';
+import type { CitationStore, SearchQuery as StoreQuery } from '../store/citations.ts';
+import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { facetDistributionOut, facetNameParam, facetStatsOut, intParam, jsonResponse, recordOut, SORT_OPTIONS, countOut } from './schemas.ts';
 
 export const DEFAULT_FACETS = ['formType', 'artUnit'] as const;
 export const MAX_PAGE_SIZE = 1000;
-const NUMERIC_FACETS = new Set(FACET_FIELDS.filter((f) => f.type === 'int' || f.type === 'flag').map((f) => f.name));
 
 export const searchQuery = z
   .object({
@@ -37,13 +37,13 @@ export const searchQuery = z
     sort: z
       .array(z.enum(SORT_OPTIONS, { error: (i) => `cannot sort by "${String(i.input)}"; valid: ${SORT_OPTIONS.join(', ')}` }))
       .optional()
-      .describe('Sort criteria in order, e.g. mailDate:desc. With q, relevance ranks first and the sort orders equally relevant hits.'),
+      .describe('Sort criteria in order, e.g. mailDate:desc. With q, relevance ranks first and the sort orders equally relevant hits. Ties come in index order.'),
   })
   .superRefine(checkRanges);
 
 export const searchOut = z.object({
   query: z.string(),
-  filter: z.string().nullable().describe('The Meilisearch filter the parameters compiled to.'),
+  filter: z.string().nullable().describe('The filter the parameters compiled to, in Meilisearch filter syntax over the catalog\'s field names.'),
   hits: z.array(recordOut),
   totalHits: countOut.describe('Exact number of matching records.'),
   page: z.number().int(),
@@ -54,7 +54,7 @@ export const searchOut = z.object({
   processingTimeMs: z.number(),
 });
 
-export function searchRoute(reader: MeiliReader) {
+export function searchRoute(store: CitationStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/search',
@@ -67,13 +67,8 @@ export function searchRoute(reader: MeiliReader) {
     verbatim: VERBATIM_PARAMS,
     response: jsonResponse('SearchResponse', 'A page of matching records with facet counts.', searchOut),
     errors: [503],
-    handler: (c, { query }) => runSearch(reader, query, c.req.raw.signal),
+    handler: (c, { query }) => runSearch(store, query, c.req.raw.signal),
   });
-}
-
-/** The sort with `id` last: a total order, so pages never repeat or skip a record. */
-export function totalOrder(sort: readonly string[]): string[] {
-  return sort.some((s) => s.startsWith('id:')) ? [...sort] : [...sort, 'id:asc'];
 }
 
 export type SearchQuery = z.output<typeof searchQuery>;
@@ -83,45 +78,41 @@ export type SearchAnswer = z.input<typeof searchOut>;
  * One search with its disjunctive facet counts. The route above and the web page (src/web) both
  * answer through this, so the page shows exactly what the API would.
  */
-export async function runSearch(reader: MeiliReader, query: SearchQuery, signal?: AbortSignal): Promise<SearchAnswer> {
+export async function runSearch(store: CitationStore, query: SearchQuery, signal?: AbortSignal): Promise<SearchAnswer> {
   const started = performance.now();
   const clauses = filterClauses(query);
   const facets = [...new Set(query.facets ?? DEFAULT_FACETS)];
   const q = query.q?.trim() ? numberQuery(query.q) : undefined;
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 20;
-  const filter = filterExpression(clauses);
-  const main: SearchBody = {
+  const filter = filterOf(clauses);
+  // Ties (and results without q or sort) come in index order: Meilisearch breaks them by internal
+  // document id, so pages never repeat or skip a record.
+  const main: StoreQuery = {
     q,
     filter,
     page,
     hitsPerPage: pageSize,
     facets: facets.filter((f) => !clauses.has(f)),
-    ...(query.sort?.length ? { sort: totalOrder(query.sort) } : {}),
+    ...(query.sort?.length ? { sort: query.sort } : {}),
   };
   const disjunctive = facets.filter((f) => clauses.has(f));
-  const perFacet: SearchBody[] = disjunctive.map((f) => ({
-    q,
-    filter: filterExpression(clauses, f),
-    facets: [f],
-    limit: 0,
-  }));
-  const { results } = await reader.multiSearch<Record<string, unknown>>([main, ...perFacet], signal);
-  const [hits, ...counts] = results;
+  const perFacet: StoreQuery[] = disjunctive.map((f) => ({ q, filter: filterOf(clauses, f), facets: [f], page: 1, hitsPerPage: 0 }));
+  const [hits, ...counts] = await store.multiSearch([main, ...perFacet], signal);
 
   const facetDistribution: Record<string, Record<string, number>> = {};
   const facetStats: Record<string, { min: number; max: number }> = {};
   for (const f of facets) {
     const i = disjunctive.indexOf(f);
     const source = i < 0 ? hits : counts[i];
-    facetDistribution[f] = source?.facetDistribution?.[f] ?? {};
-    const stats = source?.facetStats?.[f];
-    if (stats && NUMERIC_FACETS.has(f)) facetStats[f] = stats;
+    facetDistribution[f] = source?.facetDistribution[f] ?? {};
+    const stats = source?.facetStats[f];
+    if (stats) facetStats[f] = stats;
   }
   const totalHits = hits?.totalHits ?? 0;
   return {
     query: query.q ?? '',
-    filter: filter ?? null,
+    filter: render(filter, NOTHING).text ?? null,
     hits: (hits?.hits ?? []) as z.input<typeof recordOut>[],
     totalHits,
     page,

@@ -1,51 +1,83 @@
 /**
- * "After this record" in a sort order, as a Meilisearch filter: the keyset condition that lets an
- * export walk a sorted result set page by page at flat cost (offset paging costs grow with depth,
- * and a sorted documents fetch past offset 0 is wrong in Meilisearch 1.21).
+ * A keyset cursor over a sorted result set, for exports: each page is read with a filter that
+ * keeps only the records at or after the last one read, plus an offset that skips the records of
+ * its tie group already served. The cost per page stays flat at any depth (offset paging grows
+ * with it), and pages never repeat or skip a record.
  *
- * For a sort [k1, k2, ..., id:asc] (id last: a total order) and the last record L, the records
- * after L are
+ * The order is the sort's keys, then index order: Meilisearch breaks ties by internal document
+ * id, which no filter can name - hence the offset, which is at most the size of one tie group
+ * (records sharing every sort key; an export without a sort uses applicationId, so a group is one
+ * application's citations).
+ *
+ * For keys [k1, ..., kn] and the last record L, the records at or after L are
  *
  *     k1 past L.k1
  *     OR (k1 = L.k1 AND k2 past L.k2)
  *     OR ...
- *     OR (k1 = L.k1 AND ... AND id > L.id)
+ *     OR (k1 = L.k1 AND ... AND kn = L.kn)        <- L's tie group, of which `tieRun` are served
  *
  * where "past" is > for an ascending key and < for a descending one. Meilisearch sorts records
  * without a key after all records with one, in either direction; so when L has the key, "past"
  * also takes the records without it, and when L lacks it, only records lacking it too can tie and
- * none is past it. (String keys compare lexicographically in both filter and sort.)
+ * none is past it. Strings compare as Meilisearch sorts them: normalised (the store lowers range
+ * bounds the same way).
  */
-import { PRIMARY_KEY } from '../catalog/fields.ts';
-import { literal } from '../meili/filter.ts';
+import type { OaRecord } from '../catalog/schema.ts';
+import { and, cmp, eq, exists, NONE, not, or, type Filter } from '../filter/ast.ts';
+import { sameFacet } from '../filter/normalize.ts';
 
-type Stored = string | number | string[] | undefined;
+type Key = { field: string; desc: boolean };
 
-const or = (parts: string[]) => (parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' OR '));
-const and = (parts: string[]) => (parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' AND '));
+const keyValue = (r: Readonly<OaRecord>, field: string): string | number | undefined => {
+  const v = r[field];
+  if (Array.isArray(v)) throw new Error(`sort-keyset: ${field} holds several values and cannot order records`);
+  return v;
+};
 
-/** The filter selecting every record after `last` in `sort` (which must end with `id:asc`). */
-export function afterInSort(sort: readonly string[], last: Readonly<Record<string, Stored>>): string {
-  const keys = sort.map((s) => {
-    const [field, dir] = s.split(':') as [string, string];
-    return { field, desc: dir === 'desc' };
-  });
-  const tail = keys.at(-1);
-  if (!tail || tail.field !== PRIMARY_KEY || tail.desc) throw new Error(`afterInSort: the sort must end with ${PRIMARY_KEY}:asc, got ${sort.join(',')}`);
+export class SortCursor {
+  private readonly keys: readonly Key[];
+  private last: Readonly<OaRecord> | undefined;
+  /** Records served so far that share every sort key with the last one (the last included). */
+  tieRun = 0;
 
-  const alternatives: string[] = [];
-  const ties: string[] = [];
-  for (const { field, desc } of keys) {
-    const value = last[field];
-    if (Array.isArray(value)) throw new Error(`afterInSort: ${field} holds several values and cannot order records`);
-    if (value === undefined) {
-      // Records lacking the key come last; L is among them, so nothing is past it here.
-      ties.push(`${field} NOT EXISTS`);
-      continue;
-    }
-    const past = `${field} ${desc ? '<' : '>'} ${literal(value)}`;
-    alternatives.push(and([...ties, field === PRIMARY_KEY ? past : `${past} OR ${field} NOT EXISTS`]));
-    ties.push(`${field} = ${literal(value)}`);
+  /** @param sort `field:asc|desc`, over catalog fields that are stored (derived sorts already lowered) */
+  constructor(sort: readonly string[]) {
+    if (sort.length === 0) throw new Error('sort-keyset: needs at least one sort key');
+    this.keys = sort.map((s) => {
+      const [field, dir] = s.split(':') as [string, string];
+      return { field, desc: dir === 'desc' };
+    });
   }
-  return or(alternatives);
+
+  private sameKeys(a: Readonly<OaRecord>, b: Readonly<OaRecord>): boolean {
+    return this.keys.every(({ field }) => sameFacet(keyValue(a, field), keyValue(b, field)));
+  }
+
+  /** Takes note of a page of records just served, in order. */
+  advance(rows: readonly Readonly<OaRecord>[]): void {
+    for (const row of rows) {
+      this.tieRun = this.last && this.sameKeys(row, this.last) ? this.tieRun + 1 : 1;
+      this.last = row;
+    }
+  }
+
+  /** The records at or after the last one served (every record before the first page). */
+  atOrAfter(): Filter | undefined {
+    const last = this.last;
+    if (!last) return undefined;
+    const alternatives: Filter[] = [];
+    const ties: Filter[] = [];
+    for (const { field, desc } of this.keys) {
+      const value = keyValue(last, field);
+      if (value === undefined) {
+        // Records lacking the key come last; L is among them, so nothing is past it here.
+        ties.push(not(exists(field)));
+        continue;
+      }
+      alternatives.push(and([...ties, or([cmp(field, desc ? '<' : '>', value), not(exists(field))])]));
+      ties.push(eq(field, value));
+    }
+    alternatives.push(and(ties));
+    return or(alternatives.length ? alternatives : [NONE]);
+  }
 }

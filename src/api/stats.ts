@@ -7,8 +7,8 @@
 import { z } from 'zod';
 import { FIELD_BY_NAME } from '../catalog/fields.ts';
 import { MAX_VALUES_PER_FACET } from '../catalog/index-settings.ts';
-import type { MeiliReader } from '../meili/reader.ts';
-import { checkRanges, filterClauses, filterExpression, filterShape, VERBATIM_PARAMS } from './filters.ts';
+import type { CitationStore } from '../store/citations.ts';
+import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
 import { classifyStored } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
@@ -46,7 +46,7 @@ export const overviewOut = z.object({
   byTechCenter: z.record(z.string(), countOut),
 });
 
-export function topReferencesRoute(reader: MeiliReader) {
+export function topReferencesRoute(store: CitationStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/stats/top-references',
@@ -64,9 +64,9 @@ export function topReferencesRoute(reader: MeiliReader) {
     response: jsonResponse('TopReferencesResponse', 'References by number of citing records, most first.', topReferencesOut),
     errors: [503],
     handler: async (c, { query }) => {
-      const filter = filterExpression(filterClauses(query));
-      const res = await reader.search({ filter, page: 1, hitsPerPage: 0, facets: [REFERENCE] }, c.req.raw.signal);
-      const distribution = res.facetDistribution?.[REFERENCE] ?? {};
+      const filter = filterOf(filterClauses(query));
+      const res = await store.search({ filter, page: 1, hitsPerPage: 0, facets: [REFERENCE] }, c.req.raw.signal);
+      const distribution = res.facetDistribution[REFERENCE] ?? {};
       const merged = new Map<string, { number: string; kind: z.output<typeof numberKindOut>; storedValues: string[]; records: number }>();
       for (const [value, records] of Object.entries(distribution)) {
         const { kind, normalized } = classifyStored('Patent_PGPub', value);
@@ -83,12 +83,12 @@ export function topReferencesRoute(reader: MeiliReader) {
       // index sorts Patent_PGPub by count), so the top is exact; a cut list is flagged because a
       // zero-padded twin of a listed reference could lie beyond the cut.
       const complete = Object.keys(distribution).length < MAX_VALUES_PER_FACET;
-      return { totalRecords: res.totalHits ?? 0, complete, references };
+      return { totalRecords: res.totalHits, complete, references };
     },
   });
 }
 
-export function overviewRoute(reader: MeiliReader) {
+export function overviewRoute(store: CitationStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/stats/overview',
@@ -101,11 +101,11 @@ export function overviewRoute(reader: MeiliReader) {
     response: jsonResponse('OverviewResponse', 'Counts of records.', overviewOut),
     errors: [503],
     handler: async (c, { query }) => {
-      const filter = filterExpression(filterClauses(query));
-      const res = await reader.search({ filter, page: 1, hitsPerPage: 0, facets: [FORM_TYPE, MAIL_YEAR, TECH_CENTER] }, c.req.raw.signal);
-      const dist = res.facetDistribution ?? {};
+      const filter = filterOf(filterClauses(query));
+      const res = await store.search({ filter, page: 1, hitsPerPage: 0, facets: [FORM_TYPE, MAIL_YEAR, TECH_CENTER] }, c.req.raw.signal);
+      const dist = res.facetDistribution;
       return {
-        totalRecords: res.totalHits ?? 0,
+        totalRecords: res.totalHits,
         byFormType: dist[FORM_TYPE] ?? {},
         byYear: dist[MAIL_YEAR] ?? {},
         byTechCenter: dist[TECH_CENTER] ?? {},

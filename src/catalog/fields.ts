@@ -27,13 +27,26 @@
  * - `scope`    for office-action columns: `document` traits belong to one office action only;
  *              `application` traits may be borrowed from the application's latest office action
  *              when a citation has no office action of its own (see the contract).
+ * - `required` every record has it: its column may not be empty (the indexer rejects the row).
+ * - `usual`    for a text field with a small closed set of values in practice (codes such as
+ *              CTNF / CTFR): those values. The stored layout packs them into a group code (any
+ *              other value is kept as written), which is much cheaper to index; answers are the same.
+ * - `stored`   kept in the index. Derived fields (but the id) are computed from the fields they
+ *              name in `source.from` whenever a record is read (src/catalog/derived.ts); one that
+ *              is not stored (formType, techCenter) has its filters, facets and sorts answered
+ *              through those fields, which costs no index space; mailYear is stored, because
+ *              counting years through mail dates was too slow.
+ *
+ * How the stored fields are laid out in Meilisearch (packed flags, the compact id) is the stored
+ * layout's business (src/catalog/layout.ts); every layer above speaks of these fields only.
  */
 
 export type FieldType = 'string' | 'flag' | 'int' | 'date' | 'strings';
 export type FieldSource =
   | { table: 'citations'; column: string }
   | { table: 'office_actions'; column: string; scope: 'document' | 'application' }
-  | { table: 'derived' };
+  /** Computed from other fields: by the indexer when stored, on every read otherwise. */
+  | { table: 'derived'; from: readonly string[] };
 
 export interface FieldSpec {
   readonly name: string;
@@ -48,6 +61,9 @@ export interface FieldSpec {
   readonly facet: boolean;
   readonly typo: boolean;
   readonly defaultField: boolean;
+  readonly required: boolean;
+  readonly stored: boolean;
+  readonly usual?: readonly string[];
   readonly description: string;
 }
 
@@ -73,6 +89,8 @@ function field(
     facet: false,
     typo: false,
     defaultField: false,
+    required: false,
+    stored: true,
     ...options,
   };
 }
@@ -80,27 +98,32 @@ function field(
 const cit = (column: string): FieldSource => ({ table: 'citations', column });
 const doc = (column: string): FieldSource => ({ table: 'office_actions', column, scope: 'document' });
 const app = (column: string): FieldSource => ({ table: 'office_actions', column, scope: 'application' });
-const derived: FieldSource = { table: 'derived' };
+const derived = (...from: string[]): FieldSource => ({ table: 'derived', from });
 
-const flag = (name: readonly [string, string], source: FieldSource, description: string) =>
-  field(name, 'flag', source, description, { facet: true });
+const flag = (name: readonly [string, string], source: FieldSource, description: string, options: Options = {}) =>
+  field(name, 'flag', source, description, { facet: true, ...options });
 
 export const FIELDS = [
-  field(['id', 'Record id'], 'string', derived, 'Stable record id: a hash of (applicationId, ifwNumber, Patent_PGPub).', {
-    sort: true,
+  // Not filterable or sortable: a unique value per record is the most expensive thing an index can
+  // facet (about a quarter of the index), and nothing needs it: records are read by id through the
+  // documents route, and results come in index order (the order of the citations file).
+  field(['id', 'Record id'], 'string', derived('applicationId', 'ifwNumber', 'Patent_PGPub'), 'Stable record id: a hash of (applicationId, ifwNumber, Patent_PGPub).', {
+    filter: false,
+    required: true,
   }),
   field(['applicationId', 'Application'], 'string', cit('app_id'), '8-digit application number (leading zeros kept).', {
     sort: true,
     search: true,
     typo: true,
     defaultField: true,
+    required: true,
   }),
   field(
     ['Patent_PGPub', 'Cited reference'],
     'string',
     cit('parsed'),
     'Cited reference: patent (7-8 digits) or pre-grant publication (yyyy + 7 digits) number; foreign ids occur.',
-    { sort: true, search: true, typo: true, defaultField: true },
+    { sort: true, search: true, typo: true, defaultField: true, required: true },
   ),
   field(
     ['citationText', 'Reference as written'],
@@ -114,15 +137,18 @@ export const FIELDS = [
   }),
   field(['actionType', 'Action type'], 'string', cit('action_type'), 'Rejection ground the reference was cited under: 102, 103, or absent.', {
     facet: true,
+    usual: ['102', '103'],
   }),
   field(['actionSubtype', 'Action subtype'], 'string', cit('action_subtype'), 'Rejection subsection, e.g. 102(b), 103(a).', {
     facet: true,
+    usual: ['102', '102(a)', '102(a)(1)', '102(b)', '102(e)', '103', '103(a)'],
   }),
-  flag(['form892', 'On PTO-892'], cit('form892'), '1 = listed on a PTO-892 (examiner) form.'),
-  flag(['form1449', 'On PTO-1449'], cit('form1449'), '1 = listed on a PTO-1449 (applicant IDS) form.'),
-  flag(['citationInOA', 'In office-action text'], cit('citation_in_oa'), '1 = cited in the office-action text.'),
+  flag(['form892', 'On PTO-892'], cit('form892'), '1 = listed on a PTO-892 (examiner) form.', { required: true }),
+  flag(['form1449', 'On PTO-1449'], cit('form1449'), '1 = listed on a PTO-1449 (applicant IDS) form.', { required: true }),
+  flag(['citationInOA', 'In office-action text'], cit('citation_in_oa'), '1 = cited in the office-action text.', { required: true }),
   field(['documentCd', 'Document code'], 'string', doc('document_cd'), 'Office action type: CTNF (non-final) or CTFR (final).', {
     facet: true,
+    usual: ['CTFR', 'CTNF'],
   }),
   field(['mailDate', 'Mail date'], 'date', doc('mail_dt'), 'Mail date of the office action (v1 serves yyyy-MM-ddT00:00:00).', {
     sort: true,
@@ -150,22 +176,36 @@ export const FIELDS = [
   }),
   field(['signatureType', 'Signature block'], 'string', doc('signature_type'), 'Code of the examiner signature block (opaque).', {
     facet: true,
+    usual: ['0', '1', '2', '3', '4'],
   }),
-  // Derived fields of the modern API (not part of the v1 contract).
-  field(['formType', 'Form type'], 'strings', derived, 'Where the reference was listed: 892, 1449 and/or oa-text (multi-valued).', {
+  // Derived fields of the modern API (not part of the v1 contract), computed when read.
+  field(['formType', 'Form type'], 'strings', derived('form892', 'form1449', 'citationInOA'), 'Where the reference was listed: 892, 1449 and/or oa-text (multi-valued).', {
     legacy: false,
     facet: true,
+    stored: false,
   }),
-  field(['techCenter', 'Tech center'], 'string', derived, 'Technology center: first two digits of the art unit + "00".', {
+  field(['techCenter', 'Tech center'], 'string', derived('artUnit'), 'Technology center: first two digits of the art unit + "00".', {
     legacy: false,
     facet: true,
+    stored: false,
   }),
-  field(['mailYear', 'Mail year'], 'int', derived, 'Year of the mail date.', { legacy: false, sort: true, facet: true }),
+  // Stored although derived: counting years through the ~3,500 mail dates was 20 times slower.
+  field(['mailYear', 'Mail year'], 'int', derived('mailDate'), 'Year of the mail date.', { legacy: false, sort: true, facet: true }),
 ] as const satisfies readonly FieldSpec[];
 
 export type FieldName = (typeof FIELDS)[number]['name'];
 
 export const FIELD_BY_NAME: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.name, f]));
+
+/** The catalog entry of a field name, or an error naming it (for names the code itself writes). */
+export function fieldSpec(name: string): FieldSpec {
+  const f = FIELD_BY_NAME.get(name);
+  if (!f) throw new Error(`the field catalog has no field ${JSON.stringify(name)}`);
+  return f;
+}
+
+export const STORED_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.stored);
+export const REQUIRED_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.required);
 
 export const LEGACY_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.legacy);
 export const FACET_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.facet);

@@ -1,9 +1,11 @@
 /**
- * Meilisearch index settings, derived from the field catalog. The indexer applies them before the
- * first batch; tests assert that the live index carries them.
+ * Meilisearch index settings, derived from the field catalog through the stored layout
+ * (layout.ts). The indexer applies them before the first document; tests assert that the live
+ * index carries them.
  */
 import type { FilterableAttributes, Settings } from 'meilisearch';
-import { FIELDS, PRIMARY_KEY, type FieldSpec } from './fields.ts';
+import { FIELDS, PRIMARY_KEY } from './fields.ts';
+import { storedAttributes } from './layout.ts';
 
 /**
  * Above the full OARD release (58.9 M citations), so `totalHits` is always exact and the last page
@@ -15,23 +17,24 @@ export const MAX_TOTAL_HITS = 100_000_000;
 export const MAX_VALUES_PER_FACET = 10_000;
 
 /**
- * Every filterable field gets equality and comparison (criteria may range over any v1 field), but
- * facet *search* only on the text facets the modern API searches in: building facet-search data
- * for applicationId, Patent_PGPub, ifwNumber and id (millions of distinct values) was about a
- * quarter of Meilisearch's indexing time. Sortable fields are filterable too, because sorting the
- * documents route requires it.
+ * Attributes grouped by the features Meilisearch must build for them. Facet *search* only on the
+ * text facets the modern API searches in: building facet-search data for applicationId,
+ * Patent_PGPub and ifwNumber (millions of distinct values) was about a quarter of Meilisearch's
+ * indexing time. Comparison (range operators) on every catalog field, since criteria may range
+ * over any v1 field; not on the packed flag codes, which are only ever listed.
  */
 function filterableAttributes(): FilterableAttributes {
-  const filterable = FIELDS.filter((f) => f.filter || f.sort);
-  const searchableFacet = (f: FieldSpec) => f.facet && (f.type === 'string' || f.type === 'strings');
-  const group = (fields: FieldSpec[], facetSearch: boolean) => ({
-    attributePatterns: fields.map((f) => f.name),
-    features: { facetSearch, filter: { equality: true, comparison: true } },
-  });
-  return [group(filterable.filter(searchableFacet), true), group(filterable.filter((f) => !searchableFacet(f)), false)];
+  const groups = new Map<string, { attributePatterns: string[]; features: { facetSearch: boolean; filter: { equality: boolean; comparison: boolean } } }>();
+  for (const a of storedAttributes()) {
+    const key = `${a.facetSearch}/${a.comparison}`;
+    const group = groups.get(key) ?? { attributePatterns: [], features: { facetSearch: a.facetSearch, filter: { equality: true, comparison: a.comparison } } };
+    group.attributePatterns.push(a.name);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
-/** Names of the filterable fields (flattening the granular form above). */
+/** Names of the filterable attributes (flattening the granular form above). */
 export function filterableNames(): string[] {
   return (indexSettings().filterableAttributes ?? []).flatMap((a) => (typeof a === 'string' ? [a] : a.attributePatterns));
 }
@@ -40,7 +43,9 @@ export function indexSettings(): Settings {
   const searchable = FIELDS.filter((f) => f.search);
   return {
     filterableAttributes: filterableAttributes(),
-    sortableAttributes: FIELDS.filter((f) => f.sort).map((f) => f.name),
+    sortableAttributes: storedAttributes()
+      .filter((a) => a.sort)
+      .map((a) => a.name),
     searchableAttributes: searchable.map((f) => f.name),
     // Everything is displayed; v1 docs and the modern API pick fields themselves.
     displayedAttributes: ['*'],

@@ -1,6 +1,7 @@
 /**
- * The zod schema of a stored record (one Meilisearch document), derived from the field catalog.
- * The indexer validates every record it builds against it; tests and the API use its type.
+ * The zod schema of a record - every catalog field, derived ones included, as the API serves it
+ * and as every layer above the stored layout (layout.ts) sees it - derived from the field catalog.
+ * The indexer validates a sample of the records it builds against it; tests and the API use it.
  */
 import { z } from 'zod';
 import { FIELDS, type FieldSpec, type FieldType } from './fields.ts';
@@ -15,21 +16,19 @@ const storedValue: Record<FieldType, z.ZodType> = {
   strings: z.array(nonEmpty).min(1),
 };
 
-/** Fields every record must have; all others are left out of the record when empty. */
-const REQUIRED = new Set(['id', 'applicationId', 'Patent_PGPub', 'form892', 'form1449', 'citationInOA']);
-
+/** Required fields are in every record; all others are left out of the record when empty. */
 function shapeOf(fields: readonly FieldSpec[]) {
   return Object.fromEntries(
     fields.map((f) => {
       const value = storedValue[f.type];
-      return [f.name, REQUIRED.has(f.name) ? value : value.optional()];
+      return [f.name, f.required ? value : value.optional()];
     }),
   );
 }
 
 export const recordSchema = z.strictObject(shapeOf(FIELDS));
 
-/** A stored record. Values are typed loosely here; the schema above is the real contract. */
+/** A record. Values are typed loosely here; the schema above is the real contract. */
 export type OaRecord = { id: string } & Record<string, string | number | string[] | undefined>;
 
 export const FORM_TYPES = ['892', '1449', 'oa-text'] as const;

@@ -8,9 +8,9 @@
  */
 import { Hono, type Context } from 'hono';
 import { LEGACY_FIELDS } from '../catalog/fields.ts';
-import type { OaRecord } from '../catalog/schema.ts';
+import type { Filter } from '../filter/ast.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
-import type { MeiliReader } from '../meili/reader.ts';
+import type { CitationStore } from '../store/citations.ts';
 import { compileCriteria, CriteriaError } from './criteria/index.ts';
 import { LEGACY_FIELD_NAMES, toLegacyDoc } from './docs.ts';
 import { readRecordsParams } from './params.ts';
@@ -19,7 +19,7 @@ export const DATASET = 'oa_citations';
 export const VERSION = 'v1';
 
 export interface LegacyOptions {
-  reader: MeiliReader;
+  store: CitationStore;
   maxRows: number;
   maxCriteriaLength: number;
   maxDepth?: number;
@@ -50,7 +50,7 @@ function checkDataset(c: Context): void {
 }
 
 export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
-  const { reader } = options;
+  const { store } = options;
   const app = new Hono();
 
   app.get('/', (c) =>
@@ -70,7 +70,7 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
   app.get('/:dataset/:version/fields', async (c) => {
     checkDataset(c);
     // The data's date is the index's last update; an index not built yet has none.
-    const info = await reader.indexInfo(c.req.raw.signal).catch((err: unknown) => {
+    const info = await store.reader.indexInfo(c.req.raw.signal).catch((err: unknown) => {
       if (err instanceof ApiError && err.status === 503) return undefined;
       throw err;
     });
@@ -90,7 +90,7 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
     checkDataset(c);
     const started = performance.now();
     const params = await readRecordsParams(c, { maxRows: options.maxRows });
-    let filter: string | undefined;
+    let filter: Filter;
     try {
       filter = compileCriteria(params.criteria, {
         maxLength: options.maxCriteriaLength,
@@ -101,16 +101,17 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
       if (err instanceof CriteriaError) throw badRequest(err.code, err.message, { position: err.position });
       throw err;
     }
+    const signal = c.req.raw.signal;
     const fields = params.fl ?? LEGACY_FIELDS;
-    // `id` last in every sort: a total order, so paging never repeats or skips a record.
-    const sort = params.sort.some((s) => s.startsWith('id:')) ? params.sort : [...params.sort, 'id:asc'];
-    const page = await reader.exactPage<OaRecord>(
-      { filter, offset: params.start, limit: params.rows, fields: fields.map((f) => f.name), sort },
-      c.req.raw.signal,
+    // Results in the sort, ties (or no sort) in index order: a total order, so paging never repeats
+    // or skips a record.
+    const page = await store.page(
+      { filter: await store.resolveIds(filter, signal), offset: params.start, limit: params.rows, fields: fields.map((f) => f.name), sort: params.sort },
+      signal,
     );
     return c.json({
       responseHeader: { status: 0, QTime: Math.round(performance.now() - started), params: params.echo },
-      response: { numFound: page.total, start: params.start, docs: page.hits.map((r) => toLegacyDoc(r, fields)) },
+      response: { numFound: page.total, start: params.start, docs: page.records.map((r) => toLegacyDoc(r, fields)) },
     });
   };
   app.post('/:dataset/:version/records', records);

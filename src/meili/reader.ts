@@ -13,10 +13,11 @@ import { ApiError } from '../http/errors.ts';
 
 export interface DocumentsQuery {
   filter?: string;
+  /** Only these documents (stored ids). */
+  ids?: string[];
   offset: number;
   limit: number;
   fields?: string[];
-  sort?: string[];
 }
 
 export interface DocumentsPage<T> {
@@ -93,38 +94,30 @@ export class MeiliReader {
   }
 
   /**
-   * The documents route. Two Meilisearch 1.21 faults of its sorted fetches are refused here rather
-   * than answered wrong:
-   * - past offset 0 a sorted fetch starts one record early, repeating a record: walk further with
-   *   a keyset filter (as the export does) or use exactPage;
-   * - records lacking a sort key are left out (search puts them last): so the only key allowed is
-   *   the primary key, which every record has; other sorts go through search.
+   * The documents route: documents in index order (internal id), exact offsets, an exact total.
+   * Unsorted on purpose: Meilisearch 1.21's sorted fetches start one record early past offset 0
+   * and leave out records lacking a sort key; ordered reads go through search (exactPage).
    */
   fetchDocuments<T>(query: DocumentsQuery, signal?: AbortSignal): Promise<DocumentsPage<T>> {
-    if (query.sort?.length && query.offset > 0) {
-      throw new Error('fetchDocuments: a sorted fetch needs offset 0 (use a keyset filter, or exactPage)');
-    }
-    if (query.sort?.some((s) => !s.startsWith(`${PRIMARY_KEY}:`))) {
-      throw new Error(`fetchDocuments: only ${PRIMARY_KEY} may sort a documents fetch (it drops records lacking a key); sort through search`);
-    }
     return this.call(`/indexes/${this.index}/documents/fetch`, query, signal);
   }
 
   /**
-   * One page of records by filter (and keyword, ranked), in a total order, with an exact total at any depth.
+   * One page of records by filter (and keyword, ranked), with an exact total at any depth, in a
+   * total order: the sort, then (ties, or no sort) index order - Meilisearch breaks every tie by
+   * internal document id, which never changes while the index does not.
    *
-   * This goes through search, not the documents route: in Meilisearch 1.21 a sorted documents
-   * fetch with offset > 0 starts one record early (offset 1 returns what offset 0 does), which
-   * would repeat a record on every page boundary. Search with an empty query is exact: when the
-   * page is aligned (start a multiple of rows) one page-mode query gives hits and the exhaustive
-   * `totalHits`; otherwise a multi-search pairs the offset/limit query with a zero-hit page-mode
-   * query for the total, in one round trip.
+   * This goes through search, not the documents route, so that sorted pages are right (see
+   * fetchDocuments). Search with an empty query is exact: when the page is aligned (start a
+   * multiple of rows) one page-mode query gives hits and the exhaustive `totalHits`; otherwise a
+   * multi-search pairs the offset/limit query with a zero-hit page-mode query for the total, in
+   * one round trip.
    */
   async exactPage<T>(
     query: { q?: string; filter?: string; sort: string[]; fields: string[]; offset: number; limit: number },
     signal?: AbortSignal,
   ): Promise<{ hits: T[]; total: number }> {
-    const base = { q: query.q ?? '', filter: query.filter, sort: query.sort, attributesToRetrieve: query.fields };
+    const base = { q: query.q ?? '', filter: query.filter, ...(query.sort.length ? { sort: query.sort } : {}), attributesToRetrieve: query.fields };
     if (query.limit === 0 || query.offset % query.limit === 0) {
       const page = query.limit === 0 ? 1 : query.offset / query.limit + 1;
       const res = await this.search<T>({ ...base, page, hitsPerPage: query.limit }, signal);
@@ -133,7 +126,7 @@ export class MeiliReader {
     const { results } = await this.multiSearch<T>(
       [
         { ...base, offset: query.offset, limit: query.limit },
-        { ...base, page: 1, hitsPerPage: 0, attributesToRetrieve: ['id'] },
+        { ...base, page: 1, hitsPerPage: 0, attributesToRetrieve: [PRIMARY_KEY] },
       ],
       signal,
     );

@@ -5,7 +5,7 @@
  * It works on the *parsed* filters (the output of the modern filter schema, src/api/filters.ts),
  * so a written number such as "US 7,123,456 B2" is already the stored value(s) it matches, and
  * the criteria selects exactly the records the filters do. Legacy fields translate one to one;
- * the modern API's derived fields translate through their definition:
+ * the modern API's derived fields translate through their definition (src/catalog/derived.ts):
  *
  *   formType 892 | 1449 | oa-text   form892:1 | form1449:1 | citationInOA:1
  *   techCenter 1600                 artUnit:[1600 TO 1699]  (art units are 4 digits)
@@ -16,19 +16,10 @@
  * The keyword query has no equivalent: the DS-API had no full-text search over citation text.
  */
 import type { FieldSpec } from '../catalog/fields.ts';
-import type { FormType } from '../catalog/schema.ts';
+import { derivationOf } from '../catalog/derived.ts';
 import { RANGE_FILTER_FIELDS, VALUE_FILTER_FIELDS, type FilterInput } from '../api/filters.ts';
 
 type Value = string | number;
-
-/** How each derived (non-legacy) filterable field is written in legacy criteria, per value. */
-const DERIVED: Readonly<Record<string, (value: Value) => string>> = {
-  formType: (v) => `${FORM_FLAG[v as FormType]}:1`,
-  techCenter: (v) => `artUnit:[${String(v).slice(0, 2)}00 TO ${String(v).slice(0, 2)}99]`,
-  mailYear: (v) => `mailDate:[${v}0101 TO ${v}1231]`,
-};
-
-const FORM_FLAG: Readonly<Record<FormType, string>> = { '892': 'form892', '1449': 'form1449', 'oa-text': 'citationInOA' };
 
 /** Lucene term syntax, quoted unless the value is plainly one safe token (and not an operator word). */
 export function luceneValue(value: Value): string {
@@ -43,7 +34,8 @@ function anyOf(terms: string[]): string {
 
 function valueClause(f: FieldSpec, values: Value[]): string {
   if (f.legacy) return `${f.name}:${anyOf(values.map(luceneValue))}`;
-  return anyOf(values.map(DERIVED[f.name]!));
+  const derivation = derivationOf(f.name)!;
+  return anyOf(values.map((v) => derivation.criteria(v)));
 }
 
 const compactDate = (iso: string) => iso.replaceAll('-', '');
@@ -63,8 +55,8 @@ export function legacyCriteria(input: FilterInput): string {
   return clauses.length ? clauses.join(' AND ') : '*:*';
 }
 
-// Every derived filterable field needs a translation: checked at load, so a field added to the
-// catalog cannot silently drop out of the criteria the page shows.
+// Every filterable field that is not a v1 field needs a translation (its derivation's): checked at
+// load, so a field added to the catalog cannot silently drop out of the criteria the page shows.
 for (const f of VALUE_FILTER_FIELDS) {
-  if (!f.legacy && !DERIVED[f.name]) throw new Error(`legacy-criteria: no legacy translation for the derived field ${f.name}`);
+  if (!f.legacy && !derivationOf(f.name)) throw new Error(`legacy-criteria: no legacy translation for the field ${f.name}`);
 }

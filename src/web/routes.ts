@@ -14,11 +14,9 @@ import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { facetValues } from '../api/facet-values.ts';
 import { runSearch } from '../api/search.ts';
-import { PRIMARY_KEY } from '../catalog/fields.ts';
-import type { OaRecord } from '../catalog/schema.ts';
+import { eq } from '../filter/ast.ts';
 import { ApiError } from '../http/errors.ts';
-import { quote } from '../meili/filter.ts';
-import type { MeiliReader } from '../meili/reader.ts';
+import type { CitationStore } from '../store/citations.ts';
 import { legacyCriteria } from './legacy-criteria.ts';
 import { PAGE_SIZE, PageParams, readFacetFindQuery, readPageQuery } from './page-state.ts';
 import { notFoundPage, recordPage } from './views/record-page.ts';
@@ -70,14 +68,14 @@ function backLink(referer: string | undefined, self: string): string {
   }
 }
 
-export function webRoutes(reader: MeiliReader): Hono {
+export function webRoutes(store: CitationStore): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
     const params = PageParams.of(c);
     try {
       const query = readPageQuery(c);
-      const answer = await runSearch(reader, { ...query, facets: [...PAGE_FACETS], pageSize: PAGE_SIZE }, c.req.raw.signal);
+      const answer = await runSearch(store, { ...query, facets: [...PAGE_FACETS], pageSize: PAGE_SIZE }, c.req.raw.signal);
       return page(c, searchPage({ params, answer, criteria: legacyCriteria(query) }));
     } catch (err) {
       const problem = problemOf(err);
@@ -97,21 +95,20 @@ export function webRoutes(reader: MeiliReader): Hono {
   async function showRecord(c: Context) {
     const id = c.req.param('id')!;
     const signal = c.req.raw.signal;
-    const found = await reader.search<OaRecord>({ filter: `${PRIMARY_KEY} = ${quote(id)}`, limit: 1 }, signal);
-    const record = found.hits[0];
+    const record = await store.get(id, signal);
     if (!record) return page(c, notFoundPage(`No citation record has the id "${id}".`), 404);
     // Page mode with no hits: an exact total, not an estimate.
-    const countOf = (field: string, value: unknown) => ({ filter: `${field} = ${quote(String(value))}`, page: 1, hitsPerPage: 0 });
-    const { results } = await reader.multiSearch([countOf('applicationId', record.applicationId), countOf('Patent_PGPub', record.Patent_PGPub)], signal);
+    const countOf = (field: string, value: unknown) => ({ filter: eq(field, String(value)), page: 1, hitsPerPage: 0, fields: [] });
+    const [application, reference] = await store.multiSearch([countOf('applicationId', record.applicationId), countOf('Patent_PGPub', record.Patent_PGPub)], signal);
     const back = backLink(c.req.header('Referer'), c.req.url);
-    return page(c, recordPage(record, back, { application: results[0]?.totalHits ?? 0, reference: results[1]?.totalHits ?? 0 }));
+    return page(c, recordPage(record, back, { application: application?.totalHits ?? 0, reference: reference?.totalHits ?? 0 }));
   }
 
   app.get('/facet-values/:facet', async (c) => {
     const facet = c.req.param('facet');
     if (!(PAGE_FACETS as readonly string[]).includes(facet)) throw new ApiError(404, 'not_found', `no facet panel "${facet}"`);
     const { facetQuery, q, ...filters } = readFacetFindQuery(c);
-    const found = await facetValues(reader, facet, { prefix: facetQuery, filters, keywords: q }, c.req.raw.signal);
+    const found = await facetValues(store, facet, { prefix: facetQuery, filters, keywords: q }, c.req.raw.signal);
     const params = PageParams.of(c);
     // Values already chosen stay in the list (checked), whatever was typed: replacing the list
     // must not drop a filter from the form.

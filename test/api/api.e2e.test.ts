@@ -10,6 +10,7 @@ import { apiRoutes } from '../../src/api/routes.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
 import { countBy, filterQuery, matches, offlineReader, startApiGateway, topValues, valuesOf, type OracleFilter } from './support.ts';
+import { CitationStore } from '../../src/store/citations.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => gw?.cleanup());
 
-const ROUTES = apiRoutes({ reader: offlineReader() }).map((r) => ({
+const ROUTES = apiRoutes({ store: new CitationStore(offlineReader()) }).map((r) => ({
   route: r,
   pattern: new RegExp(`^${honoPath(r.path).replace(/:\w+/g, '[^/]+')}$`),
 }));

@@ -1,12 +1,14 @@
 /**
- * The export end to end on a real Meilisearch: exactly the filtered rows in CSV and NDJSON, in id
- * order; bounded memory on a large set (measured as documents fetched but not yet consumed, from
- * the page sizes the reader sees: RSS would be flaky); the work stops when the client cancels.
+ * The export end to end on a real Meilisearch: exactly the filtered rows in CSV and NDJSON, by
+ * application number then index order; bounded memory on a large set (measured as documents
+ * fetched but not yet consumed, from the page sizes the reader sees: RSS would be flaky); the
+ * work stops when the client cancels.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
-import { MeiliReader, type DocumentsPage, type DocumentsQuery } from '../../src/meili/reader.ts';
+import { MeiliReader, type SearchBody, type SearchResult } from '../../src/meili/reader.ts';
+import { CitationStore } from '../../src/store/citations.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
 import { testMeili } from '../helpers/meili.ts';
 import { apiApp, filterQuery, matches, parseCsv, startApiGateway, topValues, valuesOf, type OracleFilter } from './support.ts';
@@ -17,12 +19,12 @@ beforeAll(async () => {
 });
 afterAll(async () => gw?.cleanup());
 
-/** A reader that records every documents fetch: its limit, how many documents came back, its signal. */
+/** A reader that records every search: its page size, how many documents came back, its signal. */
 class SpyReader extends MeiliReader {
   readonly fetches: { limit: number; returned: number; signal: AbortSignal | undefined }[] = [];
-  override async fetchDocuments<T>(query: DocumentsQuery, signal?: AbortSignal): Promise<DocumentsPage<T>> {
-    const page = await super.fetchDocuments<T>(query, signal);
-    this.fetches.push({ limit: query.limit, returned: page.results.length, signal });
+  override async search<T>(body: SearchBody, signal?: AbortSignal): Promise<SearchResult<T>> {
+    const page = await super.search<T>(body, signal);
+    this.fetches.push({ limit: body.hitsPerPage ?? body.limit ?? 20, returned: page.hits.length, signal });
     return page;
   }
   get fetched(): number {
@@ -33,10 +35,20 @@ class SpyReader extends MeiliReader {
 function spyApp(pageSize: number) {
   const { url, masterKey } = testMeili();
   const reader = new SpyReader({ url, apiKey: masterKey, index: gw.index, timeoutMs: 10_000 });
-  return { reader, app: apiApp({ reader, exportPageSize: pageSize }) };
+  return { reader, app: apiApp({ store: new CitationStore(reader), exportPageSize: pageSize }) };
 }
 
-const byId = (a: OaRecord, b: OaRecord) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+/** Index order: gw.records were read through the documents route, which walks it. */
+const position = (r: OaRecord) => indexPosition.get(r.id)!;
+let indexPosition: Map<string, number>;
+beforeAll(() => {
+  indexPosition = new Map(gw.records.map((r, i) => [r.id, i]));
+});
+/** The order of an export without a sort: application number, then index order. */
+const byApplication = (a: OaRecord, b: OaRecord) => {
+  const [x, y] = [String(a.applicationId), String(b.applicationId)];
+  return x < y ? -1 : x > y ? 1 : position(a) - position(b);
+};
 const CATALOG = FIELDS.map((f) => f.name);
 
 function pickFilter(): OracleFilter {
@@ -45,9 +57,9 @@ function pickFilter(): OracleFilter {
 }
 
 describe('GET /api/v1/export', () => {
-  it('CSV: a catalog header, then exactly the filtered rows in id order, RFC 4180', async () => {
+  it('CSV: a catalog header, then exactly the filtered rows by application then index order, RFC 4180', async () => {
     const filter = pickFilter();
-    const expected = gw.records.filter((r) => matches(r, filter)).sort(byId);
+    const expected = gw.records.filter((r) => matches(r, filter)).sort(byApplication);
     expect(expected.length).toBeGreaterThan(100);
     const q = filterQuery(filter);
     q.set('format', 'csv');
@@ -64,7 +76,7 @@ describe('GET /api/v1/export', () => {
 
   it('NDJSON: one stored record per line, the same rows', async () => {
     const filter = pickFilter();
-    const expected = gw.records.filter((r) => matches(r, filter)).sort(byId);
+    const expected = gw.records.filter((r) => matches(r, filter)).sort(byApplication);
     const q = filterQuery(filter);
     q.set('format', 'ndjson');
     const res = await gw.app.request(`/api/v1/export?${q}`);
@@ -81,13 +93,17 @@ describe('GET /api/v1/export', () => {
     const res = await gw.app.request('/api/v1/export?format=csv&fields=applicationId,formType&formType=1449');
     const [header, ...rows] = parseCsv(await res.text());
     expect(header).toEqual(['applicationId', 'formType']);
-    const expected = gw.records.filter((r) => valuesOf(r, 'formType').includes('1449')).sort(byId);
+    const expected = gw.records.filter((r) => valuesOf(r, 'formType').includes('1449')).sort(byApplication);
     expect(rows).toEqual(expected.map((r) => [String(r.applicationId), valuesOf(r, 'formType').join('|')]));
   });
 
-  /** The oracle of a Meilisearch sort: keys in order, records lacking a key after all that have it, id last. */
+  /**
+   * The oracle of an export's sort: keys in order (then application number), records lacking a key
+   * after all that have it, index order last.
+   */
   function sortOracle(sort: string[]) {
-    const keys = [...sort, 'id:asc'].map((s) => s.split(':') as [string, 'asc' | 'desc']);
+    const tail = sort.some((s) => s.startsWith('applicationId:')) ? [] : ['applicationId:asc'];
+    const keys = [...sort, ...tail].map((s) => s.split(':') as [string, 'asc' | 'desc']);
     return (a: OaRecord, b: OaRecord) => {
       for (const [field, dir] of keys) {
         const x = a[field] as string | number | undefined;
@@ -97,7 +113,7 @@ describe('GET /api/v1/export', () => {
         if (y === undefined) return -1;
         return (x < y ? -1 : 1) * (dir === 'desc' ? -1 : 1);
       }
-      return 0;
+      return position(a) - position(b);
     };
   }
 
@@ -151,7 +167,7 @@ describe('GET /api/v1/export', () => {
       maxHeld = Math.max(maxHeld, reader.fetched - ids.length);
       await new Promise((r) => setTimeout(r, 2));
     }
-    expect(ids).toEqual(gw.records.map((r) => r.id).sort());
+    expect(ids).toEqual([...gw.records].sort(byApplication).map((r) => r.id));
     expect(gw.records.length).toBeGreaterThan(20 * pageSize);
     expect(reader.fetches.every((f) => f.limit === pageSize)).toBe(true);
     expect(reader.fetches.length).toBe(Math.ceil((gw.records.length + 1) / pageSize));

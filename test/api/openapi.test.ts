@@ -5,6 +5,7 @@ import { honoPath } from '../../src/api/registry.ts';
 import { apiRoutes, modernRoutes } from '../../src/api/routes.ts';
 import { filterShape } from '../../src/api/filters.ts';
 import { offlineApp, offlineReader } from './support.ts';
+import { CitationStore } from '../../src/store/citations.ts';
 
 type Doc = {
   openapi: string;
@@ -29,11 +30,11 @@ describe('GET /openapi.json', () => {
 
   it('lists every registered route, and every route it lists is served', async () => {
     const doc = await fetchDoc();
-    const routes = apiRoutes({ reader: offlineReader() });
+    const routes = apiRoutes({ store: new CitationStore(offlineReader()) });
     const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
     // The Hono app serves exactly these (no route mounted outside the registry).
-    const served = modernRoutes({ reader: offlineReader() }).routes.map((r) => `${r.method} ${r.path}`);
+    const served = modernRoutes({ store: new CitationStore(offlineReader()) }).routes.map((r) => `${r.method} ${r.path}`);
     expect([...new Set(served)].sort()).toEqual(routes.map((r) => `${r.method.toUpperCase()} ${honoPath(r.path)}`).sort());
     for (const path of ['/api/v1/search', '/api/v1/facets/{facet}', '/api/v1/lookup', '/api/v1/applications/{appId}/citations', '/api/v1/references/{number}/citing', '/api/v1/stats/top-references', '/api/v1/stats/overview', '/api/v1/export', '/openapi.json', '/docs']) {
       expect(doc.paths[path], path).toBeDefined();

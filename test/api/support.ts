@@ -48,8 +48,9 @@ import { Hono } from 'hono';
 import { modernRoutes, type ModernDeps } from '../../src/api/routes.ts';
 import { ApiError } from '../../src/http/errors.ts';
 import { MeiliReader } from '../../src/meili/reader.ts';
+import { CitationStore } from '../../src/store/citations.ts';
 
-/** The modern routes with the gateway's error rendering, on a given reader. */
+/** The modern routes with the gateway's error rendering, on a given store. */
 export function apiApp(deps: ModernDeps): Hono {
   const app = new Hono();
   app.route('/', modernRoutes(deps));
@@ -64,7 +65,7 @@ export function apiApp(deps: ModernDeps): Hono {
 export const offlineReader = () => new MeiliReader({ url: 'http://127.0.0.1:9', apiKey: undefined, index: 'none', timeoutMs: 500 });
 
 /** The modern API with no Meilisearch behind it: for what must answer before any search. */
-export const offlineApp = () => apiApp({ reader: offlineReader() });
+export const offlineApp = () => apiApp({ store: new CitationStore(offlineReader()) });
 
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 

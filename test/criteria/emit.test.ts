@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { compileCriteria, CriteriaError } from '../../src/legacy/criteria/index.ts';
 import { parseMeiliFilter } from './support.ts';
 
-const filterOf = (criteria: string) => compileCriteria(criteria).filter;
+const filterOf = (criteria: string) => compileCriteria(criteria).text;
 const anyDefault = (v: string) => `applicationId = ${v} OR Patent_PGPub = ${v} OR ifwNumber = ${v}`;
 
 describe('emitter: criteria -> filter', () => {
@@ -85,9 +85,9 @@ describe('emitter: criteria -> filter', () => {
     ['*:* AND form892:1', 'form892 = 1'],
     ['form892:1 -form1449:1 -citationInOA:1', 'form892 = 1 AND NOT (form1449 = 1 OR citationInOA = 1)'],
     ['(form892:1 OR form1449:1) -citationInOA:1', '(form892 = 1 OR form1449 = 1) AND NOT citationInOA = 1'],
-    // Nothing at all: every document has its primary key.
-    ['-*:*', 'NOT id EXISTS'],
-    ['form892:1 AND -*:*', 'NOT id EXISTS'],
+    // Nothing at all: every record has its application number.
+    ['-*:*', 'NOT applicationId EXISTS'],
+    ['form892:1 AND -*:*', 'NOT applicationId EXISTS'],
     // Bare terms: any default field.
     ['12345678', anyDefault('"12345678"')],
     ['"12345678"', anyDefault('"12345678"')],

@@ -66,13 +66,15 @@ interface Doc {
 const doc: fc.Arbitrary<Doc> = fc.record(
   {
     id: fc.constant('r'),
+    // Every record has its application number (what NONE is written with).
+    applicationId: fc.constant('12345678'),
     form892: fc.constantFrom(0, 1),
     form1449: fc.constantFrom(0, 1),
     documentCd: fc.constantFrom('CTNF', 'CTFR'),
     artUnit: fc.constantFrom('1700', '2100', '2154', '2199', '3600'),
     cite103Max: fc.integer({ min: 0, max: 6 }),
   },
-  { requiredKeys: ['id'] },
+  { requiredKeys: ['id', 'applicationId'] },
 );
 
 // ---- two independent evaluators -------------------------------------------------------------
@@ -149,7 +151,7 @@ describe('criteria compiler properties', () => {
         fc.property(anyInput, (criteria) => {
           let filter: string | undefined;
           try {
-            filter = compileCriteria(criteria).filter;
+            filter = compileCriteria(criteria).text;
           } catch (err) {
             if (err instanceof CriteriaError) return;
             throw err;
@@ -167,7 +169,7 @@ describe('criteria compiler properties', () => {
     () => {
       fc.assert(
         fc.property(hostileValue, (v) => {
-          const { filter } = compileCriteria(`applicationId:"${escapePhrase(v)}"`);
+          const { text: filter } = compileCriteria(`applicationId:"${escapePhrase(v)}"`);
           const parsed = parseMeiliFilter(filter!);
           expect(parsed).toEqual({ type: 'cond', field: 'applicationId', op: '=', value: v });
           expect(conditions(parsed).filter((c) => c.op === '=')).toHaveLength(1);
@@ -186,13 +188,13 @@ describe('criteria compiler properties', () => {
           // AND / OR / NOT stay keywords even escaped character by character (as in Lucene):
           // escaping their first letter makes them terms.
           const term = /^(AND|OR|NOT)$/.test(v) ? `\\${escapeTerm(v)}` : escapeTerm(v);
-          expect(parseMeiliFilter(compileCriteria(`applicationId:${term}`).filter!)).toEqual({
+          expect(parseMeiliFilter(compileCriteria(`applicationId:${term}`).text!)).toEqual({
             type: 'cond',
             field: 'applicationId',
             op: '=',
             value: v,
           });
-          expect(parseMeiliFilter(compileCriteria(`applicationId:${escapeTerm(v)}*`).filter!)).toEqual({
+          expect(parseMeiliFilter(compileCriteria(`applicationId:${escapeTerm(v)}*`).text!)).toEqual({
             type: 'cond',
             field: 'applicationId',
             op: 'STARTS WITH',
@@ -211,7 +213,7 @@ describe('criteria compiler properties', () => {
       fc.assert(
         fc.property(validCriteria, fc.array(doc, { minLength: 1, maxLength: 8 }), (criteria, docs) => {
           const tree = parse(lex(criteria), { maxDepth: 50 });
-          const { filter } = compileCriteria(criteria);
+          const { text: filter } = compileCriteria(criteria);
           const parsed = filter === undefined ? undefined : parseMeiliFilter(filter);
           for (const d of docs) {
             const expected = luceneMatches(tree, d);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApp, type GatewayConfig } from '../../src/app.ts';
 import { TEST_CONFIG } from './config.ts';
+import { decode, type StoredDoc } from '../../src/catalog/layout.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { createLogger } from '../../src/http/log.ts';
 import { searchKeyFor } from '../../src/meili/connect.ts';
@@ -19,7 +20,7 @@ export { TEST_CONFIG };
 
 export interface TestGateway {
   index: string;
-  /** Every stored record, read straight from Meilisearch (the oracle's input). */
+  /** Every record, read straight from Meilisearch and decoded from the stored layout (the oracle's input). */
   records: OaRecord[];
   app: ReturnType<typeof createApp>;
   reader: MeiliReader;
@@ -42,8 +43,8 @@ export async function startTestGateway(options: { officeActions: number; seed?: 
   });
   const records: OaRecord[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = await admin.client.index(index).getDocuments<OaRecord>({ offset, limit: 1000 });
-    records.push(...page.results);
+    const page = await admin.client.index(index).getDocuments<StoredDoc>({ offset, limit: 1000 });
+    records.push(...page.results.map(decode));
     if (page.results.length < 1000) break;
   }
   const searchKey = await searchKeyFor(admin, index);

@@ -1,10 +1,11 @@
 /** A tiny hand-made index (no generator, no indexer) for tests about faults and processes. */
 import type { Meilisearch } from 'meilisearch';
 import { indexSettings, PRIMARY_KEY } from '../../src/catalog/index-settings.ts';
+import { encode } from '../../src/catalog/layout.ts';
 
 export function smallRecords(n: number) {
   return Array.from({ length: n }, (_, i) => ({
-    id: `r${String(i).padStart(5, '0')}`,
+    id: String(i).padStart(24, '0'),
     applicationId: String(12_000_000 + (i % 40)),
     Patent_PGPub: String(7_000_000 + i),
     form892: i % 2,
@@ -12,12 +13,11 @@ export function smallRecords(n: number) {
     citationInOA: i % 3 === 0 ? 1 : 0,
     artUnit: String(2100 + (i % 60)),
     mailDate: `201${i % 8}-0${1 + (i % 9)}-1${i % 10}`,
-    formType: i % 2 ? ['892'] : ['1449'],
   }));
 }
 
 export async function createSmallIndex(client: Meilisearch, uid: string, n = 200): Promise<void> {
   await client.createIndex(uid, { primaryKey: PRIMARY_KEY }).waitTask();
   await client.index(uid).updateSettings(indexSettings()).waitTask();
-  await client.index(uid).addDocuments(smallRecords(n)).waitTask();
+  await client.index(uid).addDocuments(smallRecords(n).map(encode)).waitTask();
 }

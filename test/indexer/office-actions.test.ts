@@ -65,11 +65,10 @@ describe('OfficeActionMap', () => {
     expect([map.size, map.duplicates, map.applications]).toEqual([5, 1, 2]);
     const latest = map.applicationPart(map.latestOf('00012345'));
     expect(latest[slot('artUnit')]).toBe('2333');
-    expect(latest[slot('techCenter')]).toBe('2300');
     expect(latest[slot('mailDate')]).toBeUndefined(); // document trait: not borrowed
     expect(map.applicationPart(map.latestOf('A-1'))[slot('artUnit')]).toBe('3700');
     const doc = map.documentPart(map.ordinalOf('a'));
-    expect([doc[slot('documentCd')], doc[slot('mailYear')], doc[slot('headerMissing')]]).toEqual(['CTNF', 2012, undefined]);
+    expect([doc[slot('documentCd')], doc[slot('mailDate')], doc[slot('headerMissing')]]).toEqual(['CTNF', '2012-05-01', undefined]);
     expect(map.latestOf('12345')).toBe(-1); // '00012345' and '12345' are different applications
   });
 

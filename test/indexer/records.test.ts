@@ -18,6 +18,10 @@ import { bindHeader } from '../../indexer/rules.ts';
 import { buildRecords } from '../../indexer/run.ts';
 import { InputError } from '../../indexer/sources.ts';
 import { expectedIndex, normalized } from './oracle.ts';
+import { decode, encode } from '../../src/catalog/layout.ts';
+
+/** A built record as the index gives it back: stored, then read (derived fields computed). */
+const asRead = (r: OaRecord) => decode(encode(r));
 
 const dir = mkdtempSync(join(tmpdir(), 'oa-rec-'));
 let ds: GeneratedDataset;
@@ -40,7 +44,7 @@ const oa = (v: Record<string, string>) => OA.map((c) => v[c] ?? (c.startsWith('r
 async function collect(citations: string, officeActions?: string) {
   const rejects: Rejection[] = [];
   const records: OaRecord[] = [];
-  for await (const chunk of buildRecords({ citations, officeActions, onReject: (r) => rejects.push(r) })) records.push(...chunk);
+  for await (const chunk of buildRecords({ citations, officeActions, onReject: (r) => rejects.push(r) })) records.push(...chunk.map(asRead));
   return { records, rejects };
 }
 
@@ -91,7 +95,7 @@ describe('RecordBuilder', () => {
     const row = (v: Record<string, string>) => header.map((c) => v[c] ?? '');
     const base = { app_id: '12345678', parsed: '7123456', form892: '1', form1449: '0', citation_in_oa: '1' };
 
-    const joined = b.build(row({ ...base, ifw_number: 'A1', citation_pat_pgpub_id: 'US 7,123,456 B2', action_type: '103' })) as OaRecord;
+    const joined = asRead(b.build(row({ ...base, ifw_number: 'A1', citation_pat_pgpub_id: 'US 7,123,456 B2', action_type: '103' })) as OaRecord);
     expect(joined).toEqual({
       id: recordId('12345678', 'A1', '7123456'),
       applicationId: '12345678',
@@ -124,7 +128,7 @@ describe('RecordBuilder', () => {
     expect(joined.id).toBe(createHash('sha1').update('12345678\0A1\x007123456').digest('hex').slice(0, 24));
 
     // form-only: the latest office action (A2, 2013) lends its application traits, nothing else
-    const formOnly = b.build(row({ ...base, citation_in_oa: '0', form1449: 'TRUE' })) as OaRecord;
+    const formOnly = asRead(b.build(row({ ...base, citation_in_oa: '0', form1449: 'TRUE' })) as OaRecord);
     expect(formOnly).toEqual({
       id: recordId('12345678', '', '7123456'),
       applicationId: '12345678',
@@ -139,16 +143,16 @@ describe('RecordBuilder', () => {
       uspcSubClass: '200',
     });
     // orphan: same, keeps its ifwNumber, counted
-    const orphan = b.build(row({ ...base, ifw_number: 'ZZ9' })) as OaRecord;
+    const orphan = asRead(b.build(row({ ...base, ifw_number: 'ZZ9' })) as OaRecord);
     expect(orphan).toMatchObject({ ifwNumber: 'ZZ9', artUnit: '2155', techCenter: '2100' });
     expect(orphan.mailDate).toBeUndefined();
     expect(orphan.documentCd).toBeUndefined();
     expect(b.orphans).toBe(1);
     // unknown application: citation fields only; all-zero flags: no formType
-    const alone = b.build(row({ ...base, app_id: '99999999', form892: '0', citation_in_oa: 'false' })) as OaRecord;
+    const alone = asRead(b.build(row({ ...base, app_id: '99999999', form892: '0', citation_in_oa: 'false' })) as OaRecord);
     expect(Object.keys(alone).sort()).toEqual(['Patent_PGPub', 'applicationId', 'citationInOA', 'form1449', 'form892', 'id']);
     // trimmed values; a repeated triple is a duplicate
-    const padded = b.build(row({ ...base, app_id: ' 12345678 ', ifw_number: 'A1 ', parsed: '7123456' })) as OaRecord;
+    const padded = asRead(b.build(row({ ...base, app_id: ' 12345678 ', ifw_number: 'A1 ', parsed: '7123456' })) as OaRecord);
     expect(padded.id).toBe(joined.id);
     expect(b.duplicates).toBe(1);
   });

@@ -1,14 +1,16 @@
 /**
  * The Meilisearch side: errors say what to do, transient faults are retried, permanent ones are
- * not, batches are acknowledged in order whatever order they finish in.
+ * not; payloads stream in, cut where the caller says, and are acknowledged in order.
  */
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateDataset } from '../../indexer/generate.ts';
 import { runIndex } from '../../indexer/run.ts';
-import { BatchUploader, explain, MeiliAdmin, MeiliError, type UploadBatch } from '../../indexer/uploader.ts';
+import { PayloadUploader } from '../../indexer/payloads.ts';
+import { explain, MeiliAdmin, MeiliError } from '../../indexer/uploader.ts';
 import { freePort } from '../../src/meili/embedded.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
 
@@ -45,7 +47,7 @@ describe('MeiliAdmin', () => {
   });
 
   it('explains payload-too-large and disk-full errors', () => {
-    expect(explain('payload_too_large', 'The provided payload reached the size limit.', 413)).toMatch(/Lower --batch-mb/);
+    expect(explain('payload_too_large', 'The provided payload reached the size limit.', 413)).toMatch(/MEILI_HTTP_PAYLOAD_SIZE_LIMIT.*lower --batch-mb/);
     expect(explain('no_space_left_on_device', 'No space left on device')).toMatch(/ran out of disk space.*re-run the same command to resume/);
     const admin = new MeiliAdmin({ url });
     const failed = admin.taskError(
@@ -58,26 +60,58 @@ describe('MeiliAdmin', () => {
   });
 });
 
-describe('BatchUploader', () => {
-  it('acknowledges batches in order, whatever order they finish in', async () => {
+describe('PayloadUploader', () => {
+  const doc = (i: number) => `${JSON.stringify({ id: `d${i}`, applicationId: '1', Patent_PGPub: '2', flagsCitation: '0' })}\n`;
+
+  it('streams documents into payloads cut where asked, acknowledged in order', async () => {
     const uid = uniqueIndex('up_order');
     created.push(uid);
     const admin = new MeiliAdmin({ url, apiKey: masterKey });
     await admin.prepareIndex(uid);
-    const acked: number[] = [];
-    const up = new BatchUploader(admin, uid, { concurrency: 3, onAcknowledged: (b) => acked.push(b.seq) });
-    const doc = (i: number) => JSON.stringify({ id: `d${i}`, applicationId: '1', Patent_PGPub: '2', form892: 1, form1449: 0, citationInOA: 0 });
-    const sizes = [300, 0, 2, 1];
-    let next = 0;
-    for (const [seq, n] of sizes.entries()) {
-      const lines = Array.from({ length: n }, () => doc(next++)).join('\n');
-      const batch: UploadBatch = { seq, body: Buffer.from(lines), documents: n, firstLine: seq, lastLine: seq };
-      await up.submit(batch);
+    const posted: number[] = [];
+    const acked: string[] = [];
+    const up = new PayloadUploader<string>(admin, uid, {
+      maxPayloadBytes: 4096,
+      onPosted: (p) => posted.push(p.taskUid),
+      onAcknowledged: (p) => acked.push(p.mark),
+    });
+    let marks = 0;
+    for (let i = 0; i < 400; i++) {
+      const line = doc(i);
+      const bytes = Buffer.byteLength(line);
+      if (!up.fits(bytes)) await up.cut(`mark ${marks++}`);
+      await up.add(line, bytes, i + 2);
     }
+    const last = await up.cut(`mark ${marks++}`);
+    expect(last?.lastLine).toBe(401);
     await up.drain();
-    expect(acked).toEqual(sizes.map((_, i) => i));
-    expect(up.documentsAcknowledged).toBe(next);
-    expect(await admin.documentCount(uid)).toBe(next);
+    expect(marks).toBeGreaterThan(3);
+    expect(posted).toHaveLength(marks);
+    expect(acked).toEqual(Array.from({ length: marks }, (_, i) => `mark ${i}`));
+    expect(up.documentsAcknowledged).toBe(400);
+    expect(await admin.documentCount(uid)).toBe(400);
+  });
+
+  it('reports a server that refuses the payload with what to do, not a broken pipe', async () => {
+    // Answers 413 at once and drops the connection, as a server does when a body is over its limit.
+    const server = createServer((req, res) => {
+      res.writeHead(413, { 'Content-Type': 'application/json', Connection: 'close' });
+      res.end(JSON.stringify({ message: 'The provided payload reached the size limit.', code: 'payload_too_large' }));
+      req.socket.destroy();
+    });
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const up = new PayloadUploader<null>(new MeiliAdmin({ url: `http://127.0.0.1:${port}` }), 'x', { maxPayloadBytes: 0 });
+      const err = await (async () => {
+        for (let i = 0; i < 20_000; i++) await up.add(doc(i), doc(i).length, i + 2);
+        await up.cut(null);
+      })().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(MeiliError);
+      expect((err as Error).message).toMatch(/payload 1 \(input lines 2-\d+, \d+ documents\): Meilisearch answered HTTP 413.*MEILI_HTTP_PAYLOAD_SIZE_LIMIT/);
+    } finally {
+      server.close();
+    }
   });
 
   it('fails loudly on a failed task, naming the batch, and keeps the checkpoint where it was', async () => {
@@ -93,7 +127,7 @@ describe('BatchUploader', () => {
       checkpointDir: join(dir, 'cp'),
     }).catch((e: unknown) => e)) as MeiliError;
     expect(err).toBeInstanceOf(MeiliError);
-    expect(err.message).toMatch(/batch 1 \(input lines 2-\d+, \d+ documents\): Meilisearch task \d+ failed: .*primary key/i);
+    expect(err.message).toMatch(/payload 1 \(input lines 2-\d+, \d+ documents\): Meilisearch task \d+ failed: .*primary key/i);
     expect(err.info.transient).toBe(false);
     expect(existsSync(join(dir, 'cp')) ? readdirSync(join(dir, 'cp')) : []).toEqual([]); // nothing acknowledged
   });

@@ -7,7 +7,7 @@
  * on the tree (checkQuery). `maxDepth` is resolved here but enforced by the parser, which must stop
  * at the limit while recursing (a depth check after parsing would come after a stack overflow).
  */
-import { DEFAULT_FIELDS, LEGACY_FIELDS, type FieldSpec, type FieldType } from '../../catalog/fields.ts';
+import { DEFAULT_FIELDS, LEGACY_FIELDS, PRIMARY_KEY, type FieldSpec, type FieldType } from '../../catalog/fields.ts';
 import { parseDate, parseFlag, parseInt10 } from '../../catalog/values.ts';
 import type { Clause, Exists, MatchAll, PatternPiece, Query, Range, Term } from './ast.ts';
 import { CriteriaError, show } from './errors.ts';
@@ -93,9 +93,13 @@ export type CheckedQuery = MatchAll | CheckedTerm | CheckedRange | CheckedExists
 
 // ---- fields -----------------------------------------------------------------------------------
 
-/** What criteria may name: the filterable v1 fields, by their case-sensitive names. */
+/**
+ * What criteria may name: the filterable v1 fields, by their case-sensitive names, and `id`, which
+ * is not filterable in the index (a unique value per record is the costliest facet there is) but
+ * is looked up by value (the store turns `id:X` into the fields the id is a hash of).
+ */
 export const CRITERIA_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
-  LEGACY_FIELDS.filter((f) => f.filter).map((f) => [f.name, f]),
+  LEGACY_FIELDS.filter((f) => f.filter || f.name === PRIMARY_KEY).map((f) => [f.name, f]),
 );
 
 /**
@@ -227,9 +231,19 @@ function onFields(node: Term | Range | Exists, build: (spec: FieldSpec) => Check
   return { kind: 'boolean', clauses: leaves.map((query) => ({ occur: 'should', query })), position: node.position };
 }
 
+/** `id` is looked up by value: whole values only (`id:*` is every record, as every record has one). */
+function unsupportedOnId(what: string, position: number): CriteriaError {
+  return new CriteriaError(
+    'unsupported',
+    `${what} at position ${position} is not supported on ${PRIMARY_KEY}: record ids are looked up by whole value (${PRIMARY_KEY}:<24 hex digits>), and ${PRIMARY_KEY}:* matches every record`,
+    position,
+  );
+}
+
 function checkTerm(node: Term, spec: FieldSpec): CheckedTerm {
   const base = { kind: 'term', field: spec.name, fieldType: spec.type, quoted: node.quoted, position: node.position } as const;
   if (!node.wildcard) return { ...base, value: convertValue(node.value, spec, node.position), wildcard: false };
+  if (spec.name === PRIMARY_KEY) throw unsupportedOnId(`wildcard ${show(node.value)}`, node.position);
   if (spec.type !== 'string' && spec.type !== 'strings') {
     const hint =
       spec.type === 'date'
@@ -248,6 +262,7 @@ function checkTerm(node: Term, spec: FieldSpec): CheckedTerm {
 }
 
 function checkRange(node: Range, spec: FieldSpec): CheckedRange {
+  if (spec.name === PRIMARY_KEY && (node.lower !== undefined || node.upper !== undefined)) throw unsupportedOnId('a range', node.position);
   // Open ends (`*`) stay absent rather than undefined-valued, so trees compare and print cleanly.
   return {
     kind: 'range',

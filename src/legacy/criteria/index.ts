@@ -4,11 +4,14 @@
  *
  *   text --checkInput--> --lex--> tokens --parse--> syntax tree --checkQuery--> checked tree --emit--> filter
  *
+ * The filter is over the catalog's fields; the store (src/store/) lowers it to the stored layout.
+ *
  * Every refusal is a CriteriaError with a code and a position (see errors.ts).
  */
 import type { MatchAll } from './ast.ts';
 import { checkInput, checkQuery, resolveLimits, type CheckedQuery, type CriteriaLimits } from './check.ts';
 import { emitFilter } from './emit.ts';
+import { ALL, type Filter } from '../../filter/ast.ts';
 import { lex } from './lexer.ts';
 import { parse } from './parser.ts';
 
@@ -20,8 +23,10 @@ export type { Query, Term, Range, Exists, MatchAll, BooleanQuery, Clause, Occur,
 export type CompileOptions = Partial<CriteriaLimits>;
 
 export interface CompiledCriteria {
-  /** The Meilisearch filter, or undefined when the criteria match every record. */
-  readonly filter: string | undefined;
+  /** The filter over catalog fields (ALL when the criteria match every record). */
+  readonly filter: Filter;
+  /** Its text, a Meilisearch filter over the catalog's field names; undefined for every record. */
+  readonly text: string | undefined;
   /** The checked tree the filter was emitted from (fields resolved, values converted). */
   readonly tree: CheckedQuery;
 }
@@ -33,8 +38,8 @@ export function compileCriteria(criteria: string, options?: CompileOptions): Com
   // Empty or whitespace-only criteria mean `*:*`, the v1 default.
   if (tokens.length === 1) {
     const all: MatchAll = { kind: 'matchAll', position: 0 };
-    return { filter: undefined, tree: all };
+    return { filter: ALL, text: undefined, tree: all };
   }
   const tree = checkQuery(parse(tokens, { maxDepth: limits.maxDepth }), limits);
-  return { filter: emitFilter(tree), tree };
+  return { ...emitFilter(tree), tree };
 }

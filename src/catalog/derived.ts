@@ -1,0 +1,131 @@
+/**
+ * The derived fields of the modern API (formType, techCenter, mailYear): each is computed from
+ * stored fields whenever a record is read. One that is not stored (see the catalog's `stored`)
+ * is answered through those fields: a facet entry per record saved, for values any reader can
+ * compute from fields the record holds anyway. This module is the one place that says, for each:
+ *
+ * - `compute`: its value for a record (the stored layout also stores it so, when it is stored);
+ * - `rewrite`: a filter condition on it as a filter over the fields it comes from (exact: the
+ *   rewritten filter selects exactly the records whose computed value meets the condition);
+ * - `fold`: its facet counts from the facet counts of those fields;
+ * - `sortBy`: the stored field a sort on it uses (an order that sorts by it, ties finer);
+ * - `criteria`: how one of its values reads as v1 criteria (the web page teaches the old syntax).
+ *
+ * (rewrite, fold and sortBy serve the fields that are not stored.)
+ */
+import { FIELDS, fieldSpec, type FieldSpec } from './fields.ts';
+import { FORM_TYPES, type FormType } from './schema.ts';
+import { techCenterOf } from './values.ts';
+import { anyOf, between, eq, exists, NONE, or, type Cond, type Filter, type Value } from '../filter/ast.ts';
+
+export type Counts = Record<string, number>;
+
+export interface Derivation {
+  readonly field: FieldSpec;
+  /** The fields it is computed from (all stored). */
+  readonly from: readonly string[];
+  compute(record: Readonly<Record<string, unknown>>): string | number | string[] | undefined;
+  /** The condition as a filter over `from`. Only the conditions the API and criteria produce on it are defined. */
+  rewrite(cond: Cond): Filter;
+  /** Its facet counts, from the counts of `from` (value -> records). */
+  fold(counts: Readonly<Record<string, Counts>>): Counts;
+  readonly sortBy?: string;
+  criteria(value: Value): string;
+}
+
+const FORM_FLAG: Readonly<Record<FormType, string>> = { '892': 'form892', '1449': 'form1449', 'oa-text': 'citationInOA' };
+
+/** Values of an IN or = condition, or an error for conditions the derivation does not define. */
+function valuesOf(cond: Cond, what: string): readonly Value[] {
+  if (cond.kind === 'eq') return [cond.value];
+  if (cond.kind === 'in') return cond.values;
+  throw new Error(`internal: ${what} has no stored equivalent of a ${cond.kind} condition`);
+}
+
+function sumBy(counts: Counts | undefined, key: (value: string) => string | undefined): Counts {
+  const out: Counts = {};
+  for (const [value, n] of Object.entries(counts ?? {})) {
+    const k = key(value);
+    if (k !== undefined && n > 0) out[k] = (out[k] ?? 0) + n;
+  }
+  return out;
+}
+
+const formType: Derivation = {
+  field: fieldSpec('formType'),
+  from: Object.values(FORM_FLAG),
+  compute: (r) => {
+    const types = FORM_TYPES.filter((t) => r[FORM_FLAG[t]] === 1);
+    return types.length ? types : undefined;
+  },
+  rewrite: (cond) => {
+    if (cond.kind === 'exists') return or(FORM_TYPES.map((t) => eq(FORM_FLAG[t], 1)));
+    return or(valuesOf(cond, 'formType').map((v) => (v in FORM_FLAG ? eq(FORM_FLAG[v as FormType], 1) : NONE)));
+  },
+  fold: (counts) => {
+    const out: Counts = {};
+    for (const t of FORM_TYPES) {
+      const n = counts[FORM_FLAG[t]]?.['1'] ?? 0;
+      if (n > 0) out[t] = n;
+    }
+    return out;
+  },
+  criteria: (v) => `${FORM_FLAG[v as FormType]}:1`,
+};
+
+/** The 100 four-digit art units of a tech center ("2100" -> 2100 .. 2199): techCenterOf gives it to exactly these. */
+function artUnitsOf(center: Value): string[] {
+  const s = String(center);
+  if (!/^\d{2}00$/.test(s)) return [];
+  return Array.from({ length: 100 }, (_, i) => `${s.slice(0, 2)}${String(i).padStart(2, '0')}`);
+}
+
+const techCenter: Derivation = {
+  field: fieldSpec('techCenter'),
+  from: ['artUnit'],
+  compute: (r) => (typeof r.artUnit === 'string' ? techCenterOf(r.artUnit) : undefined),
+  rewrite: (cond) => anyOf('artUnit', valuesOf(cond, 'techCenter').flatMap(artUnitsOf)),
+  fold: (counts) => sumBy(counts.artUnit, techCenterOf),
+  criteria: (v) => `artUnit:[${String(v).slice(0, 2)}00 TO ${String(v).slice(0, 2)}99]`,
+};
+
+/** A year as the mail-date range it spans (mail dates are stored as ISO yyyy-MM-dd). */
+function yearRange(year: Value): Filter {
+  const y = Number(year);
+  if (!Number.isInteger(y) || y < 1000 || y > 9999) return NONE;
+  return between('mailDate', `${y}-01-01`, `${y}-12-31`);
+}
+
+const mailYear: Derivation = {
+  field: fieldSpec('mailYear'),
+  from: ['mailDate'],
+  compute: (r) => (typeof r.mailDate === 'string' ? Number(r.mailDate.slice(0, 4)) : undefined),
+  rewrite: (cond) => (cond.kind === 'exists' ? exists('mailDate') : or(valuesOf(cond, 'mailYear').map(yearRange))),
+  fold: (counts) => sumBy(counts.mailDate, (date) => date.slice(0, 4)),
+  sortBy: 'mailDate',
+  criteria: (v) => `mailDate:[${v}0101 TO ${v}1231]`,
+};
+
+export const DERIVATIONS: ReadonlyMap<string, Derivation> = new Map([formType, techCenter, mailYear].map((d) => [d.field.name, d]));
+
+/** The derivation of a derived field (but the id), or undefined. */
+export function derivationOf(name: string): Derivation | undefined {
+  return DERIVATIONS.get(name);
+}
+
+/** The derivation of a derived field that is not stored: everything about it goes through its sources. */
+export function unstoredDerivation(name: string): Derivation | undefined {
+  const d = DERIVATIONS.get(name);
+  return d && !d.field.stored ? d : undefined;
+}
+
+// Every derived field but the id needs a derivation, and every derivation reads stored fields only.
+for (const f of FIELDS as readonly FieldSpec[]) {
+  if (f.source.table !== 'derived' || f.name === 'id') continue;
+  const d = DERIVATIONS.get(f.name);
+  if (!d) throw new Error(`catalog field ${f.name} is not stored, but src/catalog/derived.ts does not derive it`);
+  if (f.source.table !== 'derived' || f.source.from.join() !== d.from.join()) {
+    throw new Error(`catalog field ${f.name}: its source (${JSON.stringify(f.source)}) disagrees with its derivation (from ${d.from.join(', ')})`);
+  }
+  for (const name of d.from) if (!fieldSpec(name).stored) throw new Error(`derived field ${f.name} reads ${name}, which is not stored`);
+}

@@ -1,0 +1,484 @@
+/**
+ * The stored layout: how a record (catalog fields) is kept in a Meilisearch document, and how
+ * everything asked of the catalog's fields - filters, facets, sorts, the fields to read - is
+ * asked of the stored attributes instead. It is invisible above the store (src/store/): what goes
+ * in through `encode` comes out of `decode` unchanged.
+ *
+ * Why a layout at all: Meilisearch 1.21 keeps, for every filterable attribute, one database entry
+ * per record and value (about 50 bytes each, measured with mdb_stat on 1 M rows), so the index
+ * costs what its documents hold faceted values. The layout holds as few as say the same thing:
+ *
+ * - **small-domain fields are packed**: the 17 flags (0/1) and the four code fields with a few
+ *   usual values (actionType, actionSubtype, documentCd, signatureType: the catalog's `usual`) are
+ *   digits of three group codes - the citation's own fields, and the office action's in two
+ *   groups - each a decimal string. `form892 = 1` reads `codesCitation IN ["1", "3", ...]`: the
+ *   codes with that digit, which Meilisearch looks up (most do not occur: a lookup each, nothing
+ *   to merge). A group is left out when none of its fields is present (a citation without an
+ *   office action has no office-action traits). A flag missing while its group is present (an
+ *   empty cell) is named in `codesMissing`; a code field's value that is not a usual one is kept
+ *   as written in the field's own attribute (its digit says "other"). Real data fills neither, so
+ *   they cost nothing - yet every value, usual or not, answers exactly as before.
+ * - **derived fields are computed on read** (derived.ts); formType and techCenter are not stored at
+ *   all, mailYear is stored (for its facet counts), as a 4-digit string - sorted and compared as
+ *   the number would be, and cheaper to index than a number.
+ * - **citationText is stored only when it differs from Patent_PGPub** (93 % of references are
+ *   written as their bare number); a citation without it stores `null`, so "absent" and "the same
+ *   as the reference" stay apart.
+ * - **ids are stored in base64url** (16 characters for the 96 bits the API writes as 24 hex
+ *   digits): the id is the primary key, kept in every document and in Meilisearch's id map.
+ *
+ * An index built with another layout answers wrongly, so the layout is versioned: LAYOUT_MARKER is
+ * a filterable attribute no document holds, and the gateway checks that the index has it.
+ */
+import { FIELDS, FIELD_BY_NAME, PRIMARY_KEY, fieldSpec, type FieldSpec } from './fields.ts';
+import { derivationOf, DERIVATIONS, unstoredDerivation, type Counts } from './derived.ts';
+import type { OaRecord } from './schema.ts';
+import { and, anyOf, exists, mapConds, NONE, not, or, type Cond, type Filter, type Value } from '../filter/ast.ts';
+import { normalizeFacet } from '../filter/normalize.ts';
+
+/** Bump when documents or settings change shape: an index built with another layout must be rebuilt. */
+export const LAYOUT_VERSION = 2;
+/** A filterable attribute no document holds: an index whose settings name it was built with this layout. */
+export const LAYOUT_MARKER = `oaLayoutV${LAYOUT_VERSION}`;
+
+export type StoredDoc = Record<string, unknown>;
+
+// ---- group codes ------------------------------------------------------------------------------
+
+/**
+ * A field packed into a group code, as one digit of it:
+ * - a flag: 2 states, its value (a flag missing while its group is present is named in MISSING);
+ * - a field with usual values: state 0 = absent, 1..k = the usual values in catalog order,
+ *   k + 1 = another value, which is then also stored as written in the field's own attribute.
+ */
+export interface Slot {
+  readonly field: FieldSpec;
+  readonly kind: 'flag' | 'usual';
+  /** The values of states 1..k (usual fields only). */
+  readonly values: readonly string[];
+  /** States of the digit. */
+  readonly radix: number;
+  /** What one unit of the digit is worth in the code. */
+  readonly weight: number;
+}
+
+export interface Group {
+  /** The stored attribute holding the code, a decimal string. */
+  readonly attribute: string;
+  readonly slots: readonly Slot[];
+  /** Codes 0 .. size - 1. */
+  readonly size: number;
+}
+
+/**
+ * The groups, by field name: every flag and every field with usual values packed exactly once
+ * (checked below). A group holds fields of one scope, so it is left out exactly when they all are:
+ * the citation's own fields, and the office action's in two groups. Codes stay small enough that a
+ * condition on one field lists at most a few hundred of them (Meilisearch looks each up; few exist).
+ */
+const GROUP_FIELDS: readonly (readonly [string, readonly string[]])[] = [
+  ['codesCitation', ['form892', 'form1449', 'citationInOA', 'actionType', 'actionSubtype']],
+  ['codesOffice1', ['documentCd', 'headerMissing', 'formParagraphMissing', 'rejectFpMisMatch', 'closingMissing', 'rejection101', 'rejection102', 'rejection103']],
+  ['codesOffice2', ['signatureType', 'rejection112', 'rejectionDp', 'objection', 'allowedClaims', 'cite102Gt1', 'cite103Gt3', 'cite103Eq1']],
+];
+
+function groupsOf(): Group[] {
+  const groups = GROUP_FIELDS.map(([attribute, names]) => {
+    let weight = 1;
+    const slots = names.map((name): Slot => {
+      const field = fieldSpec(name);
+      const kind = field.type === 'flag' ? 'flag' : 'usual';
+      if (kind === 'usual' && !field.usual?.length) throw new Error(`layout: ${name} has no usual values to pack`);
+      const values = kind === 'flag' ? [] : field.usual!;
+      const radix = kind === 'flag' ? 2 : values.length + 2;
+      const slot = { field, kind, values, radix, weight } as const;
+      weight *= radix;
+      return slot;
+    });
+    const scopes = new Set(slots.map((sl) => (sl.field.source.table === 'office_actions' ? 'office' : sl.field.source.table)));
+    if (scopes.size !== 1) throw new Error(`layout: group ${attribute} mixes fields of different tables`);
+    return { attribute, slots, size: weight };
+  });
+  const packed = groups.flatMap((g) => g.slots.map((sl) => sl.field.name));
+  const packable = (FIELDS as readonly FieldSpec[]).filter((f) => f.stored && (f.type === 'flag' || f.usual)).map((f) => f.name);
+  if (packed.length !== new Set(packed).size || packed.sort().join() !== packable.sort().join()) {
+    throw new Error(`layout: the groups must pack every flag and every field with usual values exactly once (packed: ${packed.join(', ')})`);
+  }
+  return groups;
+}
+
+export const GROUPS: readonly Group[] = groupsOf();
+/** Names of flags that are missing from a record although their group is present. */
+export const MISSING = 'codesMissing';
+
+const SLOT_OF: ReadonlyMap<string, { group: Group; slot: Slot }> = new Map(
+  GROUPS.flatMap((group) => group.slots.map((slot) => [slot.field.name, { group, slot }] as const)),
+);
+
+const digit = (code: number, slot: Slot) => Math.floor(code / slot.weight) % slot.radix;
+
+/** A slot's state for a record's value (undefined: absent); 'other' for a value that is not usual. */
+function stateOf(slot: Slot, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (slot.kind === 'flag') return value === 1 ? 1 : 0;
+  const i = slot.values.indexOf(value as string);
+  return i < 0 ? slot.values.length + 1 : i + 1;
+}
+
+const codeLists = new Map<string, readonly string[]>();
+
+/** The codes of a group whose slot is in one of `states` (computed once per combination). */
+function codesWith(group: Group, slot: Slot, states: ReadonlySet<number>): readonly string[] {
+  const key = `${group.attribute} ${slot.field.name} ${[...states].sort((a, b) => a - b).join()}`;
+  let codes = codeLists.get(key);
+  if (!codes) {
+    const list: string[] = [];
+    for (let code = 0; code < group.size; code++) if (states.has(digit(code, slot))) list.push(String(code));
+    codeLists.set(key, (codes = list));
+  }
+  return codes;
+}
+
+/** `group IN [codes with the slot in states]`, or its complement when that lists fewer codes. */
+function groupWhere(group: Group, slot: Slot, states: ReadonlySet<number>): Filter {
+  if (states.size === 0) return NONE;
+  const others = new Set(Array.from({ length: slot.radix }, (_, i) => i).filter((i) => !states.has(i)));
+  if (others.size === 0) return exists(group.attribute);
+  if (states.size <= others.size) return anyOf(group.attribute, codesWith(group, slot, states));
+  return and([exists(group.attribute), not(anyOf(group.attribute, codesWith(group, slot, others)))]);
+}
+
+// ---- ids -------------------------------------------------------------------------------------------
+
+const HEX_ID = /^[0-9a-f]{24}$/;
+
+/** The stored form of a record id (base64url of its 12 bytes); undefined for a string that is no id. */
+export function storedId(id: string): string | undefined {
+  const hex = id.toLowerCase();
+  return HEX_ID.test(hex) ? Buffer.from(hex, 'hex').toString('base64url') : undefined;
+}
+
+/** The API's form of a stored id (24 hex digits). */
+export function publicId(stored: string): string {
+  return Buffer.from(stored, 'base64url').toString('hex');
+}
+
+// ---- records <-> documents ------------------------------------------------------------------------
+
+const CITATION_TEXT = 'citationText';
+const REFERENCE = 'Patent_PGPub';
+
+/** Stored catalog fields kept as attributes of their own name: everything but the packed fields (whose unusual values are kept there too). */
+const PLAIN_FIELDS: readonly FieldSpec[] = (FIELDS as readonly FieldSpec[]).filter((f) => f.stored && !SLOT_OF.has(f.name));
+
+/** A record as a stored document. */
+export function encode(record: Readonly<OaRecord>): StoredDoc {
+  const doc: StoredDoc = {};
+  for (const f of PLAIN_FIELDS) {
+    const derivation = derivationOf(f.name);
+    if (derivation) {
+      const v = derivation.compute(record);
+      if (v !== undefined) doc[f.name] = String(v);
+      continue;
+    }
+    const v = record[f.name];
+    if (f.name === PRIMARY_KEY) {
+      const id = storedId(String(v));
+      if (id === undefined) throw new Error(`internal: record id ${JSON.stringify(v)} is not 24 hex digits`);
+      doc[f.name] = id;
+    } else if (f.name === CITATION_TEXT) {
+      if (v === undefined) doc[f.name] = null;
+      else if (v !== record[REFERENCE]) doc[f.name] = v;
+    } else if (v !== undefined) doc[f.name] = v;
+  }
+  const missing: string[] = [];
+  for (const group of GROUPS) {
+    // A group none of whose fields is present is left out (the record has no such traits).
+    if (!group.slots.some((sl) => record[sl.field.name] !== undefined)) continue;
+    let code = 0;
+    for (const slot of group.slots) {
+      const v = record[slot.field.name];
+      const state = stateOf(slot, v);
+      if (state === undefined) {
+        if (slot.kind === 'flag') missing.push(slot.field.name);
+        continue;
+      }
+      code += state * slot.weight;
+      if (slot.kind === 'usual' && state === slot.radix - 1) doc[slot.field.name] = v;
+    }
+    doc[group.attribute] = String(code);
+  }
+  if (missing.length) doc[MISSING] = missing;
+  return doc;
+}
+
+/** A stored document (any subset of its attributes) as a record, derived fields computed. */
+export function decode(doc: Readonly<StoredDoc>): OaRecord {
+  const record: Record<string, unknown> = {};
+  const missing = Array.isArray(doc[MISSING]) ? (doc[MISSING] as string[]) : undefined;
+  for (const f of FIELDS as readonly FieldSpec[]) {
+    if (!f.stored) continue;
+    const packed = SLOT_OF.get(f.name);
+    if (packed) {
+      const code = doc[packed.group.attribute];
+      if (typeof code !== 'string') continue;
+      const { slot } = packed;
+      const state = digit(Number(code), slot);
+      if (slot.kind === 'flag') {
+        if (!missing?.includes(f.name)) record[f.name] = state;
+      } else if (state > 0 && state <= slot.values.length) record[f.name] = slot.values[state - 1];
+      else if (state === slot.radix - 1 && typeof doc[f.name] === 'string') record[f.name] = doc[f.name];
+      continue;
+    }
+    // Derived fields come from their sources, below.
+    if (derivationOf(f.name)) continue;
+    const v = doc[f.name];
+    if (f.name === PRIMARY_KEY) {
+      if (typeof v === 'string') record[f.name] = publicId(v);
+    } else if (f.name === CITATION_TEXT) {
+      if (v === undefined) {
+        if (doc[REFERENCE] !== undefined) record[f.name] = doc[REFERENCE];
+      } else if (v !== null) record[f.name] = v;
+    } else if (v !== undefined && v !== null) record[f.name] = v;
+  }
+  for (const d of DERIVATIONS.values()) {
+    const v = d.compute(record);
+    if (v !== undefined) record[d.field.name] = v;
+  }
+  return record as OaRecord;
+}
+
+// ---- fields to read --------------------------------------------------------------------------------
+
+/** The stored attributes needed to decode the given fields. */
+export function attributesFor(fields: readonly string[]): string[] {
+  const out = new Set<string>();
+  const add = (name: string): void => {
+    const derivation = derivationOf(name);
+    if (derivation) return derivation.from.forEach(add);
+    const packed = SLOT_OF.get(name);
+    if (packed) {
+      out.add(packed.group.attribute);
+      if (packed.slot.kind === 'usual') out.add(name);
+      else if (!packed.slot.field.required) out.add(MISSING);
+      return;
+    }
+    out.add(name);
+    if (name === CITATION_TEXT) out.add(REFERENCE);
+  };
+  fields.forEach(add);
+  return [...out];
+}
+
+// ---- filters ---------------------------------------------------------------------------------------
+
+/** Whether a flag value meets a condition (flags are numbers 0 and 1, as the catalog types them). */
+function flagMeets(c: Cond, v: 0 | 1): boolean {
+  switch (c.kind) {
+    case 'eq':
+      return c.value === v;
+    case 'in':
+      return c.values.includes(v);
+    case 'cmp':
+      if (typeof c.value !== 'number') return false;
+      return c.op === '<' ? v < c.value : c.op === '<=' ? v <= c.value : c.op === '>' ? v > c.value : v >= c.value;
+    case 'exists':
+      return true;
+    case 'startsWith':
+      return String(v).startsWith(c.text);
+    case 'contains':
+      return String(v).includes(c.text);
+  }
+}
+
+/** UTF-8 byte order, as LMDB keys (and so Meilisearch's string ranges) compare. */
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+
+/** Whether a text value meets a condition as Meilisearch would decide it on the stored value. */
+function textMeets(c: Cond, value: string): boolean {
+  const v = normalizeFacet(value);
+  switch (c.kind) {
+    case 'eq':
+      return v === normalizeFacet(String(c.value));
+    case 'in':
+      return c.values.some((x) => v === normalizeFacet(String(x)));
+    case 'cmp': {
+      const order = byteOrder(v, normalizeFacet(String(c.value)));
+      return c.op === '<' ? order < 0 : c.op === '<=' ? order <= 0 : c.op === '>' ? order > 0 : order >= 0;
+    }
+    case 'exists':
+      return true;
+    case 'startsWith':
+      return v.startsWith(normalizeFacet(c.text));
+    case 'contains':
+      return v.includes(normalizeFacet(c.text));
+  }
+}
+
+/** A condition on a packed field, over its group's code (and, for unusual values, its own attribute). */
+function lowerPacked(c: Cond, group: Group, slot: Slot): Filter {
+  if (slot.kind === 'flag') {
+    const states = new Set(([0, 1] as const).filter((v) => flagMeets(c, v)));
+    // A present group still lacks the flag when it is named missing (required flags never are).
+    const notMissing = slot.field.required || !states.has(0) ? [] : [not(anyOf(MISSING, [slot.field.name]))];
+    return and([groupWhere(group, slot, states), ...notMissing]);
+  }
+  // Present: any state but 0 (the "other" state included: its value is in the own attribute).
+  if (c.kind === 'exists') return groupWhere(group, slot, new Set(Array.from({ length: slot.radix - 1 }, (_, i) => i + 1)));
+  const states = new Set(slot.values.flatMap((v, i) => (textMeets(c, v) ? [i + 1] : [])));
+  // Unusual values are in the field's own attribute, which only they fill: the condition as is.
+  return or([groupWhere(group, slot, states), lowerPlain(c)]);
+}
+
+/** A condition with its number values as text. */
+function asText(c: Cond): Cond {
+  const text = (v: Value) => String(v);
+  switch (c.kind) {
+    case 'eq':
+    case 'cmp':
+      return { ...c, value: text(c.value) };
+    case 'in':
+      return { ...c, values: c.values.map(text) };
+    default:
+      return c;
+  }
+}
+
+/** A condition on an attribute of the field's own name. */
+function lowerPlain(c: Cond): Filter {
+  // Meilisearch compares a range bound, as written, with normalised stored values: normalise it too.
+  if (c.kind === 'cmp' && typeof c.value === 'string') return { op: 'cond', cond: { ...c, value: normalizeFacet(c.value) } };
+  return { op: 'cond', cond: c };
+}
+
+function lowerCond(c: Cond): Filter {
+  const derivation = unstoredDerivation(c.field);
+  if (derivation) return lower(derivation.rewrite(c));
+  // A stored derived number (mailYear) is kept as its decimal text.
+  if (derivationOf(c.field)) return lowerPlain(asText(c));
+  const packed = SLOT_OF.get(c.field);
+  if (packed) return lowerPacked(c, packed.group, packed.slot);
+  if (!FIELD_BY_NAME.get(c.field)?.filter) throw new Error(`internal: ${c.field} is not a filterable field`);
+  return lowerPlain(c);
+}
+
+/** A filter over catalog fields as a filter over stored attributes. */
+export function lower(filter: Filter): Filter {
+  return mapConds(filter, lowerCond);
+}
+
+/** NONE as Meilisearch reads it: every record has its application id. */
+export const NOTHING: Filter = not(exists('applicationId'));
+
+// ---- facets ----------------------------------------------------------------------------------------
+
+/** The stored attributes whose facet counts give the counts of the given fields. */
+export function facetAttributesFor(fields: readonly string[]): string[] {
+  const out = new Set<string>();
+  const add = (name: string): void => {
+    const derivation = unstoredDerivation(name);
+    if (derivation) return derivation.from.forEach(add);
+    const packed = SLOT_OF.get(name);
+    if (packed) {
+      out.add(packed.group.attribute);
+      if (packed.slot.kind === 'usual') out.add(name);
+      else if (!packed.slot.field.required) out.add(MISSING);
+      return;
+    }
+    out.add(name);
+  };
+  fields.forEach(add);
+  return [...out];
+}
+
+/** Counts of a packed field from its group's counts (code -> records). */
+function packedCounts(packed: { group: Group; slot: Slot }, stored: Readonly<Record<string, Counts>>): Counts {
+  const { group, slot } = packed;
+  const byState = new Map<number, number>();
+  for (const [code, n] of Object.entries(stored[group.attribute] ?? {})) {
+    const state = digit(Number(code), slot);
+    byState.set(state, (byState.get(state) ?? 0) + n);
+  }
+  const counts: Counts = {};
+  if (slot.kind === 'flag') {
+    // Records naming the flag missing hold a 0 digit for it; they count for neither value.
+    const zeros = (byState.get(0) ?? 0) - (stored[MISSING]?.[slot.field.name] ?? 0);
+    if (zeros > 0) counts['0'] = zeros;
+    if ((byState.get(1) ?? 0) > 0) counts['1'] = byState.get(1)!;
+    return counts;
+  }
+  slot.values.forEach((v, i) => {
+    const n = byState.get(i + 1) ?? 0;
+    if (n > 0) counts[v] = n;
+  });
+  // Unusual values, from the own attribute. One that Meilisearch holds as the same value as a usual
+  // one ("ctnf" and "CTNF") adds to it: Meilisearch counts them as one value, under one spelling.
+  for (const [value, n] of Object.entries(stored[slot.field.name] ?? {})) {
+    const usual = slot.values.find((u) => counts[u] !== undefined && normalizeFacet(u) === normalizeFacet(value));
+    const key = usual ?? value;
+    counts[key] = (counts[key] ?? 0) + n;
+  }
+  return counts;
+}
+
+/** Facet counts of the given fields from the stored attributes' counts. */
+export function foldFacets(fields: readonly string[], stored: Readonly<Record<string, Counts>>): Record<string, Counts> {
+  const memo = new Map<string, Counts>();
+  const countsOf = (name: string): Counts => {
+    const known = memo.get(name);
+    if (known) return known;
+    const derivation = unstoredDerivation(name);
+    const packed = SLOT_OF.get(name);
+    const counts = derivation
+      ? derivation.fold(Object.fromEntries(derivation.from.map((f) => [f, countsOf(f)])))
+      : packed
+        ? packedCounts(packed, stored)
+        : { ...(stored[name] ?? {}) };
+    memo.set(name, counts);
+    return counts;
+  };
+  return Object.fromEntries(fields.map((f) => [f, countsOf(f)]));
+}
+
+/** Whether Meilisearch can search a field's facet values itself (text attributes stored as themselves only). */
+export function facetSearchable(name: string): boolean {
+  const f = FIELD_BY_NAME.get(name);
+  return Boolean(f?.facet && f.stored && !SLOT_OF.has(name) && (f.type === 'string' || f.type === 'strings'));
+}
+
+// ---- sorting ---------------------------------------------------------------------------------------
+
+/** A sort over catalog fields (`mailYear:desc`) as a sort over stored attributes. */
+export function lowerSort(sort: readonly string[]): string[] {
+  return sort.map((s) => {
+    const [field, dir] = s.split(':') as [string, string];
+    const by = unstoredDerivation(field)?.sortBy ?? field;
+    if (!FIELD_BY_NAME.get(by)?.sort || SLOT_OF.has(by)) throw new Error(`internal: ${field} is not sortable`);
+    return `${by}:${dir}`;
+  });
+}
+
+// ---- the index's attributes, for its settings ---------------------------------------------------------
+
+export interface StoredAttribute {
+  readonly name: string;
+  /** Range operators (<, >=, TO): strings and dates compare lexicographically, numbers numerically. */
+  readonly comparison: boolean;
+  readonly facetSearch: boolean;
+  readonly sort: boolean;
+}
+
+/** Every filterable attribute of the layout, with what Meilisearch must build for it. */
+export function storedAttributes(): StoredAttribute[] {
+  const own = (FIELDS as readonly FieldSpec[])
+    .filter((f) => f.stored && (f.filter || f.sort) && SLOT_OF.get(f.name)?.slot.kind !== 'flag')
+    .map((f) => ({
+      name: f.name,
+      // Any v1 field may be ranged over in criteria (a packed field's unusual values are here).
+      comparison: true,
+      facetSearch: facetSearchable(f.name),
+      sort: f.sort,
+    }));
+  const codes = [...GROUPS.map((g) => g.attribute), MISSING, LAYOUT_MARKER].map((name) => ({ name, comparison: false, facetSearch: false, sort: false }));
+  return [...own, ...codes];
+}

@@ -1,0 +1,130 @@
+/**
+ * Filters as data: a small boolean algebra over field conditions, shared by every layer that
+ * selects records (the legacy criteria compiler, the modern API's parameters, the web page).
+ *
+ * A filter is written against the *catalog's* fields (`form892 = 1`, `techCenter = "2100"`); the
+ * stored layout (src/catalog/layout.ts) lowers it to the attributes Meilisearch really holds, and
+ * render.ts writes either form as Meilisearch filter text. Keeping filters as trees until the last
+ * step is what lets one condition become several stored ones (a packed flag, a derived field)
+ * without any layer above knowing.
+ *
+ * The constructors simplify as they build: AND and OR flatten, `all` and `none` absorb or drop
+ * out, NOT NOT cancels. So a filter that matches everything is always exactly ALL (no filter
+ * sent), and one that matches nothing is exactly NONE.
+ */
+
+export type Value = string | number;
+
+export type Comparison = '<' | '<=' | '>' | '>=';
+
+/** One condition on one field, in Meilisearch's vocabulary (values compare as Meilisearch compares them). */
+export type Cond =
+  | { readonly kind: 'eq'; readonly field: string; readonly value: Value }
+  | { readonly kind: 'in'; readonly field: string; readonly values: readonly Value[] }
+  | { readonly kind: 'cmp'; readonly field: string; readonly op: Comparison; readonly value: Value }
+  | { readonly kind: 'exists'; readonly field: string }
+  | { readonly kind: 'startsWith'; readonly field: string; readonly text: string }
+  | { readonly kind: 'contains'; readonly field: string; readonly text: string };
+
+export type Filter =
+  | { readonly op: 'all' }
+  | { readonly op: 'none' }
+  | { readonly op: 'cond'; readonly cond: Cond }
+  | { readonly op: 'not'; readonly arg: Filter }
+  | { readonly op: 'and'; readonly args: readonly Filter[] }
+  | { readonly op: 'or'; readonly args: readonly Filter[] };
+
+export const ALL: Filter = { op: 'all' };
+export const NONE: Filter = { op: 'none' };
+
+export const cond = (c: Cond): Filter => ({ op: 'cond', cond: c });
+
+// ---- condition shorthands ------------------------------------------------------------------------
+
+export const eq = (field: string, value: Value): Filter => cond({ kind: 'eq', field, value });
+export const cmp = (field: string, op: Comparison, value: Value): Filter => cond({ kind: 'cmp', field, op, value });
+export const exists = (field: string): Filter => cond({ kind: 'exists', field });
+export const startsWith = (field: string, text: string): Filter => cond({ kind: 'startsWith', field, text });
+export const contains = (field: string, text: string): Filter => cond({ kind: 'contains', field, text });
+
+/** `field IN [...]`: one value is an equality, none matches nothing. Repeated values are dropped. */
+export function anyOf(field: string, values: readonly Value[]): Filter {
+  const distinct = [...new Set(values)];
+  if (distinct.length === 0) return NONE;
+  if (distinct.length === 1) return eq(field, distinct[0]!);
+  return cond({ kind: 'in', field, values: distinct });
+}
+
+/** Inclusive range; an open end is undefined. */
+export function between(field: string, from: Value | undefined, to: Value | undefined): Filter {
+  return and([from === undefined ? ALL : cmp(field, '>=', from), to === undefined ? ALL : cmp(field, '<=', to)]);
+}
+
+// ---- connectives --------------------------------------------------------------------------------
+
+/** AND, flattened; `all` drops out, `none` absorbs. */
+export function and(args: readonly Filter[]): Filter {
+  const flat: Filter[] = [];
+  for (const arg of args) {
+    if (arg.op === 'none') return NONE;
+    if (arg.op === 'all') continue;
+    if (arg.op === 'and') flat.push(...arg.args);
+    else flat.push(arg);
+  }
+  return flat.length === 0 ? ALL : flat.length === 1 ? flat[0]! : { op: 'and', args: flat };
+}
+
+/** OR, flattened; `none` drops out, `all` absorbs. */
+export function or(args: readonly Filter[]): Filter {
+  const flat: Filter[] = [];
+  for (const arg of args) {
+    if (arg.op === 'all') return ALL;
+    if (arg.op === 'none') continue;
+    if (arg.op === 'or') flat.push(...arg.args);
+    else flat.push(arg);
+  }
+  return flat.length === 0 ? NONE : flat.length === 1 ? flat[0]! : { op: 'or', args: flat };
+}
+
+/** NOT: the complement over all records, as Meilisearch's NOT is. */
+export function not(arg: Filter): Filter {
+  if (arg.op === 'all') return NONE;
+  if (arg.op === 'none') return ALL;
+  if (arg.op === 'not') return arg.arg;
+  return { op: 'not', arg };
+}
+
+// ---- traversal ------------------------------------------------------------------------------------
+
+/** The filter with every condition replaced by `f(condition)` (and re-simplified). */
+export function mapConds(filter: Filter, f: (c: Cond) => Filter): Filter {
+  switch (filter.op) {
+    case 'all':
+    case 'none':
+      return filter;
+    case 'cond':
+      return f(filter.cond);
+    case 'not':
+      return not(mapConds(filter.arg, f));
+    case 'and':
+      return and(filter.args.map((a) => mapConds(a, f)));
+    case 'or':
+      return or(filter.args.map((a) => mapConds(a, f)));
+  }
+}
+
+/** Every condition of a filter, in order. */
+export function condsOf(filter: Filter): Cond[] {
+  switch (filter.op) {
+    case 'all':
+    case 'none':
+      return [];
+    case 'cond':
+      return [filter.cond];
+    case 'not':
+      return condsOf(filter.arg);
+    case 'and':
+    case 'or':
+      return filter.args.flatMap(condsOf);
+  }
+}

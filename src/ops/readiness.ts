@@ -1,0 +1,53 @@
+/**
+ * Whether the gateway can answer searches: Meilisearch reachable, the index there, the gateway's
+ * key allowed to search it, and the index built with this code's stored layout. One zero-hit
+ * search answers all four: its filter names the layout marker (src/catalog/layout.ts), which only
+ * an index of this layout declares filterable - an index built by an earlier version makes
+ * Meilisearch refuse the filter, and would answer every other query wrongly, so it is not ready.
+ *
+ * Asked anew on every call (a zero-hit search costs Meilisearch next to nothing): a readiness kept
+ * from a moment ago would send traffic to a gateway whose Meilisearch just went away.
+ */
+import { LAYOUT_MARKER } from '../catalog/layout.ts';
+import { ApiError } from '../http/errors.ts';
+import type { MeiliReader } from '../meili/reader.ts';
+
+export type ReadinessState = 'ready' | 'unreachable' | 'index_missing' | 'unauthorized' | 'old_layout' | 'failing';
+
+export interface ReadinessAnswer {
+  ready: boolean;
+  state: ReadinessState;
+  /** What is wrong and what to do, for operators (never the index name or a key). */
+  reason?: string;
+}
+
+const REASONS: Record<Exclude<ReadinessState, 'ready'>, string> = {
+  unreachable: 'Meilisearch is unreachable',
+  index_missing: 'the index does not exist yet: build it with `npm run index`',
+  unauthorized: 'the gateway\'s Meilisearch key cannot search the index (check MEILI_SEARCH_KEY)',
+  old_layout:
+    'the index was built with an earlier layout of this project and would answer wrongly: rebuild it with `npm run index -- --reindex --citations <file> --office-actions <file>`',
+  failing: 'Meilisearch fails to answer searches',
+};
+
+export class Readiness {
+  constructor(private readonly reader: MeiliReader) {}
+
+  async check(): Promise<ReadinessAnswer> {
+    const state = await this.probe();
+    return state === 'ready' ? { ready: true, state } : { ready: false, state, reason: REASONS[state] };
+  }
+
+  private async probe(): Promise<ReadinessState> {
+    try {
+      await this.reader.search({ q: '', filter: `${LAYOUT_MARKER} NOT EXISTS`, limit: 0, attributesToRetrieve: [] }, AbortSignal.timeout(2_000));
+      return 'ready';
+    } catch (err) {
+      if (!(err instanceof ApiError)) return 'unreachable';
+      if (err.status === 400 && err.code === 'invalid_search_filter') return 'old_layout';
+      if (err.code === 'index_missing') return 'index_missing';
+      if (err.code === 'meili_auth') return 'unauthorized';
+      return err.message.includes('unreachable') || err.message.includes('in time') ? 'unreachable' : 'failing';
+    }
+  }
+}

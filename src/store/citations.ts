@@ -1,0 +1,219 @@
+/**
+ * The citation index as the gateway's routes see it: records of catalog fields, filters over
+ * catalog fields, facets and sorts by catalog name. Every call is translated through the stored
+ * layout (src/catalog/layout.ts) - filters lowered, facet counts folded, fields mapped to the
+ * attributes that hold them, documents decoded - and sent through the MeiliReader, the gateway's
+ * one door to Meilisearch. No route knows how a record is stored.
+ */
+import type { Counts } from '../catalog/derived.ts';
+import { FIELD_BY_NAME, FIELDS, PRIMARY_KEY } from '../catalog/fields.ts';
+import { attributesFor, decode, facetAttributesFor, foldFacets, lower, lowerSort, NOTHING, storedId, type StoredDoc } from '../catalog/layout.ts';
+import type { OaRecord } from '../catalog/schema.ts';
+import { ALL, and, condsOf, eq, exists, mapConds, NONE, not, or, type Filter } from '../filter/ast.ts';
+import { MEILI_MAX_FILTER_DEPTH, render } from '../filter/render.ts';
+import { ApiError } from '../http/errors.ts';
+import type { MeiliReader, SearchBody, SearchResult } from '../meili/reader.ts';
+
+export type { Counts };
+
+export interface RecordQuery {
+  /** Keywords (ranked full-text search); none for a filter-only query. */
+  q?: string;
+  /** Over catalog fields; ALL when absent. */
+  filter?: Filter;
+  /** `field:asc|desc` over sortable catalog fields, in order. Ties come in index order. */
+  sort?: readonly string[];
+  /** Catalog fields to return (default: every field). */
+  fields?: readonly string[];
+  attributesToSearchOn?: readonly string[];
+  matchingStrategy?: 'last' | 'all' | 'frequency';
+}
+
+export interface SearchQuery extends RecordQuery {
+  /** Catalog fields to count (facet distribution). */
+  facets?: readonly string[];
+  /** Page mode (exact totalHits): page from 1, hitsPerPage 0 for counts only. */
+  page?: number;
+  hitsPerPage?: number;
+  /** Offset mode (an estimated total only). */
+  offset?: number;
+  limit?: number;
+}
+
+export interface SearchAnswer {
+  hits: OaRecord[];
+  /** Exact in page mode; Meilisearch's estimate in offset mode. */
+  totalHits: number;
+  facetDistribution: Record<string, Counts>;
+  facetStats: Record<string, { min: number; max: number }>;
+  processingTimeMs: number;
+}
+
+const ALL_FIELDS = FIELDS.map((f) => f.name);
+const NUMERIC = new Set(FIELDS.filter((f) => f.type === 'int' || f.type === 'flag').map((f) => f.name));
+
+export class CitationStore {
+  constructor(readonly reader: MeiliReader) {}
+
+  /** The Meilisearch filter text of a filter over catalog fields (undefined: every record). */
+  storedFilter(filter: Filter | undefined): string | undefined {
+    const rendered = render(lower(filter ?? ALL), NOTHING);
+    if (rendered.depth > MEILI_MAX_FILTER_DEPTH) {
+      throw new ApiError(
+        400,
+        'too_complex',
+        `the filter is nested too deep for Meilisearch: it would need parser depth ${rendered.depth}, above its limit of ${MEILI_MAX_FILTER_DEPTH} (about 49 levels of parentheses); flatten it`,
+      );
+    }
+    return rendered.text;
+  }
+
+  private body(query: SearchQuery): { body: SearchBody; fold: (r: SearchResult<StoredDoc>) => SearchAnswer } {
+    const fields = query.fields ?? ALL_FIELDS;
+    const facets = query.facets ?? [];
+    const body: SearchBody = {
+      q: query.q,
+      filter: this.storedFilter(query.filter),
+      attributesToRetrieve: attributesFor(fields),
+    };
+    if (query.sort?.length) body.sort = lowerSort(query.sort);
+    if (facets.length) body.facets = facetAttributesFor(facets);
+    if (query.attributesToSearchOn) body.attributesToSearchOn = [...query.attributesToSearchOn];
+    if (query.matchingStrategy) body.matchingStrategy = query.matchingStrategy;
+    if (query.page !== undefined || query.hitsPerPage !== undefined) {
+      body.page = query.page ?? 1;
+      body.hitsPerPage = query.hitsPerPage ?? 20;
+    } else {
+      if (query.offset !== undefined) body.offset = query.offset;
+      if (query.limit !== undefined) body.limit = query.limit;
+    }
+    const fold = (r: SearchResult<StoredDoc>): SearchAnswer => {
+      const facetDistribution = facets.length ? foldFacets(facets, r.facetDistribution ?? {}) : {};
+      return {
+        hits: r.hits.map(decode),
+        totalHits: r.totalHits ?? r.estimatedTotalHits ?? 0,
+        facetDistribution,
+        facetStats: facetStatsOf(facets, facetDistribution, r.facetStats ?? {}),
+        processingTimeMs: r.processingTimeMs,
+      };
+    };
+    return { body, fold };
+  }
+
+  async search(query: SearchQuery, signal?: AbortSignal): Promise<SearchAnswer> {
+    const { body, fold } = this.body(query);
+    return fold(await this.reader.search<StoredDoc>(body, signal));
+  }
+
+  /** Several searches in one round trip, answered in order. */
+  async multiSearch(queries: readonly SearchQuery[], signal?: AbortSignal): Promise<SearchAnswer[]> {
+    const plans = queries.map((q) => this.body(q));
+    const { results } = await this.reader.multiSearch<StoredDoc>(
+      plans.map((p) => p.body),
+      signal,
+    );
+    return plans.map((p, i) => p.fold(results[i] ?? { hits: [], processingTimeMs: 0 }));
+  }
+
+  /**
+   * One page of records in a total order (the sort, ties in index order), with an exact total at
+   * any depth (see MeiliReader.exactPage).
+   */
+  async page(query: RecordQuery & { offset: number; limit: number }, signal?: AbortSignal): Promise<{ records: OaRecord[]; total: number }> {
+    const page = await this.reader.exactPage<StoredDoc>(
+      {
+        q: query.q,
+        filter: this.storedFilter(query.filter),
+        sort: lowerSort(query.sort ?? []),
+        fields: attributesFor(query.fields ?? ALL_FIELDS),
+        offset: query.offset,
+        limit: query.limit,
+      },
+      signal,
+    );
+    return { records: page.hits.map(decode), total: page.total };
+  }
+
+  /** Records by filter in index order, from an offset (the documents route: exact offsets, no ranking). */
+  async documents(
+    query: { filter?: Filter; offset: number; limit: number; fields?: readonly string[] },
+    signal?: AbortSignal,
+  ): Promise<{ records: OaRecord[]; total: number }> {
+    const page = await this.reader.fetchDocuments<StoredDoc>(
+      { filter: this.storedFilter(query.filter), offset: query.offset, limit: query.limit, fields: attributesFor(query.fields ?? ALL_FIELDS) },
+      signal,
+    );
+    return { records: page.results.map(decode), total: page.total };
+  }
+
+  /** Records by id (any order; unknown ids are left out). */
+  async byIds(ids: readonly string[], signal?: AbortSignal): Promise<OaRecord[]> {
+    const stored = [...new Set(ids.flatMap((id) => storedId(id) ?? []))];
+    if (stored.length === 0) return [];
+    const page = await this.reader.fetchDocuments<StoredDoc>({ ids: stored, offset: 0, limit: stored.length }, signal);
+    return page.results.map(decode);
+  }
+
+  /** One record by id, or undefined. */
+  async get(id: string, signal?: AbortSignal): Promise<OaRecord | undefined> {
+    return (await this.byIds([id], signal))[0];
+  }
+
+  /**
+   * The filter with its conditions on `id` replaced: the id is not filterable in the index (a
+   * unique value per record is the costliest facet there is), so the records named are looked up
+   * and each becomes the condition on the fields its id is a hash of (applicationId, ifwNumber,
+   * Patent_PGPub). `id EXISTS` is every record. One documents request, only when ids are named.
+   */
+  async resolveIds(filter: Filter, signal?: AbortSignal): Promise<Filter> {
+    const ids = condsOf(filter).flatMap((c) =>
+      c.field !== PRIMARY_KEY ? [] : c.kind === 'eq' ? [String(c.value)] : c.kind === 'in' ? c.values.map(String) : [],
+    );
+    const found = new Map((ids.length ? await this.byIds(ids, signal) : []).map((r) => [r.id, r]));
+    const recordFilter = (id: string): Filter => {
+      const r = found.get(id.toLowerCase());
+      if (!r) return NONE;
+      const ifw = r.ifwNumber === undefined ? not(exists('ifwNumber')) : eq('ifwNumber', String(r.ifwNumber));
+      return and([eq('applicationId', String(r.applicationId)), eq('Patent_PGPub', String(r.Patent_PGPub)), ifw]);
+    };
+    return mapConds(filter, (c) => {
+      if (c.field !== PRIMARY_KEY) return { op: 'cond', cond: c };
+      if (c.kind === 'exists') return ALL;
+      if (c.kind === 'eq') return recordFilter(String(c.value));
+      if (c.kind === 'in') return or(c.values.map((v) => recordFilter(String(v))));
+      throw new Error(`internal: a ${c.kind} condition on ${PRIMARY_KEY} reached the store`);
+    });
+  }
+
+  /** Values of a stored string facet starting with `prefix` (Meilisearch's facet search), with counts. */
+  async facetSearch(facet: string, options: { prefix: string; filter?: Filter; q?: string }, signal?: AbortSignal): Promise<{ value: string; count: number }[]> {
+    const filter = this.storedFilter(options.filter);
+    const res = await this.reader.facetSearch(
+      { facetName: facet, facetQuery: options.prefix, ...(options.q ? { q: options.q } : {}), ...(filter ? { filter } : {}) },
+      signal,
+    );
+    return res.facetHits;
+  }
+}
+
+/** Min and max of each numeric facet among the counted records (what Meilisearch's facetStats says). */
+function facetStatsOf(
+  facets: readonly string[],
+  counts: Readonly<Record<string, Counts>>,
+  stored: Readonly<Record<string, { min: number; max: number }>>,
+): Record<string, { min: number; max: number }> {
+  const out: Record<string, { min: number; max: number }> = {};
+  for (const f of facets) {
+    if (!NUMERIC.has(f)) continue;
+    if (FIELD_BY_NAME.get(f)?.stored && stored[f]) {
+      // Stored as itself (cite103Max): Meilisearch's own figure.
+      out[f] = stored[f];
+      continue;
+    }
+    const values = Object.entries(counts[f] ?? {})
+      .filter(([, n]) => n > 0)
+      .map(([v]) => Number(v));
+    if (values.length) out[f] = { min: Math.min(...values), max: Math.max(...values) };
+  }
+  return out;
+}

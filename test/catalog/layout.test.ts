@@ -1,0 +1,222 @@
+/**
+ * The stored layout without Meilisearch: a record comes back from its document unchanged, and a
+ * filter over catalog fields, lowered to the stored attributes, selects exactly the records the
+ * original selects - both judged by a small evaluator of Meilisearch's own semantics (values
+ * normalised, ranges in byte order, NOT as the complement). Facet counts folded from the stored
+ * attributes' counts equal the counts of the records themselves.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { FIELDS, type FieldSpec } from '../../src/catalog/fields.ts';
+import { decode, encode, facetAttributesFor, foldFacets, GROUPS, lower, publicId, storedAttributes, storedId } from '../../src/catalog/layout.ts';
+import type { OaRecord } from '../../src/catalog/schema.ts';
+import { condsOf, type Cond, type Filter } from '../../src/filter/ast.ts';
+import { normalizeFacet } from '../../src/filter/normalize.ts';
+
+// ---- records ----------------------------------------------------------------------------------------
+
+const hexId = fc.stringMatching(/^[0-9a-f]{24}$/);
+const flagValue = fc.constantFrom<0 | 1 | undefined>(0, 1, undefined);
+const OA_FLAGS = (FIELDS as readonly FieldSpec[]).filter((f) => f.type === 'flag' && f.source.table === 'office_actions').map((f) => f.name);
+const usualOr = (f: string, unusual: readonly string[]) => fc.constantFrom<string | undefined>(undefined, ...(FIELDS.find((x) => x.name === f)!.usual ?? []), ...unusual);
+
+const record: fc.Arbitrary<OaRecord> = fc
+  .record({
+    id: hexId,
+    applicationId: fc.constantFrom('12345678', '09000001'),
+    Patent_PGPub: fc.constantFrom('7123456', 'EP1234567'),
+    citationText: fc.constantFrom<string | undefined | 'same'>(undefined, 'same', 'US 7,123,456 B2'),
+    ifwNumber: fc.constantFrom<string | undefined>(undefined, 'A1', 'IFW0000000001'),
+    form892: fc.constantFrom<0 | 1>(0, 1),
+    form1449: fc.constantFrom<0 | 1>(0, 1),
+    citationInOA: fc.constantFrom<0 | 1>(0, 1),
+    actionType: usualOr('actionType', ['101', 'nonstatutory double patenting']),
+    actionSubtype: usualOr('actionSubtype', ['112(b)', 'Ctnf']),
+    hasOa: fc.boolean(),
+    documentCd: usualOr('documentCd', ['ctnf', 'NOA']),
+    signatureType: usualOr('signatureType', ['9', 'X']),
+    mailDate: fc.constantFrom<string | undefined>(undefined, '2012-03-15', '2016-12-31'),
+    artUnit: fc.constantFrom<string | undefined>(undefined, '2154', '1700', '21A'),
+    cite103Max: fc.constantFrom<number | undefined>(undefined, 0, 3, 12),
+    oaFlags: fc.array(flagValue, { minLength: OA_FLAGS.length, maxLength: OA_FLAGS.length }),
+  })
+  .map(({ hasOa, oaFlags, citationText, ...r }) => {
+    const out: Record<string, unknown> = { ...r, citationText: citationText === 'same' ? r.Patent_PGPub : citationText };
+    if (!hasOa) for (const f of ['documentCd', 'signatureType', 'mailDate', 'cite103Max']) delete out[f];
+    if (hasOa) OA_FLAGS.forEach((f, i) => (out[f] = oaFlags[i]));
+    for (const [k, v] of Object.entries(out)) if (v === undefined) delete out[k];
+    return out as OaRecord;
+  });
+
+/** What a record reads back as: itself, with the derived fields computed (checked by the first test). */
+const withDerived = (r: OaRecord): OaRecord => decode(encode(r));
+
+// ---- Meilisearch's semantics, in JS --------------------------------------------------------------------
+
+type Doc = Readonly<Record<string, unknown>>;
+
+const valuesAt = (doc: Doc, field: string): unknown[] => {
+  const v = doc[field];
+  return v === undefined || v === null ? [] : Array.isArray(v) ? v : [v];
+};
+
+const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+
+/**
+ * `normalizeBounds`: how a filter over catalog fields is meant - range bounds compare as
+ * Meilisearch holds values, normalised (the layout sends them so). Without it, Meilisearch's own
+ * reading of a filter it is sent: bounds as written.
+ */
+function condMatches(c: Cond, doc: Doc, normalizeBounds: boolean): boolean {
+  const values = valuesAt(doc, c.field);
+  const same = (v: unknown, x: unknown) => (typeof v === 'number' || typeof x === 'number' ? Number(v) === Number(x) : normalizeFacet(String(v)) === normalizeFacet(String(x)));
+  switch (c.kind) {
+    case 'exists':
+      return values.length > 0;
+    case 'eq':
+      return values.some((v) => same(v, c.value));
+    case 'in':
+      return values.some((v) => c.values.some((x) => same(v, x)));
+    case 'cmp':
+      return values.some((v) => {
+        // Meilisearch compares numbers numerically, strings (stored normalised) with the bound as written.
+        const bound = normalizeBounds ? normalizeFacet(String(c.value)) : String(c.value);
+        const order = typeof v === 'number' ? v - Number(c.value) : byteOrder(normalizeFacet(String(v)), bound);
+        return c.op === '<' ? order < 0 : c.op === '<=' ? order <= 0 : c.op === '>' ? order > 0 : order >= 0;
+      });
+    case 'startsWith':
+      return values.some((v) => typeof v === 'string' && normalizeFacet(v).startsWith(normalizeFacet(c.text)));
+    case 'contains':
+      return values.some((v) => typeof v === 'string' && normalizeFacet(v).includes(normalizeFacet(c.text)));
+  }
+}
+
+function matches(f: Filter, doc: Doc, normalizeBounds = false): boolean {
+  switch (f.op) {
+    case 'all':
+      return true;
+    case 'none':
+      return false;
+    case 'cond':
+      return condMatches(f.cond, doc, normalizeBounds);
+    case 'not':
+      return !matches(f.arg, doc, normalizeBounds);
+    case 'and':
+      return f.args.every((a) => matches(a, doc, normalizeBounds));
+    case 'or':
+      return f.args.some((a) => matches(a, doc, normalizeBounds));
+  }
+}
+
+// ---- conditions ----------------------------------------------------------------------------------------
+
+const c = (cond: Cond): Filter => ({ op: 'cond', cond });
+const PACKED = GROUPS.flatMap((g) => g.slots.map((s) => s.field));
+const flagCond = fc.record({ field: fc.constantFrom(...PACKED.filter((f) => f.type === 'flag').map((f) => f.name)), v: fc.constantFrom(0, 1, 2) }).chain(({ field, v }) =>
+  fc.constantFrom<Filter>(
+    c({ kind: 'eq', field, value: v }),
+    c({ kind: 'exists', field }),
+    c({ kind: 'in', field, values: [0, 1] }),
+    c({ kind: 'cmp', field, op: '>=', value: v }),
+  ),
+);
+const textCond = fc
+  .record({ field: fc.constantFrom('actionType', 'actionSubtype', 'documentCd', 'signatureType'), v: fc.constantFrom('102', '103(a)', 'CTNF', 'ctfr', 'NOA', '2', '9', 'X', '1', 'C', '') })
+  .chain(({ field, v }) =>
+    fc.constantFrom<Filter>(
+      c({ kind: 'eq', field, value: v }),
+      c({ kind: 'exists', field }),
+      c({ kind: 'in', field, values: [v, '103'] }),
+      c({ kind: 'cmp', field, op: '>=', value: v }),
+      c({ kind: 'cmp', field, op: '<', value: v }),
+      c({ kind: 'startsWith', field, text: v.slice(0, 2) }),
+      c({ kind: 'contains', field, text: v.slice(1) }),
+    ),
+  );
+const derivedCond = fc.constantFrom<Filter>(
+  c({ kind: 'eq', field: 'techCenter', value: '2100' }),
+  c({ kind: 'in', field: 'mailYear', values: [2012, 2016] }),
+  c({ kind: 'eq', field: 'formType', value: 'oa-text' }),
+  c({ kind: 'exists', field: 'formType' }),
+);
+const leaf = fc.oneof(flagCond, textCond, derivedCond);
+const filter: fc.Arbitrary<Filter> = fc.letrec<{ f: Filter }>((tie) => ({
+  f: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    leaf,
+    fc.record({ op: fc.constant('not' as const), arg: tie('f') }),
+    fc.record({ op: fc.constantFrom('and' as const, 'or' as const), args: fc.array(tie('f'), { minLength: 2, maxLength: 3 }) }),
+  ),
+})).f;
+
+describe('the stored layout', () => {
+  it('gives back every record unchanged (derived fields added)', () => {
+    fc.assert(
+      fc.property(record, (r) => {
+        const doc = encode(r);
+        const back = decode(doc);
+        for (const [k, v] of Object.entries(r)) expect(back[k], k).toEqual(v);
+        for (const k of Object.keys(back)) if (!(k in r)) expect(['formType', 'techCenter', 'mailYear'], k).toContain(k);
+        // Nothing but stored attributes (the layout's and the searchable ones) in the document.
+        const known = new Set([...storedAttributes().map((a) => a.name), 'id', 'citationText']);
+        for (const k of Object.keys(doc)) expect(known, k).toContain(k);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('keeps usual values in the group code and stores unusual ones as written', () => {
+    const base = { id: 'a'.repeat(24), applicationId: '1', Patent_PGPub: '2', form892: 1, form1449: 0, citationInOA: 0 } as OaRecord;
+    expect(encode({ ...base, actionType: '103' })).not.toHaveProperty('actionType');
+    expect(encode({ ...base, actionType: '101' })).toHaveProperty('actionType', '101');
+    expect(encode({ ...base, citationText: '2' })).not.toHaveProperty('citationText');
+    expect(encode(base)).toHaveProperty('citationText', null);
+    expect(publicId(storedId('0123456789abcdef01234567')!)).toBe('0123456789abcdef01234567');
+    expect(storedId('not an id')).toBeUndefined();
+  });
+
+  it('lowers filters to stored attributes that select exactly the same records', () => {
+    fc.assert(
+      fc.property(filter, fc.array(record, { minLength: 1, maxLength: 12 }), (f, records) => {
+        const lowered = lower(f);
+        const stored = new Set(storedAttributes().map((a) => a.name));
+        for (const cond of condsOf(lowered)) expect(stored, cond.field).toContain(cond.field);
+        for (const r of records) {
+          const read = withDerived(r);
+          expect(matches(lowered, encode(r)), JSON.stringify({ f, r })).toBe(matches(f, read, true));
+        }
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('folds stored facet counts into the counts of the records themselves', () => {
+    const fields = FIELDS.filter((f) => f.facet).map((f) => f.name);
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 30 }), (records) => {
+        const count = (docs: Doc[], names: readonly string[]) => {
+          const out: Record<string, Record<string, number>> = {};
+          for (const name of names) {
+            out[name] = {};
+            for (const d of docs) for (const v of new Set(valuesAt(d, name).map(String))) out[name]![v] = (out[name]![v] ?? 0) + 1;
+          }
+          return out;
+        };
+        const stored = count(records.map(encode), facetAttributesFor(fields));
+        const expected = count(records.map(withDerived), fields);
+        const folded = foldFacets(fields, stored);
+        // Meilisearch counts values it holds as the same ("ctnf", "CTNF") as one, under one spelling.
+        const byNormalized = (counts: Record<string, number> | undefined) => {
+          const out: Record<string, number> = {};
+          for (const [v, n] of Object.entries(counts ?? {})) out[normalizeFacet(v)] = (out[normalizeFacet(v)] ?? 0) + n;
+          return out;
+        };
+        for (const f of fields) {
+          expect(byNormalized(folded[f]), f).toEqual(byNormalized(expected[f]));
+          for (const v of Object.keys(folded[f] ?? {})) expect(Object.keys(expected[f] ?? {}), `${f} spelling`).toContain(v);
+        }
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
