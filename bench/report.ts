@@ -100,6 +100,7 @@ export function report(f: Figures, plan: Plan): void {
       const d1 = f.gateway.directC1.p50_ms;
       rows.push(['  same, unloaded (c=1): gateway p50 - direct p50', v(g1 - d1, ' ms'), `gateway ${v(g1, ' ms')}, direct ${v(d1, ' ms')} (diagnostic)`]);
     }
+    rows.push(['  criteria -> Meilisearch filter (compile, lower, render)', v(f.gateway.compileMicros, ' µs', 1), 'per query of the mix, in-process CPU (median of 7 rounds)']);
   }
   if (f.search) rows.push(['search_p50_ms / search_p99_ms (c=1)', search ? `${v(search.p50_ms, ' ms')} / ${v(search.p99_ms, ' ms')}` : 'null', f.search.status !== 'ok' ? f.search.status : search ? `${search.qps.toFixed(0)} qps` : '']);
   for (const s of f.scale ?? []) {
@@ -181,6 +182,7 @@ export function report(f: Figures, plan: Plan): void {
     gateway_c1_p50_ms: n(f.gateway?.gatewayC1?.p50_ms, 3),
     direct_c1_p50_ms: n(f.gateway?.directC1?.p50_ms, 3),
     gateway_overhead_p50_ms_c1: f.gateway?.gatewayC1 && f.gateway.directC1 ? n(f.gateway.gatewayC1.p50_ms - f.gateway.directC1.p50_ms, 3) : null,
+    criteria_compile_us: n(f.gateway?.compileMicros, 1),
     gateway_rows: f.gateway?.rows ?? null,
     gateway_upstream: f.gateway?.upstream ?? null,
     gateway_upstream_accept_encoding: f.gateway?.upstreamAcceptEncoding ?? null,

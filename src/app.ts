@@ -19,6 +19,7 @@ import type { Config } from './config.ts';
 import { apiKeys } from './http/api-keys.ts';
 import { ApiError } from './http/errors.ts';
 import type { Logger } from './http/log.ts';
+import { legacyPaths } from './legacy/reference.ts';
 import { LEGACY_PREFIXES, legacyRoutes } from './legacy/routes.ts';
 import type { MeiliReader } from './meili/reader.ts';
 import { Metrics } from './ops/metrics.ts';
@@ -122,7 +123,7 @@ export function createApp(deps: GatewayDeps): Hono {
     maxDepth: config.MAX_DEPTH,
   };
   for (const prefix of LEGACY_PREFIXES) app.route(prefix, legacyRoutes(prefix, legacyOptions));
-  app.route('/', modernRoutes({ store }));
+  app.route('/', modernRoutes({ store, otherPaths: legacyPaths(LEGACY_PREFIXES, config.MAX_ROWS) }));
   if (config.WEB_UI ?? true) app.route('/', webRoutes(store));
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`).body(), 404));

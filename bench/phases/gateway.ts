@@ -8,7 +8,7 @@ import type { BenchContext } from '../context.ts';
 import { documentCount, say } from '../lib.ts';
 import type { LoadResult } from '../load.ts';
 import { probe, runLoad } from '../processes.ts';
-import { directRequests, expectedFilter, firstAppId, gatewayRequests, legacyMix } from '../queries.ts';
+import { compileMicros, directRequests, expectedFilter, firstAppId, gatewayRequests, legacyMix } from '../queries.ts';
 import { startRecorder, type RecordedRequest } from '../recorder.ts';
 
 export interface GatewayFigures {
@@ -21,6 +21,8 @@ export interface GatewayFigures {
   direct: LoadResult[];
   gatewayC1?: LoadResult;
   directC1?: LoadResult;
+  /** In-process CPU of criteria -> stored filter text, µs per query of the mix. */
+  compileMicros: number;
 }
 
 export async function gatewayPhase(ctx: BenchContext, index: string): Promise<void> {
@@ -65,7 +67,9 @@ export async function gatewayPhase(ctx: BenchContext, index: string): Promise<vo
     upstreamAcceptEncoding: acceptEncoding === undefined ? null : String(acceptEncoding),
     gateway: [],
     direct: [],
+    compileMicros: compileMicros(mix),
   };
+  say(`  criteria -> Meilisearch filter (compile, lower, render): ${results.compileMicros.toFixed(1)} µs per query of the mix`);
   const plan = ctx.plan;
   await ctx.withGateway(
     index,

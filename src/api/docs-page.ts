@@ -1,8 +1,9 @@
 /**
  * `GET /docs`: the interactive API reference. One self-contained HTML page (no CDN, no build
  * step): its script reads /openapi.json and renders every operation with its parameters and a
- * "try it" form that calls the API and shows the answer. Everything from the document is put in
- * the page with textContent, never as HTML.
+ * "try it" form that calls the API and shows the answer (a form-encoded POST for operations with
+ * a form body, such as the legacy /records; their examples are buttons that fill the form and run
+ * it). Everything from the document is put in the page with textContent, never as HTML.
  */
 
 export const DOCS_PAGE = `<!doctype html>
@@ -41,6 +42,9 @@ export const DOCS_PAGE = `<!doctype html>
   pre { background: var(--bg2); border: 1px solid var(--line); border-radius: 4px; padding: .6rem; overflow: auto; max-height: 30rem; font-size: .82rem; }
   .status { font-weight: 600; }
   details summary { cursor: pointer; color: var(--muted); font-size: .88rem; }
+  pre.sheet { white-space: pre-wrap; max-height: none; }
+  .examples { display: flex; flex-wrap: wrap; gap: .4rem; margin: .4rem 0 .6rem; }
+  button.example { background: var(--bg2); color: var(--accent); border: 1px solid var(--line); }
   @media (max-width: 800px) { main { grid-template-columns: 1fr; } nav { display: none; } }
 </style>
 </head>
@@ -86,10 +90,11 @@ function inputFor(param) {
   const s = param.schema || {};
   if (s.enum) {
     const select = el("select", { name: param.name }, el("option", { value: "" }, ""));
-    for (const v of s.enum) select.append(el("option", { value: v }, v));
+    for (const v of s.enum) select.append(el("option", v === s.default ? { value: v, selected: "selected" } : { value: v }, v));
     return select;
   }
   const attrs = { name: param.name, type: s.type === "integer" ? "number" : "text" };
+  if (s.default !== undefined) attrs.value = String(s.default);
   if (s.type === "array") attrs.placeholder = (s.items && s.items.enum) ? s.items.enum.slice(0, 6).join(",") + (s.items.enum.length > 6 ? ",..." : "") : "value, or several separated by commas";
   if (param.in === "path") attrs.required = "required";
   return el("input", attrs);
@@ -120,9 +125,17 @@ async function showResponse(out, url, res) {
   out.append(el("pre", {}, text));
 }
 
+/** Form fields of a form-encoded request body, as parameters "in: body". */
+function bodyParams(op) {
+  const body = op.requestBody && op.requestBody.content && op.requestBody.content["application/x-www-form-urlencoded"];
+  const props = (body && body.schema && body.schema.properties) || {};
+  return Object.entries(props).map(([name, schema]) => ({ name, in: "body", schema, description: schema.description }));
+}
+
 function renderOperation(doc, path, method, op) {
   const id = op.operationId || (method + path);
-  const params = op.parameters || [];
+  const params = [...(op.parameters || []), ...bodyParams(op)];
+  const examples = (op.requestBody && op.requestBody.content && (op.requestBody.content["application/x-www-form-urlencoded"] || {}).examples) || {};
   const rows = params.map((p) => el("tr", {},
     el("td", { class: "name" }, p.name, p.required ? el("span", { class: "req" }, " *") : null, el("div", { class: "desc" }, p.in)),
     el("td", {}, typeLabel(p.schema), p.description ? el("div", { class: "desc" }, p.description) : null),
@@ -130,24 +143,36 @@ function renderOperation(doc, path, method, op) {
   const form = el("form", {});
   if (rows.length) form.append(el("table", {}, el("tr", {}, el("th", {}, "parameter"), el("th", {}, "type / description"), el("th", {}, "value")), ...rows));
   const urlLine = el("div", { class: "url" });
-  const out = el("div", {});
+  const out = el("div", { class: "answer" });
+  const exampleButtons = Object.entries(examples).map(([name, ex]) => el("button", { type: "button", class: "example", "data-example": name, onclick: () => {
+    for (const p of params) if (p.in === "body") form.elements[p.name].value = (ex.value && ex.value[p.name]) || "";
+    form.requestSubmit();
+  } }, "Example: " + (ex.summary || name)));
+  if (exampleButtons.length) form.append(el("div", { class: "examples" }, ...exampleButtons));
   form.append(el("button", { type: "submit" }, "Try it"), urlLine, out);
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     let target = path;
     const query = new URLSearchParams();
+    const body = new URLSearchParams();
     for (const p of params) {
       const value = form.elements[p.name].value.trim();
       if (!value) continue;
       if (p.in === "path") target = target.replace("{" + p.name + "}", encodeURIComponent(value));
+      else if (p.in === "body") body.append(p.name, value);
       else query.append(p.name, value);
     }
     const url = target + (query.toString() ? "?" + query : "");
-    urlLine.replaceChildren(el("a", { href: url, target: "_blank" }, "GET " + url));
+    const post = method === "post";
+    if (post) urlLine.replaceChildren("POST " + url + "  body: " + body);
+    else urlLine.replaceChildren(el("a", { href: url, target: "_blank" }, "GET " + url));
     out.replaceChildren(el("p", { class: "desc" }, "..."));
     const key = document.getElementById("apikey").value;
+    const headers = key ? { "X-API-KEY": key } : {};
     try {
-      const res = await fetch(url, { headers: key ? { "X-API-KEY": key } : {} });
+      const res = post
+        ? await fetch(url, { method: "POST", headers: { ...headers, "Content-Type": "application/x-www-form-urlencoded" }, body: body.toString() })
+        : await fetch(url, { headers });
       await showResponse(out, url, res);
     } catch (e) {
       out.replaceChildren(el("pre", {}, String(e)));
@@ -165,7 +190,8 @@ function renderOperation(doc, path, method, op) {
     el("h2", {}, el("span", { class: "method" }, method), path),
     el("div", { class: "body" },
       el("div", { class: "summary" }, op.summary || ""),
-      op.description ? el("p", { class: "desc" }, op.description) : null,
+      // Multi-line descriptions (the criteria cheat sheet) keep their lines and columns.
+      op.description ? (op.description.includes("\\n") ? el("pre", { class: "sheet" }, op.description) : el("p", { class: "desc" }, op.description)) : null,
       form, answers));
 }
 

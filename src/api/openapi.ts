@@ -73,7 +73,8 @@ export interface OpenApiInfo {
   description: string;
 }
 
-export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo): Json {
+/** `extraPaths`: path items declared elsewhere (the legacy routes, src/legacy/reference.ts), listed after the routes. */
+export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo, extraPaths: Record<string, Json> = {}): Json {
   // The error schema is referenced by every route, even when no route response embeds it.
   if (!apiSchemas.has(errorOut)) apiSchemas.add(errorOut, { id: 'Error' });
   const { schemas } = z.toJSONSchema(apiSchemas, { uri: COMPONENT, unrepresentable: 'any' }) as { schemas: Record<string, Json> };
@@ -81,7 +82,9 @@ export function buildOpenApi(routes: readonly Route[], info: OpenApiInfo): Json 
   for (const route of routes) {
     paths[route.path] = { ...(paths[route.path] ?? {}), [route.method]: operationOf(route) };
   }
-  const tags = [...new Set(routes.map((r) => r.tag))].map((name) => ({ name }));
+  Object.assign(paths, extraPaths);
+  const extraTags = Object.values(extraPaths).flatMap((item) => Object.values(item).flatMap((op) => ((op as { tags?: string[] }).tags ?? [])));
+  const tags = [...new Set([...routes.map((r) => r.tag), ...extraTags])].map((name) => ({ name }));
   return {
     openapi: '3.1.0',
     info,

@@ -9,7 +9,7 @@
  *   /api/v1/stats/top-references, /stats/overview analytics from facet counts (stats.ts)
  *   /api/v1/export                                CSV / NDJSON stream (export.ts)
  *   /api/v1/fields                                the field catalog
- *   /openapi.json, /docs                          generated document, reference page
+ *   /openapi.json, /docs                          generated document (the legacy routes too), reference page
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
@@ -33,13 +33,15 @@ export interface ModernDeps {
   exportPageSize?: number;
   /** Most records read for one citation-graph answer (default 50,000). */
   maxGraphRecords?: number;
+  /** OpenAPI path items of routes mounted elsewhere (the legacy DS-API), for the one reference. */
+  otherPaths?: Record<string, Record<string, unknown>>;
 }
 
 export const API_INFO = {
   title: 'oa-citations',
   version: '1.0.0',
   description:
-    'Search the USPTO Office Action Citations (OARD): faceted full-text search, number lookup with typo correction, the citation graph, analytics and bulk export. The legacy DS-API oa_citations v1 surface is served separately under /ds-api and /api/v1/patent/oa.',
+    'Search the USPTO Office Action Citations (OARD): faceted full-text search, number lookup with typo correction, the citation graph, analytics and bulk export. The legacy DS-API oa_citations v1 surface (Lucene criteria, Solr-style answers) is served under /ds-api and /api/v1/patent/oa, listed last.',
 };
 
 const fieldsOut = z.object({
@@ -102,7 +104,7 @@ export function apiRoutes(deps: ModernDeps): Route[] {
       summary: 'This OpenAPI 3.1 document (generated from the route declarations)',
       response: jsonResponse('OpenApiDocument', 'The OpenAPI document.', z.record(z.string(), z.unknown())),
       // Built on first use: every route is declared by then, this one included.
-      handler: () => (document ??= buildOpenApi(routes, API_INFO)),
+      handler: () => (document ??= buildOpenApi(routes, API_INFO, deps.otherPaths)),
     }),
     defineRoute({
       method: 'get',

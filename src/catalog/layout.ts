@@ -34,7 +34,8 @@ import { FIELDS, FIELD_BY_NAME, PRIMARY_KEY, fieldSpec, type FieldSpec } from '.
 import { derivationOf, DERIVATIONS, unstoredDerivation, type Counts } from './derived.ts';
 import type { OaRecord } from './schema.ts';
 import { and, anyOf, exists, mapConds, NONE, not, or, type Cond, type Filter, type Value } from '../filter/ast.ts';
-import { normalizeFacet } from '../filter/normalize.ts';
+import { meets } from '../filter/evaluate.ts';
+import { normalizeFacet, sendableNeedle } from '../filter/normalize.ts';
 
 /** Bump when documents or settings change shape: an index built with another layout must be rebuilt. */
 export const LAYOUT_VERSION = 2;
@@ -272,60 +273,17 @@ export function attributesFor(fields: readonly string[]): string[] {
 
 // ---- filters ---------------------------------------------------------------------------------------
 
-/** Whether a flag value meets a condition (flags are numbers 0 and 1, as the catalog types them). */
-function flagMeets(c: Cond, v: 0 | 1): boolean {
-  switch (c.kind) {
-    case 'eq':
-      return c.value === v;
-    case 'in':
-      return c.values.includes(v);
-    case 'cmp':
-      if (typeof c.value !== 'number') return false;
-      return c.op === '<' ? v < c.value : c.op === '<=' ? v <= c.value : c.op === '>' ? v > c.value : v >= c.value;
-    case 'exists':
-      return true;
-    case 'startsWith':
-      return String(v).startsWith(c.text);
-    case 'contains':
-      return String(v).includes(c.text);
-  }
-}
-
-/** UTF-8 byte order, as LMDB keys (and so Meilisearch's string ranges) compare. */
-const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-
-/** Whether a text value meets a condition as Meilisearch would decide it on the stored value. */
-function textMeets(c: Cond, value: string): boolean {
-  const v = normalizeFacet(value);
-  switch (c.kind) {
-    case 'eq':
-      return v === normalizeFacet(String(c.value));
-    case 'in':
-      return c.values.some((x) => v === normalizeFacet(String(x)));
-    case 'cmp': {
-      const order = byteOrder(v, normalizeFacet(String(c.value)));
-      return c.op === '<' ? order < 0 : c.op === '<=' ? order <= 0 : c.op === '>' ? order > 0 : order >= 0;
-    }
-    case 'exists':
-      return true;
-    case 'startsWith':
-      return v.startsWith(normalizeFacet(c.text));
-    case 'contains':
-      return v.includes(normalizeFacet(c.text));
-  }
-}
-
 /** A condition on a packed field, over its group's code (and, for unusual values, its own attribute). */
 function lowerPacked(c: Cond, group: Group, slot: Slot): Filter {
   if (slot.kind === 'flag') {
-    const states = new Set(([0, 1] as const).filter((v) => flagMeets(c, v)));
+    const states = new Set(([0, 1] as const).filter((v) => meets(c, v)));
     // A present group still lacks the flag when it is named missing (required flags never are).
     const notMissing = slot.field.required || !states.has(0) ? [] : [not(anyOf(MISSING, [slot.field.name]))];
     return and([groupWhere(group, slot, states), ...notMissing]);
   }
   // Present: any state but 0 (the "other" state included: its value is in the own attribute).
   if (c.kind === 'exists') return groupWhere(group, slot, new Set(Array.from({ length: slot.radix - 1 }, (_, i) => i + 1)));
-  const states = new Set(slot.values.flatMap((v, i) => (textMeets(c, v) ? [i + 1] : [])));
+  const states = new Set(slot.values.flatMap((v, i) => (meets(c, v) ? [i + 1] : [])));
   // Unusual values are in the field's own attribute, which only they fill: the condition as is.
   return or([groupWhere(group, slot, states), lowerPlain(c)]);
 }
@@ -344,10 +302,52 @@ function asText(c: Cond): Cond {
   }
 }
 
+/** Whether a field is kept as a number in an attribute of its own name (cite103Max). */
+function numericAttribute(name: string): boolean {
+  return FIELD_BY_NAME.get(name)?.type === 'int' && !derivationOf(name);
+}
+
+/** The number a text spells as Meilisearch would print it (`"3"`, not `"03"` or `"3.0"`). */
+const canonicalNumber = (text: string): number | undefined => (/^(?:0|-?[1-9]\d{0,14})$/.test(text) ? Number(text) : undefined);
+
+/**
+ * Whether a condition needs the values its field holds, listed by the store (src/store/values.ts),
+ * rather than being lowered as it is: Meilisearch has no operator for it. Those are wildcards of
+ * other shapes than `abc*` / `*abc*` (`pattern`), texts that begin or end with a space (which
+ * Meilisearch trims from STARTS WITH / CONTAINS), and text ranges or wildcards over a number
+ * attribute (the v1 string fields compared `cite103Max` as text: "2" > "10"). Packed flags never
+ * need it: their two values are decided here.
+ */
+export function needsValues(c: Cond): boolean {
+  if (SLOT_OF.get(c.field)?.slot.kind === 'flag') return false;
+  switch (c.kind) {
+    case 'pattern':
+      return true;
+    case 'startsWith':
+    case 'contains':
+      return !sendableNeedle(c.text) || numericAttribute(c.field);
+    case 'cmp':
+      return typeof c.value === 'string' && numericAttribute(c.field);
+    default:
+      return false;
+  }
+}
+
+/** The values of a packed field decided without Meilisearch (its usual values), for the store's listing. */
+export function usualValues(field: string): readonly string[] {
+  return SLOT_OF.get(field)?.slot.values ?? [];
+}
+
 /** A condition on an attribute of the field's own name. */
 function lowerPlain(c: Cond): Filter {
+  if (needsValues(c)) throw new Error(`internal: a ${c.kind} condition on ${c.field} reached the layout unanswered (see needsValues)`);
   // Meilisearch compares a range bound, as written, with normalised stored values: normalise it too.
   if (c.kind === 'cmp' && typeof c.value === 'string') return { op: 'cond', cond: { ...c, value: normalizeFacet(c.value) } };
+  // A text value of a number attribute matches the number it spells as the number is written.
+  if (numericAttribute(c.field) && (c.kind === 'eq' || c.kind === 'in')) {
+    const values = (c.kind === 'eq' ? [c.value] : c.values).flatMap((v) => (typeof v === 'number' ? [v] : (canonicalNumber(normalizeFacet(v)) ?? [])));
+    return anyOf(c.field, values);
+  }
   return { op: 'cond', cond: c };
 }
 

@@ -17,14 +17,24 @@ export type Value = string | number;
 
 export type Comparison = '<' | '<=' | '>' | '>=';
 
-/** One condition on one field, in Meilisearch's vocabulary (values compare as Meilisearch compares them). */
+/** A piece of a wildcard pattern: text, `*` (any string), `?` (any one character). */
+export type PatternPiece = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'anyString' } | { readonly kind: 'anyChar' };
+
+/**
+ * One condition on one field, in Meilisearch's vocabulary. A value's type says how it compares,
+ * as in Meilisearch: numbers numerically, strings as text (normalised, ranges in byte order) - so
+ * `form892 = 1` is the typed flag of the modern API and `form892 = "1"` the v1 string field.
+ * `pattern` (a wildcard Meilisearch has no operator for, such as `a?c`) is never sent: the store
+ * answers it from the field's values (src/store/).
+ */
 export type Cond =
   | { readonly kind: 'eq'; readonly field: string; readonly value: Value }
   | { readonly kind: 'in'; readonly field: string; readonly values: readonly Value[] }
   | { readonly kind: 'cmp'; readonly field: string; readonly op: Comparison; readonly value: Value }
   | { readonly kind: 'exists'; readonly field: string }
   | { readonly kind: 'startsWith'; readonly field: string; readonly text: string }
-  | { readonly kind: 'contains'; readonly field: string; readonly text: string };
+  | { readonly kind: 'contains'; readonly field: string; readonly text: string }
+  | { readonly kind: 'pattern'; readonly field: string; readonly pieces: readonly PatternPiece[] };
 
 export type Filter =
   | { readonly op: 'all' }
@@ -46,6 +56,7 @@ export const cmp = (field: string, op: Comparison, value: Value): Filter => cond
 export const exists = (field: string): Filter => cond({ kind: 'exists', field });
 export const startsWith = (field: string, text: string): Filter => cond({ kind: 'startsWith', field, text });
 export const contains = (field: string, text: string): Filter => cond({ kind: 'contains', field, text });
+export const pattern = (field: string, pieces: readonly PatternPiece[]): Filter => cond({ kind: 'pattern', field, pieces });
 
 /** `field IN [...]`: one value is an equality, none matches nothing. Repeated values are dropped. */
 export function anyOf(field: string, values: readonly Value[]): Filter {

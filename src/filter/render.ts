@@ -53,6 +53,10 @@ export function condText(c: Cond): string {
     case 'contains':
       // Needs Meilisearch's experimental containsFilter feature, which the project enables.
       return `${c.field} CONTAINS ${quote(c.text)}`;
+    case 'pattern':
+      // Not Meilisearch syntax: the store answers patterns before anything is sent. Written so
+      // for the compiler's own text (`*` any string, `?` any character, `\` before a literal one).
+      return `${c.field} MATCHES ${quote(c.pieces.map((p) => (p.kind === 'anyString' ? '*' : p.kind === 'anyChar' ? '?' : p.text.replace(/[\\*?]/g, '\\$&'))).join(''))}`;
   }
 }
 

@@ -17,7 +17,10 @@ export interface RecordsParams {
   fl: FieldSpec[] | undefined;
   /** Meilisearch sort expressions, e.g. ["mailDate:desc"]. */
   sort: string[];
-  /** The parameters as given, echoed (as strings) in responseHeader.params. */
+  /**
+   * Echoed in responseHeader.params: every parameter as given (unknown ones included), and the
+   * criteria, start and rows used when they were not given.
+   */
   echo: Record<string, string>;
 }
 
@@ -74,14 +77,27 @@ const intParam = (name: string, min: number, max: number, fallback: number) =>
       return n;
     });
 
+/** A Solr `fl` glob (`form*`, `rejection10?`) as a test of field names. */
+function globTest(glob: string): (name: string) => boolean {
+  const re = new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  return (name) => re.test(name);
+}
+
+/**
+ * `fl` as Solr read it: field names separated by commas or spaces, globs expanded to the fields
+ * they match (in catalog order), names that are no field ignored (so `fl=noSuchField` returns
+ * empty docs, as Solr did). Absent, empty or `*`: every field.
+ */
 function parseFl(value: string | undefined): FieldSpec[] | undefined {
-  if (value === undefined || value.trim() === '' || value.trim() === '*') return undefined;
+  if (value === undefined || value.trim() === '') return undefined;
   const names = value.split(/[\s,]+/).filter(Boolean);
-  const unknown = names.filter((n) => !LEGACY_FIELD_NAMES.includes(n));
-  if (unknown.length) {
-    throw badRequest('unknown_field', `unknown field${unknown.length > 1 ? 's' : ''} in fl: ${unknown.join(', ')}; valid fields: ${LEGACY_FIELD_NAMES.join(', ')}`);
+  if (names.includes('*')) return undefined;
+  const chosen = new Set<string>();
+  for (const name of names) {
+    if (/[*?]/.test(name)) LEGACY_FIELD_NAMES.filter(globTest(name)).forEach((n) => chosen.add(n));
+    else if (LEGACY_FIELD_NAMES.includes(name)) chosen.add(name);
   }
-  return [...new Set(names)].map((n) => FIELD_BY_NAME.get(n)!);
+  return [...chosen].map((n) => FIELD_BY_NAME.get(n)!);
 }
 
 function parseSort(value: string | undefined): string[] {
@@ -97,28 +113,43 @@ function parseSort(value: string | undefined): string[] {
   });
 }
 
-/** One schema per `rows` maximum, built once: zod compiles a schema on first use, per instance. */
-const schemas = new Map<number, ReturnType<typeof paramsSchema>>();
-function paramsSchema(maxRows: number) {
+/**
+ * The parameters of `/records`, wherever they are sent (form body, query string, JSON body); the
+ * reference (/openapi.json, /docs) is generated from this schema too. Parameters it does not name
+ * are accepted, ignored and echoed, as Solr did.
+ */
+export function recordsParamsSchema(maxRows: number) {
   return z.object({
-    criteria: z.string().optional(),
-    start: intParam('start', 0, Number.MAX_SAFE_INTEGER, 0),
-    rows: intParam('rows', 0, maxRows, 100),
+    criteria: z
+      .string()
+      .optional()
+      .describe('Lucene query syntax, as Solr\'s standard parser read it over the v1 string fields. Absent or empty: *:* (every record).'),
+    start: intParam('start', 0, Number.MAX_SAFE_INTEGER, 0).describe('Offset of the first record (from 0). Default 0.'),
+    rows: intParam('rows', 0, maxRows, 100).describe(`Records per page, 0 to ${maxRows}. Default 100; 0 answers numFound only.`),
+    fl: z
+      .string()
+      .optional()
+      .describe('Fields to return, separated by commas or spaces; globs such as form* expand, names that are no field are ignored. Default: every field.'),
+    sort: z
+      .string()
+      .optional()
+      .describe(`"field asc|desc", several separated by commas; sortable: ${SORTABLE.join(', ')}. Ties, and no sort, come in index order.`),
   });
 }
+
+/** One schema per `rows` maximum, built once: zod compiles a schema on first use, per instance. */
+const schemas = new Map<number, ReturnType<typeof recordsParamsSchema>>();
 
 export async function readRecordsParams(c: Context, limits: { maxRows: number }): Promise<RecordsParams> {
   const raw = await rawParams(c);
   let schema = schemas.get(limits.maxRows);
-  if (!schema) schemas.set(limits.maxRows, (schema = paramsSchema(limits.maxRows)));
+  if (!schema) schemas.set(limits.maxRows, (schema = recordsParamsSchema(limits.maxRows)));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw badRequest('invalid_parameter', issue.message, { details: parsed.error.issues.map((i) => ({ param: i.path.join('.'), message: i.message })) });
   }
   const criteria = parsed.data.criteria?.trim() ? parsed.data.criteria : '*:*';
-  const echo: Record<string, string> = { criteria, start: String(parsed.data.start), rows: String(parsed.data.rows) };
-  if (raw.fl !== undefined) echo.fl = raw.fl;
-  if (raw.sort !== undefined) echo.sort = raw.sort;
-  return { criteria, start: parsed.data.start, rows: parsed.data.rows, fl: parseFl(raw.fl), sort: parseSort(raw.sort), echo };
+  const echo: Record<string, string> = { criteria, start: String(parsed.data.start), rows: String(parsed.data.rows), ...raw };
+  return { criteria, start: parsed.data.start, rows: parsed.data.rows, fl: parseFl(parsed.data.fl), sort: parseSort(parsed.data.sort), echo };
 }

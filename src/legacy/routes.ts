@@ -106,7 +106,7 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
     // Results in the sort, ties (or no sort) in index order: a total order, so paging never repeats
     // or skips a record.
     const page = await store.page(
-      { filter: await store.resolveIds(filter, signal), offset: params.start, limit: params.rows, fields: fields.map((f) => f.name), sort: params.sort },
+      { filter: await store.resolve(filter, signal), offset: params.start, limit: params.rows, fields: fields.map((f) => f.name), sort: params.sort },
       signal,
     );
     return c.json({

@@ -13,6 +13,7 @@ import { ALL, and, condsOf, eq, exists, mapConds, NONE, not, or, type Filter } f
 import { MEILI_MAX_FILTER_DEPTH, render } from '../filter/render.ts';
 import { ApiError } from '../http/errors.ts';
 import type { MeiliReader, SearchBody, SearchResult } from '../meili/reader.ts';
+import { answerFromValues } from './values.ts';
 
 export type { Counts };
 
@@ -160,12 +161,21 @@ export class CitationStore {
   }
 
   /**
+   * The filter with everything the stored layout cannot lower by itself answered: conditions on
+   * `id`, and conditions Meilisearch has no operator for (values.ts). At most two requests, only
+   * when the filter has such conditions; the legacy criteria are the only filters that do.
+   */
+  async resolve(filter: Filter, signal?: AbortSignal): Promise<Filter> {
+    return answerFromValues(await this.resolveIds(filter, signal), this.reader, signal);
+  }
+
+  /**
    * The filter with its conditions on `id` replaced: the id is not filterable in the index (a
    * unique value per record is the costliest facet there is), so the records named are looked up
    * and each becomes the condition on the fields its id is a hash of (applicationId, ifwNumber,
    * Patent_PGPub). `id EXISTS` is every record. One documents request, only when ids are named.
    */
-  async resolveIds(filter: Filter, signal?: AbortSignal): Promise<Filter> {
+  private async resolveIds(filter: Filter, signal?: AbortSignal): Promise<Filter> {
     const ids = condsOf(filter).flatMap((c) =>
       c.field !== PRIMARY_KEY ? [] : c.kind === 'eq' ? [String(c.value)] : c.kind === 'in' ? c.values.map(String) : [],
     );

@@ -6,12 +6,15 @@ import { apiRoutes, modernRoutes } from '../../src/api/routes.ts';
 import { filterShape } from '../../src/api/filters.ts';
 import { offlineApp, offlineReader } from './support.ts';
 import { CitationStore } from '../../src/store/citations.ts';
+import { LEGACY_PREFIXES } from '../../src/legacy/routes.ts';
 
 type Doc = {
   openapi: string;
   paths: Record<string, Record<string, { operationId: string; parameters?: { name: string; in: string }[]; responses: Record<string, unknown> }>>;
   components: { schemas: Record<string, unknown> };
 };
+
+const isLegacy = (path: string) => LEGACY_PREFIXES.some((p) => path.startsWith(`${p}/`));
 
 async function fetchDoc(): Promise<Doc> {
   const res = await offlineApp().request('/openapi.json');
@@ -31,7 +34,9 @@ describe('GET /openapi.json', () => {
   it('lists every registered route, and every route it lists is served', async () => {
     const doc = await fetchDoc();
     const routes = apiRoutes({ store: new CitationStore(offlineReader()) });
-    const documented = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
+    const documented = Object.entries(doc.paths)
+      .filter(([path]) => !isLegacy(path))
+      .flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
     // The Hono app serves exactly these (no route mounted outside the registry).
     const served = modernRoutes({ store: new CitationStore(offlineReader()) }).routes.map((r) => `${r.method} ${r.path}`);
@@ -50,6 +55,25 @@ describe('GET /openapi.json', () => {
     }
     expect(doc.components.schemas.Error).toBeDefined();
     expect(doc.components.schemas.Record).toBeDefined();
+  });
+});
+
+describe('the legacy routes in the reference', () => {
+  it('lists the data set list, /fields and /records (POST with a form body, and GET) under both prefixes', async () => {
+    const doc = await fetchDoc();
+    for (const prefix of LEGACY_PREFIXES) {
+      expect(doc.paths[`${prefix}/`]?.get, prefix).toBeDefined();
+      expect(doc.paths[`${prefix}/{dataset}/{version}/fields`]?.get, prefix).toBeDefined();
+      const records = doc.paths[`${prefix}/{dataset}/{version}/records`]!;
+      const post = records.post as unknown as { description: string; requestBody: { content: Record<string, { schema: { properties: Record<string, unknown> }; examples: Record<string, unknown> }> } };
+      const form = post.requestBody.content['application/x-www-form-urlencoded']!;
+      expect(Object.keys(form.schema.properties)).toEqual(['criteria', 'start', 'rows', 'fl', 'sort']);
+      expect(Object.keys(form.examples).length).toBeGreaterThan(2);
+      // The cheat sheet.
+      for (const form of ['*:*', 'artUnit:[2100 TO 2199]', 'mailDate:[20120101 TO 20121231]', '(*:* -citationInOA:1)', 'actionType:(102 OR 103)']) expect(post.description).toContain(form);
+      expect(records.get!.parameters!.map((p) => p.name)).toEqual(['dataset', 'version', 'criteria', 'start', 'rows', 'fl', 'sort']);
+      expect(Object.keys(records.post!.responses)).toEqual(['200', '400', '404', '503']);
+    }
   });
 });
 

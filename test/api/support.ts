@@ -49,6 +49,8 @@ import { modernRoutes, type ModernDeps } from '../../src/api/routes.ts';
 import { ApiError } from '../../src/http/errors.ts';
 import { MeiliReader } from '../../src/meili/reader.ts';
 import { CitationStore } from '../../src/store/citations.ts';
+import { legacyPaths } from '../../src/legacy/reference.ts';
+import { LEGACY_PREFIXES } from '../../src/legacy/routes.ts';
 
 /** The modern routes with the gateway's error rendering, on a given store. */
 export function apiApp(deps: ModernDeps): Hono {
@@ -64,8 +66,8 @@ export function apiApp(deps: ModernDeps): Hono {
 /** A reader whose Meilisearch is never there (port 9 refuses): any search is a 503. */
 export const offlineReader = () => new MeiliReader({ url: 'http://127.0.0.1:9', apiKey: undefined, index: 'none', timeoutMs: 500 });
 
-/** The modern API with no Meilisearch behind it: for what must answer before any search. */
-export const offlineApp = () => apiApp({ store: new CitationStore(offlineReader()) });
+/** The modern API with no Meilisearch behind it (the legacy routes in its reference, as the gateway has them): for what must answer before any search. */
+export const offlineApp = () => apiApp({ store: new CitationStore(offlineReader()), otherPaths: legacyPaths(LEGACY_PREFIXES, 1000) });
 
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 

@@ -11,7 +11,7 @@ import { FIELDS, type FieldSpec } from '../../src/catalog/fields.ts';
 import { decode, encode, facetAttributesFor, foldFacets, GROUPS, lower, publicId, storedAttributes, storedId } from '../../src/catalog/layout.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { condsOf, type Cond, type Filter } from '../../src/filter/ast.ts';
-import { normalizeFacet } from '../../src/filter/normalize.ts';
+import { normalizeFacet, patternTest } from '../../src/filter/normalize.ts';
 
 // ---- records ----------------------------------------------------------------------------------------
 
@@ -63,13 +63,21 @@ const valuesAt = (doc: Doc, field: string): unknown[] => {
 const byteOrder = (a: string, b: string) => Buffer.compare(Buffer.from(a), Buffer.from(b));
 
 /**
- * `normalizeBounds`: how a filter over catalog fields is meant - range bounds compare as
- * Meilisearch holds values, normalised (the layout sends them so). Without it, Meilisearch's own
- * reading of a filter it is sent: bounds as written.
+ * `intended`: how a filter over catalog fields is meant - a value's type says how it compares (a
+ * text condition on a number compares the number's text, as v1's string fields did: "01" is not
+ * 1), range bounds compare as Meilisearch holds values, normalised. Otherwise Meilisearch's own
+ * reading of a filter it is sent: a text that reads as a number matches the number, bounds as
+ * written.
  */
-function condMatches(c: Cond, doc: Doc, normalizeBounds: boolean): boolean {
+function condMatches(c: Cond, doc: Doc, intended: boolean): boolean {
   const values = valuesAt(doc, c.field);
-  const same = (v: unknown, x: unknown) => (typeof v === 'number' || typeof x === 'number' ? Number(v) === Number(x) : normalizeFacet(String(v)) === normalizeFacet(String(x)));
+  const asNumber = (x: string) => (x.trim() !== '' && Number.isFinite(Number(x)) ? Number(x) : undefined);
+  const same = (v: unknown, x: unknown): boolean => {
+    if (typeof v === 'number' && typeof x === 'number') return v === x;
+    if (typeof v === 'number') return intended ? String(v) === normalizeFacet(String(x)) : asNumber(String(x)) === v;
+    if (typeof x === 'number') return intended ? false : asNumber(String(v)) === x;
+    return normalizeFacet(String(v)) === normalizeFacet(String(x));
+  };
   switch (c.kind) {
     case 'exists':
       return values.length > 0;
@@ -79,32 +87,35 @@ function condMatches(c: Cond, doc: Doc, normalizeBounds: boolean): boolean {
       return values.some((v) => c.values.some((x) => same(v, x)));
     case 'cmp':
       return values.some((v) => {
-        // Meilisearch compares numbers numerically, strings (stored normalised) with the bound as written.
-        const bound = normalizeBounds ? normalizeFacet(String(c.value)) : String(c.value);
-        const order = typeof v === 'number' ? v - Number(c.value) : byteOrder(normalizeFacet(String(v)), bound);
+        // Numbers compare numerically, text (stored normalised) with the bound as written.
+        const bound = intended ? normalizeFacet(String(c.value)) : String(c.value);
+        const numeric = typeof v === 'number' && typeof c.value === 'number';
+        const order = numeric ? v - (c.value as number) : byteOrder(normalizeFacet(String(v)), bound);
         return c.op === '<' ? order < 0 : c.op === '<=' ? order <= 0 : c.op === '>' ? order > 0 : order >= 0;
       });
     case 'startsWith':
-      return values.some((v) => typeof v === 'string' && normalizeFacet(v).startsWith(normalizeFacet(c.text)));
+      return values.some((v) => normalizeFacet(String(v)).startsWith(c.text.toLowerCase()));
     case 'contains':
-      return values.some((v) => typeof v === 'string' && normalizeFacet(v).includes(normalizeFacet(c.text)));
+      return values.some((v) => normalizeFacet(String(v)).includes(c.text.toLowerCase()));
+    case 'pattern':
+      return values.some((v) => patternTest(c.pieces)(String(v)));
   }
 }
 
-function matches(f: Filter, doc: Doc, normalizeBounds = false): boolean {
+function matches(f: Filter, doc: Doc, intended = false): boolean {
   switch (f.op) {
     case 'all':
       return true;
     case 'none':
       return false;
     case 'cond':
-      return condMatches(f.cond, doc, normalizeBounds);
+      return condMatches(f.cond, doc, intended);
     case 'not':
-      return !matches(f.arg, doc, normalizeBounds);
+      return !matches(f.arg, doc, intended);
     case 'and':
-      return f.args.every((a) => matches(a, doc, normalizeBounds));
+      return f.args.every((a) => matches(a, doc, intended));
     case 'or':
-      return f.args.some((a) => matches(a, doc, normalizeBounds));
+      return f.args.some((a) => matches(a, doc, intended));
   }
 }
 
@@ -120,6 +131,24 @@ const flagCond = fc.record({ field: fc.constantFrom(...PACKED.filter((f) => f.ty
     c({ kind: 'cmp', field, op: '>=', value: v }),
   ),
 );
+/** The legacy criteria's conditions: v1 values as text, on flags and on the number cite103Max. */
+const legacyCond = fc
+  .record({ field: fc.constantFrom('form892', 'citationInOA', 'rejection101', 'cite103Eq1', 'cite103Max'), v: fc.constantFrom('0', '1', '01', 'true', ' 1', '3', '03', '12', '') })
+  .chain(({ field, v }) =>
+    fc.constantFrom<Filter>(
+      c({ kind: 'eq', field, value: v }),
+      c({ kind: 'in', field, values: [v, '1'] }),
+      ...(field === 'cite103Max'
+        ? []
+        : [
+            c({ kind: 'cmp', field, op: '<=', value: v }),
+            c({ kind: 'startsWith', field, text: v }),
+            c({ kind: 'contains', field, text: v }),
+            c({ kind: 'pattern', field, pieces: [{ kind: 'anyChar' }] }),
+            c({ kind: 'pattern', field, pieces: [{ kind: 'anyString' }, { kind: 'literal', text: v }] }),
+          ]),
+    ),
+  );
 const textCond = fc
   .record({ field: fc.constantFrom('actionType', 'actionSubtype', 'documentCd', 'signatureType'), v: fc.constantFrom('102', '103(a)', 'CTNF', 'ctfr', 'NOA', '2', '9', 'X', '1', 'C', '') })
   .chain(({ field, v }) =>
@@ -139,7 +168,7 @@ const derivedCond = fc.constantFrom<Filter>(
   c({ kind: 'eq', field: 'formType', value: 'oa-text' }),
   c({ kind: 'exists', field: 'formType' }),
 );
-const leaf = fc.oneof(flagCond, textCond, derivedCond);
+const leaf = fc.oneof(flagCond, legacyCond, textCond, derivedCond);
 const filter: fc.Arbitrary<Filter> = fc.letrec<{ f: Filter }>((tie) => ({
   f: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },

@@ -4,7 +4,8 @@
  *   read like Lucene's own Query.toString();
  * - `parseMeiliFilter`: a tiny, independent reader of Meilisearch filter strings (tokenizer +
  *   recursive descent after filter-parser's BNF, unescaping values the way Meilisearch does), to
- *   check what structure an emitted filter really has.
+ *   check what structure an emitted filter really has. It also reads the compiler's own `MATCHES`
+ *   (a wildcard pattern, which the store answers from the field's values: never sent).
  */
 import type { Query } from '../../src/legacy/criteria/ast.ts';
 import type { PatternPiece } from '../../src/legacy/criteria/lexer.ts';
@@ -113,7 +114,7 @@ export function tokenizeMeiliFilter(s: string): FilterToken[] {
   return tokens;
 }
 
-const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'TO', 'EXISTS', 'IN', 'IS', 'NULL', 'EMPTY', 'CONTAINS', 'STARTS', 'WITH']);
+const KEYWORDS = new Set(['AND', 'OR', 'NOT', 'TO', 'EXISTS', 'IN', 'IS', 'NULL', 'EMPTY', 'CONTAINS', 'MATCHES', 'STARTS', 'WITH']);
 
 /** Parses a whole filter (throws on anything left over), per filter-parser's BNF. */
 export function parseMeiliFilter(s: string): MeiliFilter {
@@ -171,9 +172,9 @@ export function parseMeiliFilter(s: string): MeiliFilter {
       expectWord('EXISTS');
       return { type: 'not', arg: { type: 'cond', field, op: 'EXISTS' } };
     }
-    if (isWord('CONTAINS')) {
-      pos++;
-      return { type: 'cond', field, op: 'CONTAINS', value: value() };
+    if (isWord('CONTAINS') || isWord('MATCHES')) {
+      const op = (tokens[pos++] as { v: string }).v;
+      return { type: 'cond', field, op, value: value() };
     }
     if (isWord('STARTS')) {
       pos++;

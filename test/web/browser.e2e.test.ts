@@ -251,3 +251,24 @@ describe('accessibility (axe-core, WCAG 2 A and AA rules)', () => {
     await audit.close();
   });
 });
+
+describe('the API reference (/docs)', () => {
+  it('runs a legacy /records example as a form-encoded POST and shows the Solr-style answer', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto('/docs');
+    const section = page.locator('section#legacyRecords');
+    await expect.poll(() => section.count(), { timeout: 10_000 }).toBe(1);
+    // The criteria cheat sheet is on the page.
+    expect(await section.locator('pre.sheet').textContent()).toContain('artUnit:[2100 TO 2199]');
+    await section.locator('button.example').first().click();
+    await expect.poll(() => section.locator('.url').textContent(), { timeout: 10_000 }).toMatch(/^POST \/ds-api\/oa_citations\/v1\/records {2}body: criteria=/);
+    await expect.poll(() => section.locator('.answer pre').textContent(), { timeout: 10_000 }).toContain('"numFound"');
+    expect(await section.locator('.status').textContent()).toMatch(/^200/);
+    const answer = JSON.parse((await section.locator('.answer pre').textContent()) ?? '') as { response: { numFound: number } };
+    expect(answer.response.numFound).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});

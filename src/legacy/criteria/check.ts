@@ -1,14 +1,15 @@
 /**
- * Stage 3: syntax tree -> checked tree. Resolves every field against the catalog, converts every
- * value to what Meilisearch stores for that field, expands bare terms to the default fields, and
- * enforces the size limits. After this stage only the filter language's own limits can refuse.
+ * Stage 3: syntax tree -> checked tree. Resolves every field against the catalog, checks that
+ * every value is text Meilisearch can be sent, expands bare terms to the default fields, and
+ * enforces the size limits. Values stay as written: v1 fields were Solr string fields, so no
+ * value is refused for its field (one that no record holds matches nothing). After this stage
+ * only the filter language's own limits can refuse.
  *
  * Limits: `maxLength` and NUL are checked on the raw text (checkInput, before lexing), `maxClauses`
  * on the tree (checkQuery). `maxDepth` is resolved here but enforced by the parser, which must stop
  * at the limit while recursing (a depth check after parsing would come after a stack overflow).
  */
 import { DEFAULT_FIELDS, LEGACY_FIELDS, PRIMARY_KEY, type FieldSpec, type FieldType } from '../../catalog/fields.ts';
-import { parseDate, parseFlag, parseInt10 } from '../../catalog/values.ts';
 import type { Clause, Exists, MatchAll, PatternPiece, Query, Range, Term } from './ast.ts';
 import { CriteriaError, show } from './errors.ts';
 
@@ -50,17 +51,17 @@ export function checkInput(criteria: string, limits: CriteriaLimits): void {
 
 // ---- the checked tree -------------------------------------------------------------------------
 
-/** A value as Meilisearch stores it: strings and ISO dates as strings, flags and ints as numbers. */
-export type CheckedValue = string | number;
+/** A value as written (unescaped): v1 fields were string fields, whatever they hold. */
+export type CheckedValue = string;
 
 export interface CheckedTerm {
   readonly kind: 'term';
   readonly field: string;
   readonly fieldType: FieldType;
-  /** The converted value; for wildcard terms the pattern as written (for messages). */
+  /** The value as written; for wildcard terms the pattern as written (for messages). */
   readonly value: CheckedValue;
   readonly wildcard: boolean;
-  /** The wildcard pattern, when `wildcard` is true (text fields only). */
+  /** The wildcard pattern, when `wildcard` is true. */
   readonly pattern?: readonly PatternPiece[];
   readonly quoted: boolean;
   readonly position: number;
@@ -129,19 +130,6 @@ function lookupField(name: string, position: number): FieldSpec {
 
 // ---- values -----------------------------------------------------------------------------------
 
-const DATE_FORMS = 'yyyyMMdd, yyyy-MM-dd or yyyy-MM-ddT00:00:00Z';
-
-/**
- * The date forms criteria accept, as ISO `yyyy-MM-dd` (how mailDate is stored): the v1 form
- * `20120315`, ISO `2012-03-15`, and Solr's `2012-03-15T00:00:00Z` (Z and fraction optional; mail
- * dates have no time of day, so any other time is refused rather than silently truncated).
- */
-function isoDate(raw: string): string | undefined {
-  if (/^\d{8}$/.test(raw) || /^\d{4}-\d{2}-\d{2}$/.test(raw)) return parseDate(raw);
-  const m = /^(\d{4}-\d{2}-\d{2})T00:00:00(?:\.0+)?Z?$/.exec(raw);
-  return m ? parseDate(m[1]!) : undefined;
-}
-
 /** Text that must not reach Meilisearch: NUL (which `\u0000` escapes can produce) and lone surrogates. */
 function checkText(text: string, position: number): void {
   if (text.includes('\u0000')) {
@@ -152,30 +140,15 @@ function checkText(text: string, position: number): void {
   }
 }
 
-function convertValue(raw: string, spec: FieldSpec, position: number): CheckedValue {
+/**
+ * Values stay text, as written: every v1 field was a Solr string field, so `form892:true`,
+ * `cite103Max:03` and `form892:2` are values that no record holds (they match nothing), not
+ * errors, and ranges compare text. The emitter (and, for dates, dates.ts) decides what a value
+ * means for its field.
+ */
+function convertValue(raw: string, position: number): CheckedValue {
   checkText(raw, position);
-  const bad = (what: string, expected: string) =>
-    new CriteriaError('invalid_value', `invalid ${what} ${show(raw)} for ${spec.name} at position ${position}: expected ${expected}`, position);
-  switch (spec.type) {
-    case 'flag': {
-      const flag = parseFlag(raw);
-      if (flag === undefined) throw bad('value', '0, 1, true or false');
-      return flag;
-    }
-    case 'int': {
-      const int = parseInt10(raw);
-      if (int === undefined) throw bad('value', 'a whole number in decimal digits');
-      return int;
-    }
-    case 'date': {
-      const date = isoDate(raw);
-      if (date === undefined) throw bad('date', DATE_FORMS);
-      return date;
-    }
-    case 'string':
-    case 'strings':
-      return raw;
-  }
+  return raw;
 }
 
 // ---- the check ----------------------------------------------------------------------------------
@@ -242,21 +215,9 @@ function unsupportedOnId(what: string, position: number): CriteriaError {
 
 function checkTerm(node: Term, spec: FieldSpec): CheckedTerm {
   const base = { kind: 'term', field: spec.name, fieldType: spec.type, quoted: node.quoted, position: node.position } as const;
-  if (!node.wildcard) return { ...base, value: convertValue(node.value, spec, node.position), wildcard: false };
+  if (!node.wildcard) return { ...base, value: convertValue(node.value, node.position), wildcard: false };
   if (spec.name === PRIMARY_KEY) throw unsupportedOnId(`wildcard ${show(node.value)}`, node.position);
-  if (spec.type !== 'string' && spec.type !== 'strings') {
-    const hint =
-      spec.type === 'date'
-        ? `; use a range such as ${spec.name}:[20120101 TO 20121231]`
-        : spec.type === 'int'
-          ? `; use a range such as ${spec.name}:[2 TO 5]`
-          : `; use ${spec.name}:0 or ${spec.name}:1`;
-    throw new CriteriaError(
-      'unsupported',
-      `wildcard ${show(node.value)} at position ${node.position} is not supported on the ${spec.type} field ${spec.name}: wildcards work on text fields only${hint}`,
-      node.position,
-    );
-  }
+  // Wildcards on every field, as Solr's string fields took them (`form892:1*`, `mailDate:2012*`).
   for (const piece of node.pattern ?? []) if (piece.kind === 'literal') checkText(piece.text, node.position);
   return { ...base, value: node.value, wildcard: true, pattern: node.pattern ?? [] };
 }
@@ -268,8 +229,8 @@ function checkRange(node: Range, spec: FieldSpec): CheckedRange {
     kind: 'range',
     field: spec.name,
     fieldType: spec.type,
-    ...(node.lower === undefined ? {} : { lower: convertValue(node.lower, spec, node.lowerPosition) }),
-    ...(node.upper === undefined ? {} : { upper: convertValue(node.upper, spec, node.upperPosition) }),
+    ...(node.lower === undefined ? {} : { lower: convertValue(node.lower, node.lowerPosition) }),
+    ...(node.upper === undefined ? {} : { upper: convertValue(node.upper, node.upperPosition) }),
     lowerInclusive: node.lowerInclusive,
     upperInclusive: node.upperInclusive,
     position: node.position,

@@ -5,22 +5,25 @@
  *
  * The filter algebra simplifies as it is built (all / none absorb, AND / OR flatten, NOT NOT
  * cancels), so criteria that match everything are exactly ALL (no filter is sent) and criteria
- * that match nothing are exactly NONE. Values are the checked tree's converted values; the
- * renderer quotes and escapes every string, so no input can change a filter's structure. Field
- * names come from the catalog.
+ * that match nothing are exactly NONE. Values are text, as v1's string fields held them
+ * (`form892 = "1"`): the stored layout decides each against what it stores. The renderer quotes
+ * and escapes every string, so no input can change a filter's structure. Field names come from
+ * the catalog.
  */
 import type { CheckedBoolean, CheckedQuery, CheckedRange, CheckedTerm } from './check.ts';
-import type { Occur, PatternPiece } from './ast.ts';
-import { ALL, and, cmp, contains, eq, exists, not, or, startsWith, type Filter } from '../../filter/ast.ts';
+import type { Occur } from './ast.ts';
+import { dateRange, datePattern, dateValue } from './dates.ts';
+import { ALL, and, cmp, contains, eq, exists, NONE, not, or, pattern, startsWith, type Filter } from '../../filter/ast.ts';
+import { sendableNeedle } from '../../filter/normalize.ts';
 import { MEILI_MAX_FILTER_DEPTH, render } from '../../filter/render.ts';
 import { NOTHING } from '../../catalog/layout.ts';
-import { CriteriaError, show } from './errors.ts';
+import { CriteriaError } from './errors.ts';
 
 export { MEILI_MAX_FILTER_DEPTH };
 
 // ---- checked tree -> filter ---------------------------------------------------------------------
 
-function toFilter(query: CheckedQuery): Filter {
+function toFilter(query: CheckedQuery, top: boolean): Filter {
   switch (query.kind) {
     case 'matchAll':
       return ALL;
@@ -31,27 +34,29 @@ function toFilter(query: CheckedQuery): Filter {
     case 'range':
       return rangeFilter(query);
     case 'boolean':
-      return booleanFilter(query);
+      return booleanFilter(query, top);
   }
 }
 
 /**
  * A Lucene clause list. With MUST clauses, SHOULD clauses are optional (they only add score);
  * without, at least one SHOULD must match; MUST_NOT clauses always exclude. A list with only
- * MUST_NOT clauses matches everything else: Solr adds `*:*` to a pure negative query, and we do so
- * at every level, not just the top - `NOT (...)` over all documents, which is what Meilisearch's
- * NOT is.
+ * MUST_NOT clauses has nothing to exclude from - it matches nothing - except at the top, where
+ * Solr completes a purely negative query with `*:*` (`-form892:1` is every record but those).
+ * So `citationInOA:1 AND (-form892:1)` is empty, as in Solr; `(*:* -form892:1)` is how a nested
+ * "not" is written.
  */
-function booleanFilter(query: CheckedBoolean): Filter {
-  const of = (occur: Occur) => query.clauses.filter((c) => c.occur === occur).map((c) => toFilter(c.query));
+function booleanFilter(query: CheckedBoolean, top: boolean): Filter {
+  const of = (occur: Occur) => query.clauses.filter((c) => c.occur === occur).map((c) => toFilter(c.query, false));
   const must = of('must');
   const should = of('should');
   const mustNot = of('must_not');
-  const positive = must.length > 0 ? and(must) : should.length > 0 ? or(should) : ALL;
+  const positive = must.length > 0 ? and(must) : should.length > 0 ? or(should) : top ? ALL : NONE;
   return mustNot.length === 0 ? positive : and([positive, not(or(mustNot))]);
 }
 
 function rangeFilter(query: CheckedRange): Filter {
+  if (query.fieldType === 'date') return dateRange(query.field, query.lower, query.upper, query.lowerInclusive, query.upperInclusive);
   const bounds: Filter[] = [];
   if (query.lower !== undefined) bounds.push(cmp(query.field, query.lowerInclusive ? '>=' : '>', query.lower));
   if (query.upper !== undefined) bounds.push(cmp(query.field, query.upperInclusive ? '<=' : '<', query.upper));
@@ -59,50 +64,30 @@ function rangeFilter(query: CheckedRange): Filter {
   return bounds.length > 0 ? and(bounds) : exists(query.field);
 }
 
+/**
+ * A term: the value as text, on every field. A wildcard becomes the Meilisearch operator of its
+ * shape where there is one (`abc*` STARTS WITH, `*abc*` CONTAINS, `*` EXISTS) and a `pattern`
+ * otherwise (`a?c`, `*abc`, `a*c`, or a text that begins or ends with a space, which Meilisearch
+ * would trim): the store answers those from the values the field holds.
+ */
 function termFilter(query: CheckedTerm): Filter {
+  if (query.fieldType === 'date') return query.wildcard ? datePattern(query.field, query.pattern ?? []) : dateValue(query.field, query.value);
   if (!query.wildcard) return eq(query.field, query.value);
-  const shape = patternShape(query.pattern ?? []);
-  switch (shape.kind) {
-    case 'exists':
-      return exists(query.field);
-    case 'exact':
-      return eq(query.field, shape.text);
-    case 'prefix':
-      return startsWith(query.field, shape.text);
-    case 'contains':
-      return contains(query.field, shape.text);
-    case 'unsupported':
-      throw new CriteriaError(
-        'unsupported',
-        `unsupported wildcard pattern ${show(String(query.value))} at position ${query.position} for ${query.field}: ${shape.reason}; ` +
-          'only abc* (starts with), *abc* (contains) and * (has a value) can be translated to a Meilisearch filter',
-        query.position,
-      );
-  }
-}
-
-type PatternShape =
-  | { kind: 'exists' }
-  | { kind: 'exact' | 'prefix' | 'contains'; text: string }
-  | { kind: 'unsupported'; reason: string };
-
-/** Which Meilisearch operator a wildcard pattern (runs of `*` already collapsed) maps to, if any. */
-function patternShape(pieces: readonly PatternPiece[]): PatternShape {
+  const pieces = query.pattern ?? [];
   const kinds = pieces.map((p) => (p.kind === 'literal' ? 'L' : p.kind === 'anyString' ? '*' : '?')).join('');
   const text = pieces.find((p) => p.kind === 'literal')?.text ?? '';
   switch (kinds) {
     case '*':
-      return { kind: 'exists' };
+      return exists(query.field);
     case 'L':
-      return { kind: 'exact', text };
+      return eq(query.field, text);
     case 'L*':
-      return { kind: 'prefix', text };
+      return sendableNeedle(text) ? startsWith(query.field, text) : pattern(query.field, pieces);
     case '*L*':
-      return { kind: 'contains', text };
+      return sendableNeedle(text) ? contains(query.field, text) : pattern(query.field, pieces);
+    default:
+      return pattern(query.field, pieces);
   }
-  if (kinds.includes('?')) return { kind: 'unsupported', reason: '"?" (exactly one character) has no Meilisearch filter equivalent' };
-  if (kinds === '*L') return { kind: 'unsupported', reason: 'a leading "*" alone (ends with) has no Meilisearch filter equivalent' };
-  return { kind: 'unsupported', reason: 'a "*" between characters has no Meilisearch filter equivalent' };
 }
 
 // ---- the filter and its text ----------------------------------------------------------------------
@@ -115,7 +100,7 @@ export interface Emitted {
 }
 
 export function emitFilter(query: CheckedQuery): Emitted {
-  const filter = toFilter(query);
+  const filter = toFilter(query, true);
   const rendered = render(filter, NOTHING);
   // The store checks the stored filter again; refusing here gives criteria users the compiler's
   // own error, with its code and wording.

@@ -21,6 +21,7 @@
  *
  * Positions are 0-based offsets in UTF-16 code units (JavaScript string indexes).
  */
+import type { PatternPiece } from '../../filter/ast.ts';
 import { CriteriaError, show } from './errors.ts';
 
 export type TokenKind =
@@ -334,7 +335,7 @@ export function discardEscapes(text: string, offset: number): string {
 }
 
 /** One piece of a wildcard pattern: literal text, `*` (any run of characters) or `?` (one character). */
-export type PatternPiece = { readonly kind: 'literal'; readonly text: string } | { readonly kind: 'anyString' } | { readonly kind: 'anyChar' };
+export type { PatternPiece };
 
 /**
  * Splits a prefix or wildcard term into pieces. As in Lucene's WildcardQuery, a backslash makes the
