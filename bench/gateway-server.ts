@@ -1,17 +1,17 @@
 /**
  * The gateway as the bench runs it: its own process, wired like src/main.ts (createApp +
- * MeiliReader + @hono/node-server `serve`) but without the admin side - it gets a ready
+ * MeiliReader + startServer) but without the admin side - it gets a ready
  * search-only key and never sees the master key.
  *
  * Environment: MEILI_URL, MEILI_SEARCH_KEY, OA_INDEX, LOG_LEVEL (and any other gateway setting of
  * src/config.ts; the production defaults apply). Listens on 127.0.0.1 on a free port and reports
  * `{"port": N}` over the IPC channel (or stderr when there is none). Stops on SIGTERM/SIGINT.
  */
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/http/log.ts';
+import { serverLimitsFrom, startServer } from '../src/http/server.ts';
+import { laneLimitsFrom } from '../src/meili/lanes.ts';
 import { MeiliReader } from '../src/meili/reader.ts';
 
 const config = loadConfig({ ...process.env, HOST: '127.0.0.1', PORT: '0', LOAD_SAMPLE: 'false' });
@@ -21,12 +21,10 @@ const reader = new MeiliReader({
   apiKey: config.MEILI_SEARCH_KEY,
   index: config.OA_INDEX,
   timeoutMs: config.REQUEST_TIMEOUT_MS,
+  lanes: laneLimitsFrom(config),
 });
 const app = createApp({ reader, config, log: createLogger(config.LOG_LEVEL) });
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
-await new Promise<void>((ok) => server.once('listening', ok));
-const address = server.address();
-const port = address && typeof address === 'object' ? address.port : 0;
+const { server, port } = await startServer(app.fetch, { host: '127.0.0.1', port: 0, limits: serverLimitsFrom(config) });
 if (process.send) process.send({ port, pid: process.pid });
 else process.stderr.write(`${JSON.stringify({ port, pid: process.pid })}\n`);
 

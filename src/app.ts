@@ -16,7 +16,7 @@ import { requestId } from 'hono/request-id';
 import { HTTPException } from 'hono/http-exception';
 import { matchedRoutes } from 'hono/route';
 import type { Config } from './config.ts';
-import { apiKeys } from './http/api-keys.ts';
+import { apiKeys, KeyGuard } from './http/api-keys.ts';
 import { ApiError } from './http/errors.ts';
 import type { Logger } from './http/log.ts';
 import { legacyPaths } from './legacy/reference.ts';
@@ -25,13 +25,15 @@ import type { MeiliReader } from './meili/reader.ts';
 import { Metrics } from './ops/metrics.ts';
 import { Readiness } from './ops/readiness.ts';
 import { CitationStore } from './store/citations.ts';
+import { DEFAULT_EXPORT_LIMITS } from './api/export.ts';
 import { modernRoutes } from './api/routes.ts';
-import { webRoutes } from './web/routes.ts';
+import { keyGate } from './web/key-gate.ts';
+import { WEB_DATA_ROUTES, webRoutes } from './web/routes.ts';
 
 export type GatewayConfig = Pick<
   Config,
   'MAX_ROWS' | 'MAX_CRITERIA_LENGTH' | 'MAX_CLAUSES' | 'MAX_DEPTH' | 'MAX_BODY_BYTES' | 'API_KEYS' | 'RATE_LIMIT_PER_MINUTE' | 'CORS_ORIGINS'
-> & Partial<Pick<Config, 'WEB_UI'>>;
+> & Partial<Pick<Config, 'WEB_UI' | 'WEB_PUBLIC' | 'MAX_FILTER_COST' | 'EXPORT_MAX_CONCURRENT' | 'EXPORT_MAX_PER_KEY' | 'EXPORT_IDLE_TIMEOUT_MS'>>;
 
 export interface GatewayDeps {
   reader: MeiliReader;
@@ -42,6 +44,8 @@ export interface GatewayDeps {
   accepting?: () => boolean;
   /** What /ready asks (default: a Readiness over the reader). */
   readiness?: Readiness;
+  /** The gateway's address as clients reach it (PUBLIC_URL, else where it listens); default http://localhost. */
+  publicUrl?: () => string;
 }
 
 /** The route pattern that answered ("/ds-api/:dataset/:version/records"), for logs and metrics. */
@@ -58,7 +62,7 @@ function errorResponse(c: Context, err: ApiError): Response {
 
 export function createApp(deps: GatewayDeps): Hono {
   const { reader, config, log } = deps;
-  const store = new CitationStore(reader);
+  const store = new CitationStore(reader, { maxFilterCost: config.MAX_FILTER_COST });
   const readiness = deps.readiness ?? new Readiness(reader);
   const metrics = deps.metrics ?? new Metrics();
   const accepting = deps.accepting ?? (() => true);
@@ -101,8 +105,9 @@ export function createApp(deps: GatewayDeps): Hono {
     }),
   );
   app.use(compress({ encoding: 'gzip' }));
-  if (config.API_KEYS?.length) {
-    const guard = apiKeys(config.API_KEYS, config.RATE_LIMIT_PER_MINUTE);
+  const keyGuard = config.API_KEYS?.length ? new KeyGuard(config.API_KEYS, config.RATE_LIMIT_PER_MINUTE) : undefined;
+  if (keyGuard) {
+    const guard = apiKeys(keyGuard);
     for (const prefix of [...LEGACY_PREFIXES, '/api']) app.use(`${prefix}/*`, guard);
   }
 
@@ -121,10 +126,31 @@ export function createApp(deps: GatewayDeps): Hono {
     maxCriteriaLength: config.MAX_CRITERIA_LENGTH,
     maxClauses: config.MAX_CLAUSES,
     maxDepth: config.MAX_DEPTH,
+    publicUrl: deps.publicUrl ?? (() => 'http://localhost'),
   };
   for (const prefix of LEGACY_PREFIXES) app.route(prefix, legacyRoutes(prefix, legacyOptions));
-  app.route('/', modernRoutes({ store, otherPaths: legacyPaths(LEGACY_PREFIXES, config.MAX_ROWS) }));
-  if (config.WEB_UI ?? true) app.route('/', webRoutes(store));
+  app.route(
+    '/',
+    modernRoutes({
+      store,
+      otherPaths: legacyPaths(LEGACY_PREFIXES, config.MAX_ROWS),
+      exportLimits: {
+        maxConcurrent: config.EXPORT_MAX_CONCURRENT ?? DEFAULT_EXPORT_LIMITS.maxConcurrent,
+        maxPerKey: config.EXPORT_MAX_PER_KEY ?? DEFAULT_EXPORT_LIMITS.maxPerKey,
+        idleTimeoutMs: config.EXPORT_IDLE_TIMEOUT_MS ?? DEFAULT_EXPORT_LIMITS.idleTimeoutMs,
+      },
+    }),
+  );
+  if (config.WEB_UI ?? true) {
+    // Behind API_KEYS the page's records need a key too (header or the page's cookie), unless the
+    // operator made the page public.
+    if (keyGuard && !config.WEB_PUBLIC) {
+      const { routes, gate } = keyGate(keyGuard, { secureCookie: (deps.publicUrl?.() ?? '').startsWith('https:') });
+      app.route('/', routes);
+      for (const path of WEB_DATA_ROUTES) app.use(path, gate);
+    }
+    app.route('/', webRoutes(store));
+  }
 
   app.notFound((c) => c.json(new ApiError(404, 'not_found', `no route ${c.req.method} ${c.req.path}`).body(), 404));
   app.onError((err, c) => {

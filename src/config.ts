@@ -52,6 +52,17 @@ export const envSchema = z.object({
   MEILI_PORT: int(1, 65535).optional(),
   HOST: z.string().default('127.0.0.1'),
   PORT: int(0, 65535).default(8080),
+  /**
+   * The gateway's address as clients reach it (`https://oa.example.org`), for the absolute links
+   * in legacy answers (`apiUrl`, `apiDocumentationUrl`); never taken from a request's Host header.
+   * Default: the address the gateway listens on.
+   */
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine((v) => /^https?:\/\//.test(v), 'must be an http(s) URL')
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
   /** Load the bundled sample into an empty index on start. */
   LOAD_SAMPLE: bool.default(true),
   /** Largest `rows` of a legacy /records request. */
@@ -66,14 +77,44 @@ export const envSchema = z.object({
   MAX_BODY_BYTES: int(1024, 100 * 1024 * 1024).default(1024 * 1024),
   /** Per-request time limit towards Meilisearch, in milliseconds. */
   REQUEST_TIMEOUT_MS: int(100, 600_000).default(10_000),
+  /** A client's request headers must arrive within this, in milliseconds. */
+  CLIENT_HEADERS_TIMEOUT_MS: int(1000, 600_000).default(10_000),
+  /** A client's whole request, body included, must arrive within this (else 408 and closed), in milliseconds. */
+  CLIENT_REQUEST_TIMEOUT_MS: int(1000, 3_600_000).default(30_000),
+  /** An idle keep-alive connection is closed after this, in milliseconds. */
+  CLIENT_IDLE_TIMEOUT_MS: int(100, 600_000).default(5_000),
+  /** Most client connections open at once; at the cap the oldest one not being answered is closed. */
+  MAX_CONNECTIONS: int(16, 1_000_000).default(2_048),
+  /**
+   * The most one query's filter may cost, in stored values Meilisearch would test at the scale of
+   * the whole OARD (src/filter/cost.ts); above it, 400 too_expensive. `*abc*` on applicationId
+   * costs 2.2 M, on Patent_PGPub 10 M; `field:value` costs 1.
+   */
+  MAX_FILTER_COST: int(1, 1e12).default(50_000_000),
+  /** Requests the gateway has inside Meilisearch at once (ordinary ones). */
+  MEILI_MAX_CONCURRENT: int(1, 1024).default(32),
+  /** Of those, expensive ones (filter cost of 1 M or more) at once: they can hold no more of Meilisearch's workers. */
+  MEILI_MAX_HEAVY: int(1, 1024).default(1),
+  /** Requests waiting for a slot, per kind; more are answered 503 with Retry-After. */
+  MEILI_QUEUE_MAX: int(0, 100_000).default(64),
+  /** Longest wait for a slot before 503 with Retry-After, in milliseconds. */
+  MEILI_QUEUE_WAIT_MS: int(1, 600_000).default(2_000),
   /** Optional gateway API keys (comma separated); when set, X-API-KEY is required. */
   API_KEYS: list.optional(),
   /** Requests per minute per API key (0 = unlimited). */
   RATE_LIMIT_PER_MINUTE: int(0, 1_000_000).default(600),
+  /** Exports streaming at once, in all (more: 503 with Retry-After). */
+  EXPORT_MAX_CONCURRENT: int(1, 10_000).default(4),
+  /** Exports streaming at once per API key (more: 429 with Retry-After). */
+  EXPORT_MAX_PER_KEY: int(1, 10_000).default(2),
+  /** An export whose client reads nothing for this long, in milliseconds, is cut off. */
+  EXPORT_IDLE_TIMEOUT_MS: int(1000, 3_600_000).default(30_000),
   /** Allowed CORS origins (comma separated, `*` for any); CORS is off when unset. */
   CORS_ORIGINS: list.optional(),
-  /** Serve the web search page at `/` (API_KEYS guard only the APIs: turn it off where every reader needs a key). */
+  /** Serve the web search page at `/`. */
   WEB_UI: bool.default(true),
+  /** With API_KEYS set, serve the web page without a key (its records are then public); off by default. */
+  WEB_PUBLIC: bool.default(false),
   /** `info` logs one line per request; `warn`/`error` less; `silent` none. */
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
 });

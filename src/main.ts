@@ -8,12 +8,12 @@
  * MEILI_SEARCH_KEY_FILE and no master key, as docker-compose.yml runs it) it writes nothing: the
  * compose `setup` service (src/meili/setup-cli.ts) made the key and enabled the features.
  */
-import { serve } from '@hono/node-server';
-import type { Server } from 'node:http';
 import { createApp } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './http/log.ts';
+import { serverLimitsFrom, startServer } from './http/server.ts';
 import { connectAdmin, enableFeatures, searchKeyFor } from './meili/connect.ts';
+import { laneLimitsFrom } from './meili/lanes.ts';
 import { MeiliReader } from './meili/reader.ts';
 import { Readiness } from './ops/readiness.ts';
 import { loadSampleIfEmpty } from './sample.ts';
@@ -32,18 +32,23 @@ async function main(): Promise<void> {
   else if (config.LOAD_SAMPLE) await loadSampleIfEmpty(admin, config.OA_INDEX, log);
 
   const searchKey = await searchKeyFor(admin, config.OA_INDEX, config.MEILI_SEARCH_KEY);
-  const reader = new MeiliReader({ url: admin.url, apiKey: searchKey, index: config.OA_INDEX, timeoutMs: config.REQUEST_TIMEOUT_MS });
+  const reader = new MeiliReader({ url: admin.url, apiKey: searchKey, index: config.OA_INDEX, timeoutMs: config.REQUEST_TIMEOUT_MS, lanes: laneLimitsFrom(config) });
   let accepting = true;
   const readiness = new Readiness(reader);
-  const app = createApp({ reader, config, log, accepting: () => accepting, readiness });
+  // Links in answers name PUBLIC_URL, else the address listened on (the port known once listening).
+  const listenHost = ['0.0.0.0', '::', ''].includes(config.HOST) ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
+  let publicUrl = config.PUBLIC_URL ?? `http://${listenHost}:${config.PORT}`;
+  const app = createApp({ reader, config, log, accepting: () => accepting, readiness, publicUrl: () => publicUrl });
   // Say once, at start, what keeps the gateway from answering (an old index would answer wrongly).
   const ready = await readiness.check();
   if (!ready.ready) log.warn('not ready', { reason: ready.reason });
 
-  const server = serve({ fetch: app.fetch, hostname: config.HOST, port: config.PORT }) as Server;
-  await new Promise<void>((ok) => server.once('listening', ok));
-  const address = server.address();
-  const port = address && typeof address === 'object' ? address.port : config.PORT;
+  const { server, port } = await startServer(app.fetch, {
+    host: config.HOST,
+    port: config.PORT,
+    limits: serverLimitsFrom(config),
+  });
+  if (!config.PUBLIC_URL) publicUrl = `http://${listenHost}:${port}`;
   log.info('listening', { url: `http://${config.HOST}:${port}`, index: config.OA_INDEX });
   process.stderr.write(`oa-citations listening on http://${config.HOST}:${port} (try /ds-api/ or /docs)\n`);
 

@@ -208,12 +208,12 @@ describe('criteria answered as Solr did', () => {
   it('refuses, with 400 too_broad, a wildcard whose values cannot all be listed', async () => {
     // The listing limit is Meilisearch's maxValuesPerFacet (10,000); lowered here to the few values this index holds.
     const filter = pattern('Patent_PGPub', [{ kind: 'anyChar' }, { kind: 'anyString' }]);
-    const attempt = answerFromValues(filter, reader, undefined, 5);
+    const attempt = answerFromValues(filter, reader, { maxValues: 5 });
     await expect(attempt).rejects.toBeInstanceOf(ApiError);
     await expect(attempt).rejects.toMatchObject({ status: 400, code: 'too_broad' });
     await expect(attempt).rejects.toThrow(/Patent_PGPub MATCHES "\?\*".*begin the wildcard with more literal characters/);
     // A wildcard narrowed by its literal start lists few values, and is answered.
-    expect(await answerFromValues(pattern('Patent_PGPub', [{ kind: 'literal', text: 'EP' }, { kind: 'anyChar' }, { kind: 'anyString' }]), reader, undefined, 5)).toEqual({
+    expect(await answerFromValues(pattern('Patent_PGPub', [{ kind: 'literal', text: 'EP' }, { kind: 'anyChar' }, { kind: 'anyString' }]), reader, { maxValues: 5 })).toEqual({
       op: 'cond',
       cond: { kind: 'in', field: 'Patent_PGPub', values: expect.arrayContaining(['EP1000011', 'ep1000022']) as unknown as string[] },
     });

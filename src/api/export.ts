@@ -8,11 +8,14 @@
  * The first page is read before the response starts, so a bad filter or an unavailable
  * Meilisearch is still a proper JSON error; X-Total-Count gives the exact number of records.
  */
+import type { Context } from 'hono';
 import { z } from 'zod';
 import { FIELDS } from '../catalog/fields.ts';
 import { lowerSort } from '../catalog/layout.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { and } from '../filter/ast.ts';
+import { ApiError } from '../http/errors.ts';
+import { Slots } from '../http/slots.ts';
 import type { CitationStore } from '../store/citations.ts';
 import { csvRecord, csvRow, ndjsonRecord } from './csv.ts';
 import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
@@ -31,12 +34,46 @@ const TIE_BREAK = 'applicationId:asc';
 
 export const DEFAULT_EXPORT_PAGE_SIZE = 1000;
 
+export interface ExportOptions {
+  /** Records per keyset page (default 1000). */
+  pageSize?: number;
+  /** Concurrent exports, in all and per API key (EXPORT_MAX_CONCURRENT, EXPORT_MAX_PER_KEY). */
+  slots?: Slots;
+  /** A client that reads nothing for this long is cut off (EXPORT_IDLE_TIMEOUT_MS). */
+  idleTimeoutMs?: number;
+}
+
+/** The limits a gateway runs with when none are given (the config defaults). */
+export const DEFAULT_EXPORT_LIMITS = { maxConcurrent: 4, maxPerKey: 2, idleTimeoutMs: 30_000 } as const;
+
+function exportsFull(slots: Slots, which: 'all' | 'key'): ApiError {
+  const headers = { 'Retry-After': '10' };
+  return which === 'key'
+    ? new ApiError(429, 'too_many_exports', `this API key already has ${slots.perKey} exports running: wait for one to finish`, { headers })
+    : new ApiError(503, 'too_many_exports', `the gateway already streams ${slots.max} exports, its limit: retry later`, { headers });
+}
+
 const FORMATS = {
   csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
   ndjson: { type: 'application/x-ndjson; charset=utf-8', ext: 'ndjson' },
 } as const;
 
-export function exportRoute(store: CitationStore, pageSize = DEFAULT_EXPORT_PAGE_SIZE) {
+const exportQuery = z
+  .object({
+    format: z.enum(['csv', 'ndjson'], { error: 'must be csv or ndjson' }).optional().describe('Output format (default csv).'),
+    fields: z.array(fieldNameParam).optional().describe('Fields to export, in order (default: every catalog field).'),
+    q: searchQuery.shape.q,
+    sort: searchQuery.shape.sort,
+    ...filterShape,
+  })
+  .superRefine(checkRanges);
+
+type ExportQuery = z.output<typeof exportQuery>;
+
+export function exportRoute(store: CitationStore, options: ExportOptions = {}) {
+  const pageSize = options.pageSize ?? DEFAULT_EXPORT_PAGE_SIZE;
+  const slots = options.slots ?? new Slots(DEFAULT_EXPORT_LIMITS.maxConcurrent, DEFAULT_EXPORT_LIMITS.maxPerKey);
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_EXPORT_LIMITS.idleTimeoutMs;
   return defineRoute({
     method: 'get',
     path: '/api/v1/export',
@@ -45,79 +82,86 @@ export function exportRoute(store: CitationStore, pageSize = DEFAULT_EXPORT_PAGE
     summary: 'Stream every record matching the filters as CSV or NDJSON',
     description:
       'Any size. CSV: header row of field names, RFC 4180 quoting, formType values joined with "|". NDJSON: one record per line. Accepts the filter parameters of /api/v1/search, and its sort and q. Without q, records stream in the given sort, or by application number, ties in index order (keyset pages: flat cost at any depth, stable order). With q, in the relevance order /api/v1/search gives (offset pages: cost grows with depth, and an index swapped mid-export can shift records). X-Total-Count holds the number of records.',
-    query: z
-      .object({
-        format: z.enum(['csv', 'ndjson'], { error: 'must be csv or ndjson' }).optional().describe('Output format (default csv).'),
-        fields: z.array(fieldNameParam).optional().describe('Fields to export, in order (default: every catalog field).'),
-        q: searchQuery.shape.q,
-        sort: searchQuery.shape.sort,
-        ...filterShape,
-      })
-      .superRefine(checkRanges),
+    query: exportQuery,
     verbatim: VERBATIM_PARAMS,
     response: {
       description: 'The records, streamed.',
       contentTypes: Object.values(FORMATS).map((f) => f.type.split(';')[0]!),
     },
-    errors: [503],
+    errors: [429, 503],
     handler: async (c, { query }) => {
-      const format = query.format ?? 'csv';
-      const fields = query.fields?.length ? [...new Set(query.fields)] : FIELDS.map((f) => f.name);
-      const filter = filterOf(filterClauses(query));
-      const signal = c.req.raw.signal;
-      const q = query.q?.trim() ? numberQuery(query.q) : undefined;
-      // The order walked: the sort asked for (a derived key as the stored field it sorts by), then
-      // application number, then index order.
-      const asked = query.sort ?? [];
-      const order = lowerSort(asked.some((s) => s.startsWith('applicationId:')) ? asked : [...asked, TIE_BREAK]);
-      // The cursor needs the sort keys of every record, exported or not.
-      const read = [...new Set([...fields, ...order.map((s) => s.split(':')[0]!)])];
-      const cursor = new SortCursor(order);
-
-      // Keyset page: the records at or after the last one, past the served part of its tie group.
-      // The first page is read in page mode for an exact total.
-      const keysetPage = async (s: AbortSignal, first: boolean) => {
-        const after = cursor.atOrAfter();
-        const page = await store.search(
-          {
-            q: '',
-            filter: after ? and([filter, after]) : filter,
-            sort: order,
-            fields: read,
-            ...(first ? { page: 1, hitsPerPage: pageSize } : { offset: cursor.tieRun, limit: pageSize }),
-          },
-          s,
-        );
-        cursor.advance(page.hits);
-        return { rows: page.hits, total: page.totalHits };
-      };
-      // Ranked page: with a keyword query the order is relevance, which no filter can express, so
-      // search pages by offset instead, in exactly /api/v1/search's order.
-      const rankedPage = async (offset: number, s: AbortSignal) => {
-        const page = await store.page({ q, filter, sort: query.sort ?? [], fields: read, offset, limit: pageSize }, s);
-        return { rows: page.records, total: page.total };
-      };
-      const fetchPage = (s: AbortSignal, done: number) => (q === undefined ? keysetPage(s, done === 0) : rankedPage(done, s));
-      const first = await fetchPage(signal, 0);
-      const encode =
-        format === 'csv'
-          ? (rows: OaRecord[]) => rows.map((r) => csvRecord(r, fields)).join('')
-          : (rows: OaRecord[]) => rows.map((r) => ndjsonRecord(r, fields)).join('');
-      const body = keysetStream<OaRecord>({
-        pageSize,
-        firstPage: first.rows,
-        prelude: format === 'csv' ? csvRow(fields) : undefined,
-        encode,
-        signal,
-        fetchPage: async (_last, s, done) => (await fetchPage(s, done)).rows,
-      });
-      // c.body (not new Response) keeps the headers middleware has set, e.g. X-Request-Id.
-      return c.body(body, 200, {
-        'Content-Type': FORMATS[format].type,
-        'Content-Disposition': `attachment; filename="oa-citations.${FORMATS[format].ext}"`,
-        'X-Total-Count': String(first.total),
-        'Cache-Control': 'no-store',
-      });
+      // A slot for as long as the export streams: released when the stream ends in any way, or
+      // here when it never starts.
+      const taken = slots.take(c.get('apiKey'));
+      if ('full' in taken) throw exportsFull(slots, taken.full);
+      try {
+        return await streamExport(c, query, taken.release);
+      } catch (err) {
+        taken.release();
+        throw err;
+      }
     },
   });
+
+  async function streamExport(c: Context, query: ExportQuery, release: () => void): Promise<Response> {
+    const format = query.format ?? 'csv';
+    const fields = query.fields?.length ? [...new Set(query.fields)] : FIELDS.map((f) => f.name);
+    const filter = filterOf(filterClauses(query));
+    const signal = c.req.raw.signal;
+    const q = query.q?.trim() ? numberQuery(query.q) : undefined;
+    // The order walked: the sort asked for (a derived key as the stored field it sorts by), then
+    // application number, then index order.
+    const asked = query.sort ?? [];
+    const order = lowerSort(asked.some((s) => s.startsWith('applicationId:')) ? asked : [...asked, TIE_BREAK]);
+    // The cursor needs the sort keys of every record, exported or not.
+    const read = [...new Set([...fields, ...order.map((s) => s.split(':')[0]!)])];
+    const cursor = new SortCursor(order);
+
+    // Keyset page: the records at or after the last one, past the served part of its tie group.
+    // The first page is read in page mode for an exact total.
+    const keysetPage = async (s: AbortSignal, first: boolean) => {
+      const after = cursor.atOrAfter();
+      const page = await store.search(
+        {
+          q: '',
+          filter: after ? and([filter, after]) : filter,
+          sort: order,
+          fields: read,
+          ...(first ? { page: 1, hitsPerPage: pageSize } : { offset: cursor.tieRun, limit: pageSize }),
+        },
+        s,
+      );
+      cursor.advance(page.hits);
+      return { rows: page.hits, total: page.totalHits };
+    };
+    // Ranked page: with a keyword query the order is relevance, which no filter can express, so
+    // search pages by offset instead, in exactly /api/v1/search's order.
+    const rankedPage = async (offset: number, s: AbortSignal) => {
+      const page = await store.page({ q, filter, sort: query.sort ?? [], fields: read, offset, limit: pageSize }, s);
+      return { rows: page.records, total: page.total };
+    };
+    const fetchPage = (s: AbortSignal, done: number) => (q === undefined ? keysetPage(s, done === 0) : rankedPage(done, s));
+    const first = await fetchPage(signal, 0);
+    const encode =
+      format === 'csv'
+        ? (rows: OaRecord[]) => rows.map((r) => csvRecord(r, fields)).join('')
+        : (rows: OaRecord[]) => rows.map((r) => ndjsonRecord(r, fields)).join('');
+    const body = keysetStream<OaRecord>({
+      pageSize,
+      firstPage: first.rows,
+      prelude: format === 'csv' ? csvRow(fields) : undefined,
+      encode,
+      signal,
+      idleTimeoutMs,
+      onDone: release,
+      fetchPage: async (_last, s, done) => (await fetchPage(s, done)).rows,
+    });
+    // c.body (not new Response) keeps the headers middleware has set, e.g. X-Request-Id.
+    return c.body(body, 200, {
+      'Content-Type': FORMATS[format].type,
+      'Content-Disposition': `attachment; filename="oa-citations.${FORMATS[format].ext}"`,
+      'X-Total-Count': String(first.total),
+      'Cache-Control': 'no-store',
+    });
+  }
 }

@@ -24,6 +24,13 @@ export interface KeysetOptions<T> {
   encode: (rows: T[]) => string;
   /** The request's signal: its abort stops the stream like a cancel. */
   signal?: AbortSignal;
+  /**
+   * Longest wait for the consumer to ask for more, in ms: a client that stops reading is cut off
+   * (the body ends in an error) rather than holding the stream open.
+   */
+  idleTimeoutMs?: number;
+  /** Called once when the stream ends, however it ends (done, cancelled, failed, cut off). */
+  onDone?: () => void;
 }
 
 export function keysetStream<T>(options: KeysetOptions<T>): ReadableStream<Uint8Array> {
@@ -37,14 +44,35 @@ export function keysetStream<T>(options: KeysetOptions<T>): ReadableStream<Uint8
   let prelude = options.prelude;
   let done = false;
 
+  let idle: NodeJS.Timeout | undefined;
   const finish = () => {
+    if (done) return;
     done = true;
+    clearTimeout(idle);
     options.signal?.removeEventListener('abort', abort);
+    options.onDone?.();
+  };
+
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  // From the start and after every page, the consumer has idleTimeoutMs to ask for the next.
+  const armIdle = () => {
+    if (options.idleTimeoutMs === undefined || done) return;
+    idle = setTimeout(() => {
+      finish();
+      stop.abort();
+      controller.error(new Error(`the client read nothing for ${options.idleTimeoutMs} ms`));
+    }, options.idleTimeoutMs);
+    idle.unref();
   };
 
   return new ReadableStream<Uint8Array>(
     {
+      start(c) {
+        controller = c;
+        armIdle();
+      },
       async pull(controller) {
+        clearTimeout(idle);
         if (done) return;
         if (stop.signal.aborted) {
           finish();
@@ -71,7 +99,9 @@ export function keysetStream<T>(options: KeysetOptions<T>): ReadableStream<Uint8
         if (rows.length < options.pageSize) {
           finish();
           controller.close();
+          return;
         }
+        armIdle();
       },
       cancel() {
         finish();

@@ -37,9 +37,10 @@ function parametersOf(schema: z.ZodObject | undefined, location: 'path' | 'query
 }
 
 const ERROR_RESPONSES: Record<number, string> = {
-  400: 'Invalid parameters: details lists {param, message} for each.',
+  400: 'Invalid parameters: details lists {param, message} for each; `too_expensive` when the filter would cost Meilisearch more than MAX_FILTER_COST (the message names the costliest conditions).',
   404: 'Nothing matches (details may hold suggestions).',
-  503: 'Meilisearch is unavailable or the index is not built yet; retry later (Retry-After).',
+  429: 'A per-key limit is reached (rate, or concurrent exports); retry after Retry-After seconds.',
+  503: 'Meilisearch is unavailable, the index is not built yet, or the gateway is busy (`busy`, `too_many_exports`); retry after Retry-After seconds.',
 };
 
 function errorResponse(status: number): Json {

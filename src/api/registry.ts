@@ -39,7 +39,7 @@ export interface RouteSpec<P extends AnyObject, Q extends AnyObject, S extends z
   verbatim?: ReadonlySet<string>;
   response: JsonResponse<S> | OtherResponse;
   /** Error statuses the route can answer with besides 400 (bad parameters). */
-  errors?: readonly (404 | 503)[];
+  errors?: readonly (404 | 429 | 503)[];
   /** Returns the JSON body (typed by the response schema) or a ready Response (streams, pages). */
   handler: (c: Context, input: { params: z.output<P>; query: z.output<Q> }) => Promise<z.input<S> | Response> | z.input<S> | Response;
 }

@@ -16,7 +16,8 @@ import { z } from 'zod';
 import { FIELDS } from '../catalog/fields.ts';
 import type { CitationStore } from '../store/citations.ts';
 import { DOCS_PAGE } from './docs-page.ts';
-import { exportRoute } from './export.ts';
+import { DEFAULT_EXPORT_LIMITS, exportRoute } from './export.ts';
+import { Slots } from '../http/slots.ts';
 import { facetValuesRoute } from './facet-values.ts';
 import { RANGE_FILTER_FIELDS, VALUE_FILTER_FIELDS } from './filters.ts';
 import { applicationCitationsRoute, citingRoute } from './graph.ts';
@@ -31,6 +32,8 @@ export interface ModernDeps {
   store: CitationStore;
   /** Records per keyset page of an export (default 1000). */
   exportPageSize?: number;
+  /** Concurrent exports and the cut-off of clients that stop reading (defaults: DEFAULT_EXPORT_LIMITS). */
+  exportLimits?: { maxConcurrent: number; maxPerKey: number; idleTimeoutMs: number };
   /** Most records read for one citation-graph answer (default 50,000). */
   maxGraphRecords?: number;
   /** OpenAPI path items of routes mounted elsewhere (the legacy DS-API), for the one reference. */
@@ -83,6 +86,7 @@ function fieldsRoute() {
 export function apiRoutes(deps: ModernDeps): Route[] {
   const { store } = deps;
   const graph = { maxRecords: deps.maxGraphRecords ?? 50_000 };
+  const limits = deps.exportLimits ?? DEFAULT_EXPORT_LIMITS;
   const routes: Route[] = [
     searchRoute(store),
     facetValuesRoute(store),
@@ -91,7 +95,11 @@ export function apiRoutes(deps: ModernDeps): Route[] {
     citingRoute(store, graph),
     topReferencesRoute(store),
     overviewRoute(store),
-    exportRoute(store, deps.exportPageSize),
+    exportRoute(store, {
+      pageSize: deps.exportPageSize,
+      slots: new Slots(limits.maxConcurrent, limits.maxPerKey),
+      idleTimeoutMs: limits.idleTimeoutMs,
+    }),
     fieldsRoute(),
   ];
   let document: Record<string, unknown> | undefined;

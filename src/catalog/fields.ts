@@ -31,6 +31,10 @@
  * - `usual`    for a text field with a small closed set of values in practice (codes such as
  *              CTNF / CTFR): those values. The stored layout packs them into a group code (any
  *              other value is kept as written), which is much cheaper to index; answers are the same.
+ * - `distinct` about how many distinct values the field has in the whole OARD (58.9 M rows; an
+ *              order of magnitude, from the data set's counts): what a filter that tests every
+ *              value of the field (`*abc*`, a text range) costs Meilisearch (src/filter/cost.ts).
+ *              Unset: a few hundred at most.
  * - `stored`   kept in the index. Derived fields (but the id) are computed from the fields they
  *              name in `source.from` whenever a record is read (src/catalog/derived.ts); one that
  *              is not stored (formType, techCenter) has its filters, facets and sorts answered
@@ -64,6 +68,7 @@ export interface FieldSpec {
   readonly required: boolean;
   readonly stored: boolean;
   readonly usual?: readonly string[];
+  readonly distinct?: number;
   readonly description: string;
 }
 
@@ -117,13 +122,14 @@ export const FIELDS = [
     typo: true,
     defaultField: true,
     required: true,
+    distinct: 2_200_000,
   }),
   field(
     ['Patent_PGPub', 'Cited reference'],
     'string',
     cit('parsed'),
     'Cited reference: patent (7-8 digits) or pre-grant publication (yyyy + 7 digits) number; foreign ids occur.',
-    { sort: true, search: true, typo: true, defaultField: true, required: true },
+    { sort: true, search: true, typo: true, defaultField: true, required: true, distinct: 10_000_000 },
   ),
   field(
     ['citationText', 'Reference as written'],
@@ -134,6 +140,7 @@ export const FIELDS = [
   ),
   field(['ifwNumber', 'Office action document'], 'string', cit('ifw_number'), 'Document id of the office action (join key to office actions).', {
     defaultField: true,
+    distinct: 4_400_000,
   }),
   field(['actionType', 'Action type'], 'string', cit('action_type'), 'Rejection ground the reference was cited under: 102, 103, or absent.', {
     facet: true,
@@ -152,10 +159,11 @@ export const FIELDS = [
   }),
   field(['mailDate', 'Mail date'], 'date', doc('mail_dt'), 'Mail date of the office action (v1 serves yyyy-MM-ddT00:00:00).', {
     sort: true,
+    distinct: 3_500,
   }),
-  field(['artUnit', 'Art unit'], 'string', app('art_unit'), '4-digit examining art unit.', { sort: true, facet: true }),
-  field(['uspcClass', 'USPC class'], 'string', app('uspc_class'), 'USPC class.', { facet: true }),
-  field(['uspcSubClass', 'USPC subclass'], 'string', app('uspc_subclass'), 'USPC subclass.'),
+  field(['artUnit', 'Art unit'], 'string', app('art_unit'), '4-digit examining art unit.', { sort: true, facet: true, distinct: 1_000 }),
+  field(['uspcClass', 'USPC class'], 'string', app('uspc_class'), 'USPC class.', { facet: true, distinct: 500 }),
+  field(['uspcSubClass', 'USPC subclass'], 'string', app('uspc_subclass'), 'USPC subclass.', { distinct: 100_000 }),
   flag(['headerMissing', 'Header missing'], doc('header_missing'), '1 = the office-action header could not be parsed.'),
   flag(['formParagraphMissing', 'Form paragraph missing'], doc('fp_missing'), '1 = no form paragraph was found.'),
   flag(['rejectFpMisMatch', 'Rejection / form paragraph mismatch'], doc('rejection_fp_mismatch'), '1 = rejections and form paragraphs disagree.'),

@@ -42,7 +42,13 @@ async function rawParams(c: Context): Promise<Record<string, string>> {
       throw badRequest('invalid_body', 'the JSON body must be an object of parameters');
     }
     for (const [k, v] of Object.entries(body)) {
-      if (v !== null && v !== undefined) merged[k] = typeof v === 'string' ? v : JSON.stringify(v);
+      if (v === null || v === undefined) continue;
+      // Parameters are flat values, as in a form; a nested one (which could be nested thousands of
+      // levels deep) is refused rather than re-serialised.
+      if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') {
+        throw badRequest('invalid_body', `the JSON parameter "${k}" must be a string, number or boolean, not ${Array.isArray(v) ? 'an array' : 'an object'}`);
+      }
+      merged[k] = String(v);
     }
   } else if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
     let body: Awaited<ReturnType<typeof c.req.parseBody>>;

@@ -24,14 +24,12 @@ export interface LegacyOptions {
   maxCriteriaLength: number;
   maxDepth?: number;
   maxClauses?: number;
+  /** Origin of the absolute links in answers (config PUBLIC_URL): never the request's Host header. */
+  publicUrl: () => string;
 }
 
 /** Mount points of the same routes (see the contract: both are seen in real clients). */
 export const LEGACY_PREFIXES = ['/ds-api', '/api/v1/patent/oa'] as const;
-
-function origin(c: Context): string {
-  return new URL(c.req.url).origin;
-}
 
 /** "2017-08-01 12:30:05.0": the v1 form of lastDataUpdatedDate. */
 function v1Timestamp(iso: string): string {
@@ -60,8 +58,8 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
         {
           apiKey: DATASET,
           apiVersionNumber: VERSION,
-          apiUrl: `${origin(c)}${prefix}/${DATASET}/${VERSION}/fields`,
-          apiDocumentationUrl: `${origin(c)}/docs`,
+          apiUrl: `${options.publicUrl()}${prefix}/${DATASET}/${VERSION}/fields`,
+          apiDocumentationUrl: `${options.publicUrl()}/docs`,
         },
       ],
     }),
@@ -77,8 +75,8 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
     return c.json({
       apiKey: DATASET,
       apiVersionNumber: VERSION,
-      apiUrl: `${origin(c)}${prefix}/${DATASET}/${VERSION}/fields`,
-      apiDocumentationUrl: `${origin(c)}/docs`,
+      apiUrl: `${options.publicUrl()}${prefix}/${DATASET}/${VERSION}/fields`,
+      apiDocumentationUrl: `${options.publicUrl()}/docs`,
       apiStatus: 'PUBLISHED',
       fieldCount: LEGACY_FIELDS.length,
       fields: LEGACY_FIELD_NAMES,

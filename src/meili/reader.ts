@@ -10,6 +10,9 @@ import http, { type OutgoingHttpHeaders } from 'node:http';
 import https from 'node:https';
 import { PRIMARY_KEY } from '../catalog/fields.ts';
 import { ApiError } from '../http/errors.ts';
+import { DEFAULT_LANE_LIMITS, Lanes, type Lane, type LaneLimits } from './lanes.ts';
+
+export type { Lane };
 
 export interface DocumentsQuery {
   filter?: string;
@@ -68,6 +71,8 @@ export interface ReaderOptions {
   apiKey: string | undefined;
   index: string;
   timeoutMs: number;
+  /** Requests in Meilisearch at once (default DEFAULT_LANE_LIMITS; see lanes.ts). */
+  lanes?: LaneLimits;
 }
 
 /** A Meilisearch error as it answers: `{message, code, type, link}`. */
@@ -82,6 +87,7 @@ export class MeiliReader {
   private readonly headers: Record<string, string>;
   private readonly transport: typeof http | typeof https;
   private readonly agent: http.Agent;
+  readonly lanes: Lanes;
 
   constructor(private readonly options: ReaderOptions) {
     this.index = options.index;
@@ -89,6 +95,7 @@ export class MeiliReader {
     const secure = this.base.startsWith('https:');
     this.transport = secure ? https : http;
     this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 256 });
+    this.lanes = new Lanes(options.lanes ?? DEFAULT_LANE_LIMITS);
     this.headers = { 'Content-Type': 'application/json' };
     if (options.apiKey) this.headers.Authorization = `Bearer ${options.apiKey}`;
   }
@@ -98,8 +105,8 @@ export class MeiliReader {
    * Unsorted on purpose: Meilisearch 1.21's sorted fetches start one record early past offset 0
    * and leave out records lacking a sort key; ordered reads go through search (exactPage).
    */
-  fetchDocuments<T>(query: DocumentsQuery, signal?: AbortSignal): Promise<DocumentsPage<T>> {
-    return this.call(`/indexes/${this.index}/documents/fetch`, query, signal);
+  fetchDocuments<T>(query: DocumentsQuery, signal?: AbortSignal, lane?: Lane): Promise<DocumentsPage<T>> {
+    return this.call(`/indexes/${this.index}/documents/fetch`, query, signal, lane);
   }
 
   /**
@@ -116,11 +123,12 @@ export class MeiliReader {
   async exactPage<T>(
     query: { q?: string; filter?: string; sort: string[]; fields: string[]; offset: number; limit: number },
     signal?: AbortSignal,
+    lane?: Lane,
   ): Promise<{ hits: T[]; total: number }> {
     const base = { q: query.q ?? '', filter: query.filter, ...(query.sort.length ? { sort: query.sort } : {}), attributesToRetrieve: query.fields };
     if (query.limit === 0 || query.offset % query.limit === 0) {
       const page = query.limit === 0 ? 1 : query.offset / query.limit + 1;
-      const res = await this.search<T>({ ...base, page, hitsPerPage: query.limit }, signal);
+      const res = await this.search<T>({ ...base, page, hitsPerPage: query.limit }, signal, lane);
       return { hits: res.hits, total: res.totalHits ?? 0 };
     }
     const { results } = await this.multiSearch<T>(
@@ -129,20 +137,25 @@ export class MeiliReader {
         { ...base, page: 1, hitsPerPage: 0, attributesToRetrieve: [PRIMARY_KEY] },
       ],
       signal,
+      lane,
     );
     return { hits: results[0]?.hits ?? [], total: results[1]?.totalHits ?? 0 };
   }
 
-  search<T>(body: SearchBody, signal?: AbortSignal): Promise<SearchResult<T>> {
-    return this.call(`/indexes/${this.index}/search`, body, signal);
+  search<T>(body: SearchBody, signal?: AbortSignal, lane?: Lane): Promise<SearchResult<T>> {
+    return this.call(`/indexes/${this.index}/search`, body, signal, lane);
   }
 
-  multiSearch<T>(queries: SearchBody[], signal?: AbortSignal): Promise<{ results: SearchResult<T>[] }> {
-    return this.call('/multi-search', { queries: queries.map((q) => ({ indexUid: this.index, ...q })) }, signal);
+  multiSearch<T>(queries: SearchBody[], signal?: AbortSignal, lane?: Lane): Promise<{ results: SearchResult<T>[] }> {
+    return this.call('/multi-search', { queries: queries.map((q) => ({ indexUid: this.index, ...q })) }, signal, lane);
   }
 
-  facetSearch(body: { facetName: string; facetQuery?: string; filter?: string; q?: string }, signal?: AbortSignal): Promise<FacetSearchResult> {
-    return this.call(`/indexes/${this.index}/facet-search`, body, signal);
+  facetSearch(
+    body: { facetName: string; facetQuery?: string; filter?: string; q?: string },
+    signal?: AbortSignal,
+    lane?: Lane,
+  ): Promise<FacetSearchResult> {
+    return this.call(`/indexes/${this.index}/facet-search`, body, signal, lane);
   }
 
   stats(signal?: AbortSignal): Promise<{ numberOfDocuments: number; isIndexing: boolean }> {
@@ -163,12 +176,18 @@ export class MeiliReader {
     }
   }
 
-  private async call<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+  /**
+   * One request through its lane (lanes.ts). The exchange does not take the client's signal: a
+   * request Meilisearch has received runs to its end there whatever the client does, so its slot
+   * stays taken until the answer (or REQUEST_TIMEOUT_MS); the client is released at once.
+   */
+  private async call<T>(path: string, body: unknown, signal?: AbortSignal, lane: Lane = 'light'): Promise<T> {
     let res: { status: number; text: string };
+    const payload = body === undefined ? undefined : JSON.stringify(body);
     try {
-      res = await this.send(body === undefined ? 'GET' : 'POST', path, body === undefined ? undefined : JSON.stringify(body), signal);
+      res = await this.lanes.run(lane, () => this.send(body === undefined ? 'GET' : 'POST', path, payload), signal);
     } catch (err) {
-      if (signal?.aborted) throw err;
+      if (signal?.aborted || err instanceof ApiError) throw err;
       const timedOut = (err as NodeJS.ErrnoException).code === 'ETIMEDOUT';
       throw unavailable(timedOut ? 'Meilisearch did not answer in time' : 'Meilisearch is unreachable');
     }
@@ -181,7 +200,8 @@ export class MeiliReader {
     }
     if (res.status >= 500) throw unavailable(`Meilisearch failed (${res.status})`);
     if (error.code === 'index_not_found') {
-      throw unavailable(`the index "${this.index}" does not exist yet: build it with \`npm run index\``, 'index_missing');
+      // The index's name is the operator's business, not the client's: the message does not say it.
+      throw unavailable('the index does not exist yet: build it with `npm run index`', 'index_missing');
     }
     if (res.status === 401 || res.status === 403) {
       // A key problem is ours, not the client's; say so without echoing any key.
@@ -196,7 +216,7 @@ export class MeiliReader {
    * CPU in the benchmark profiles. Answers are asked for uncompressed (`identity`): Meilisearch
    * 1.21 delays compressed answers by tens of milliseconds, and on loopback gzip only costs CPU.
    */
-  private send(method: string, path: string, payload: string | undefined, signal?: AbortSignal): Promise<{ status: number; text: string }> {
+  private send(method: string, path: string, payload: string | undefined): Promise<{ status: number; text: string }> {
     return new Promise((resolve, reject) => {
       const headers: OutgoingHttpHeaders = { ...this.headers, 'Accept-Encoding': 'identity' };
       if (payload !== undefined) headers['Content-Length'] = Buffer.byteLength(payload);
@@ -212,13 +232,9 @@ export class MeiliReader {
       const timer = setTimeout(() => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), this.options.timeoutMs);
       function fail(err: Error) {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
         reject(err);
       }
-      const onAbort = () => req.destroy(new Error('aborted by the client'));
-      signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', fail);
-      req.on('close', () => signal?.removeEventListener('abort', onAbort));
       req.end(payload);
     });
   }

@@ -10,9 +10,10 @@ import { FIELD_BY_NAME, FIELDS, PRIMARY_KEY } from '../catalog/fields.ts';
 import { attributesFor, decode, facetAttributesFor, foldFacets, lower, lowerSort, NOTHING, storedId, type StoredDoc } from '../catalog/layout.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { ALL, and, condsOf, eq, exists, mapConds, NONE, not, or, type Filter } from '../filter/ast.ts';
+import { DEFAULT_MAX_FILTER_COST, filterCost, formatCost, HEAVY_COST, type FilterCost } from '../filter/cost.ts';
 import { MEILI_MAX_FILTER_DEPTH, render } from '../filter/render.ts';
 import { ApiError } from '../http/errors.ts';
-import type { MeiliReader, SearchBody, SearchResult } from '../meili/reader.ts';
+import type { Lane, MeiliReader, SearchBody, SearchResult } from '../meili/reader.ts';
 import { answerFromValues } from './values.ts';
 
 export type { Counts };
@@ -53,8 +54,31 @@ export interface SearchAnswer {
 const ALL_FIELDS = FIELDS.map((f) => f.name);
 const NUMERIC = new Set(FIELDS.filter((f) => f.type === 'int' || f.type === 'flag').map((f) => f.name));
 
+export interface StoreOptions {
+  /** The most a filter may cost (src/filter/cost.ts); default DEFAULT_MAX_FILTER_COST. */
+  maxFilterCost?: number;
+}
+
 export class CitationStore {
-  constructor(readonly reader: MeiliReader) {}
+  private readonly maxFilterCost: number;
+
+  constructor(
+    readonly reader: MeiliReader,
+    options: StoreOptions = {},
+  ) {
+    this.maxFilterCost = options.maxFilterCost ?? DEFAULT_MAX_FILTER_COST;
+  }
+
+  /**
+   * The lane a filter's requests take (src/meili/lanes.ts), after refusing one above the budget:
+   * checked on every filter before anything about it is sent.
+   */
+  laneFor(filter: Filter | undefined): Lane {
+    if (!filter) return 'light';
+    const cost = filterCost(filter);
+    if (cost.total > this.maxFilterCost) throw tooExpensive(cost, this.maxFilterCost);
+    return cost.total >= HEAVY_COST ? 'heavy' : 'light';
+  }
 
   /** The Meilisearch filter text of a filter over catalog fields (undefined: every record). */
   storedFilter(filter: Filter | undefined): string | undefined {
@@ -69,7 +93,8 @@ export class CitationStore {
     return rendered.text;
   }
 
-  private body(query: SearchQuery): { body: SearchBody; fold: (r: SearchResult<StoredDoc>) => SearchAnswer } {
+  private body(query: SearchQuery): { body: SearchBody; lane: Lane; fold: (r: SearchResult<StoredDoc>) => SearchAnswer } {
+    const lane = this.laneFor(query.filter);
     const fields = query.fields ?? ALL_FIELDS;
     const facets = query.facets ?? [];
     const body: SearchBody = {
@@ -98,12 +123,12 @@ export class CitationStore {
         processingTimeMs: r.processingTimeMs,
       };
     };
-    return { body, fold };
+    return { body, lane, fold };
   }
 
   async search(query: SearchQuery, signal?: AbortSignal): Promise<SearchAnswer> {
-    const { body, fold } = this.body(query);
-    return fold(await this.reader.search<StoredDoc>(body, signal));
+    const { body, lane, fold } = this.body(query);
+    return fold(await this.reader.search<StoredDoc>(body, signal, lane));
   }
 
   /** Several searches in one round trip, answered in order. */
@@ -112,6 +137,7 @@ export class CitationStore {
     const { results } = await this.reader.multiSearch<StoredDoc>(
       plans.map((p) => p.body),
       signal,
+      plans.some((p) => p.lane === 'heavy') ? 'heavy' : 'light',
     );
     return plans.map((p, i) => p.fold(results[i] ?? { hits: [], processingTimeMs: 0 }));
   }
@@ -121,6 +147,7 @@ export class CitationStore {
    * any depth (see MeiliReader.exactPage).
    */
   async page(query: RecordQuery & { offset: number; limit: number }, signal?: AbortSignal): Promise<{ records: OaRecord[]; total: number }> {
+    const lane = this.laneFor(query.filter);
     const page = await this.reader.exactPage<StoredDoc>(
       {
         q: query.q,
@@ -131,6 +158,7 @@ export class CitationStore {
         limit: query.limit,
       },
       signal,
+      lane,
     );
     return { records: page.hits.map(decode), total: page.total };
   }
@@ -143,6 +171,7 @@ export class CitationStore {
     const page = await this.reader.fetchDocuments<StoredDoc>(
       { filter: this.storedFilter(query.filter), offset: query.offset, limit: query.limit, fields: attributesFor(query.fields ?? ALL_FIELDS) },
       signal,
+      this.laneFor(query.filter),
     );
     return { records: page.results.map(decode), total: page.total };
   }
@@ -166,7 +195,8 @@ export class CitationStore {
    * when the filter has such conditions; the legacy criteria are the only filters that do.
    */
   async resolve(filter: Filter, signal?: AbortSignal): Promise<Filter> {
-    return answerFromValues(await this.resolveIds(filter, signal), this.reader, signal);
+    const lane = this.laneFor(filter);
+    return answerFromValues(await this.resolveIds(filter, signal), this.reader, { signal, lane });
   }
 
   /**
@@ -201,9 +231,22 @@ export class CitationStore {
     const res = await this.reader.facetSearch(
       { facetName: facet, facetQuery: options.prefix, ...(options.q ? { q: options.q } : {}), ...(filter ? { filter } : {}) },
       signal,
+      this.laneFor(options.filter),
     );
     return res.facetHits;
   }
+}
+
+function tooExpensive(cost: FilterCost, budget: number): ApiError {
+  const parts = cost.costliest.map((p) => `${p.text} (${formatCost(p.cost)}${p.times > 1 ? `, ${p.times} times` : ''})`).join('; ');
+  return new ApiError(
+    400,
+    'too_expensive',
+    `this filter would make Meilisearch test about ${formatCost(cost.total)} stored values, above this server's budget of ${formatCost(budget)} ` +
+      `(MAX_FILTER_COST). Costliest: ${parts}. Infix wildcards (*abc*), bare wildcard terms (which test every default field) and text ranges ` +
+      `test every value of a field: name the field, start the wildcard with literal characters (abc*), or use fewer of them`,
+    { details: { cost: cost.total, budget, costliest: cost.costliest } },
+  );
 }
 
 /** Min and max of each numeric facet among the counted records (what Meilisearch's facetStats says). */

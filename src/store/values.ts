@@ -22,7 +22,7 @@ import { anyOf, condsOf, contains, mapConds, startsWith, type Cond, type Filter,
 import { meets } from '../filter/evaluate.ts';
 import { render } from '../filter/render.ts';
 import { ApiError } from '../http/errors.ts';
-import type { MeiliReader, SearchBody } from '../meili/reader.ts';
+import type { Lane, MeiliReader, SearchBody } from '../meili/reader.ts';
 
 /** What a condition is tested against: the value, or for a date wildcard its v1 text. */
 function testedForm(c: Cond, value: Value): Value {
@@ -58,7 +58,12 @@ const shown = (c: Cond) => render({ op: 'cond', cond: c }, NOTHING).text ?? '';
  * nothing, when no value meets it). One multi-search when there are any; none otherwise.
  * `maxValues` is the index's `maxValuesPerFacet`: a listing that long may have been cut short.
  */
-export async function answerFromValues(filter: Filter, reader: MeiliReader, signal?: AbortSignal, maxValues = MAX_VALUES_PER_FACET): Promise<Filter> {
+export async function answerFromValues(
+  filter: Filter,
+  reader: MeiliReader,
+  options: { signal?: AbortSignal; lane?: Lane; maxValues?: number } = {},
+): Promise<Filter> {
+  const { signal, lane, maxValues = MAX_VALUES_PER_FACET } = options;
   const keyOf = (c: Cond) => JSON.stringify(c);
   const pending = new Map<string, Cond>();
   for (const c of condsOf(filter)) if (needsValues(c)) pending.set(keyOf(c), c);
@@ -69,7 +74,7 @@ export async function answerFromValues(filter: Filter, reader: MeiliReader, sign
     const narrow = narrowing(c);
     return { q: '', limit: 0, facets: [c.field], ...(narrow ? { filter: narrow } : {}) };
   });
-  const { results } = await reader.multiSearch<unknown>(bodies, signal);
+  const { results } = await reader.multiSearch<unknown>(bodies, signal, lane);
   const answers = new Map<string, Filter>();
   conds.forEach((c, i) => {
     const counts = results[i]?.facetDistribution?.[c.field] ?? {};

@@ -68,6 +68,9 @@ function backLink(referer: string | undefined, self: string): string {
   }
 }
 
+/** The routes that show records (behind API_KEYS, they need a key; the assets do not). */
+export const WEB_DATA_ROUTES = ['/', '/record/*', '/facet-values/*'] as const;
+
 export function webRoutes(store: CitationStore): Hono {
   const app = new Hono();
 
