@@ -6,7 +6,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateDataset, type GeneratedDataset } from '../indexer/generate.ts';
+import { generateDataset, type GeneratedDataset } from '../tools/generate/dataset.ts';
 import { adminOn, enableFeatures, searchKeyFor, type AdminConnection } from '../src/meili/connect.ts';
 import { startEmbeddedMeili, type EmbeddedMeili } from '../src/meili/embedded.ts';
 import { BENCH_DIR, Cleanup, fmtInt, round, say, type MeiliTarget } from './lib.ts';
@@ -69,7 +69,7 @@ export class BenchContext {
   }
 
   get target(): MeiliTarget {
-    return { url: this.embedded.url, key: this.embedded.masterKey };
+    return { url: this.embedded.url, apiKey: this.embedded.masterKey };
   }
 
   /** The Meilisearch database directory (indexes, tasks, update files). */

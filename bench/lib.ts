@@ -3,6 +3,7 @@
  * registered here and undone in reverse order, also on failure or Ctrl-C), child processes that
  * answer with one JSON line, Meilisearch calls over plain fetch, and statistics.
  */
+import { MeiliAdmin, type MeiliTarget } from '../src/meili/admin.ts';
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,53 +138,33 @@ export function failure(what: string, r: ChildResult): Error {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Meilisearch over plain fetch (the same calls a client without our code would make)
+// Meilisearch through the project's admin client (src/meili/admin.ts), without its retries: a
+// bench that meets a fault should fail, not wait it out.
 
-export interface MeiliTarget {
-  url: string;
-  key: string;
-}
+export type { MeiliTarget } from '../src/meili/admin.ts';
 
-export async function meili<T = unknown>(target: MeiliTarget, method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${target.url}${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${target.key}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`Meilisearch ${method} ${path}: ${res.status} ${text.slice(0, 500)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
+const adminOf = (target: MeiliTarget, pollMs?: number) => new MeiliAdmin(target, { retries: 0, ...(pollMs ? { pollMs } : {}) });
 
-interface Task {
-  uid: number;
-  status: 'enqueued' | 'processing' | 'succeeded' | 'failed' | 'canceled';
-  error?: { message: string } | null;
+export function meili<T = unknown>(target: MeiliTarget, method: string, path: string, body?: unknown): Promise<T> {
+  return adminOf(target).request<T>(method, path, body);
 }
 
 /** Polls a task until it is finished; throws when it did not succeed. */
 export async function waitTask(target: MeiliTarget, taskUid: number, intervalMs = 25): Promise<void> {
-  for (;;) {
-    const task = await meili<Task>(target, 'GET', `/tasks/${taskUid}`);
-    if (task.status === 'succeeded') return;
-    if (task.status === 'failed' || task.status === 'canceled') {
-      throw new Error(`Meilisearch task ${taskUid} ${task.status}: ${task.error?.message ?? ''}`);
-    }
-    await sleep(intervalMs);
-  }
+  const admin = adminOf(target, intervalMs);
+  const task = await admin.waitTask(taskUid);
+  if (task.status !== 'succeeded') throw admin.taskError(task, `Meilisearch task ${taskUid}`);
 }
 
 export async function deleteIndex(target: MeiliTarget, uid: string): Promise<void> {
-  try {
-    const { taskUid } = await meili<{ taskUid: number }>(target, 'DELETE', `/indexes/${uid}`);
-    await waitTask(target, taskUid);
-  } catch {
-    // no such index, or Meilisearch already gone: nothing to delete
-  }
+  // No such index, or Meilisearch already gone: nothing to delete.
+  await adminOf(target)
+    .deleteIndex(uid)
+    .catch(() => undefined);
 }
 
-export async function documentCount(target: MeiliTarget, uid: string): Promise<number> {
-  return (await meili<{ numberOfDocuments: number }>(target, 'GET', `/indexes/${uid}/stats`)).numberOfDocuments;
+export function documentCount(target: MeiliTarget, uid: string): Promise<number> {
+  return adminOf(target).documentCount(uid);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -192,7 +192,7 @@ export async function runIndexerCli(
     env: {
       PATH: process.env.PATH ?? '',
       MEILI_URL: options.meili.url,
-      MEILI_MASTER_KEY: options.meili.key,
+      MEILI_MASTER_KEY: options.meili.apiKey,
       DATA_DIR: options.workDir,
       LOG_LEVEL: 'warn',
       BENCH_MEM_PROBE: probeFile,

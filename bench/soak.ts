@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateDataset } from '../indexer/generate.ts';
+import { generateDataset } from '../tools/generate/dataset.ts';
 import { runIndex } from '../indexer/run.ts';
 import { adminOn, enableFeatures, searchKeyFor } from '../src/meili/connect.ts';
 import { startEmbeddedMeili } from '../src/meili/embedded.ts';

@@ -112,3 +112,77 @@ export class CheckpointStore {
     rmSync(this.path, { force: true });
   }
 }
+
+/**
+ * The checkpoint file's bookkeeping during a run: the acknowledged prefix and the payloads posted
+ * after it. Payloads are acknowledged in order, so the prefix only grows. Without a store (no
+ * checkpoint directory) it keeps the same state in memory, for the summary.
+ */
+export class CheckpointBook {
+  private cp: Checkpoint;
+
+  constructor(
+    private readonly store: CheckpointStore | undefined,
+    writeIndex: string,
+    start: Checkpoint | undefined,
+    rejectsFile: string | undefined,
+  ) {
+    this.cp = start ?? {
+      version: 2,
+      key: store?.key ?? { index: writeIndex, reindex: false, citations: { path: '', size: 0, mtimeMs: 0 } },
+      writeIndex,
+      line: 1,
+      bytesRead: 0,
+      counters: { rowsRead: 0, rejected: 0, orphans: 0, duplicates: 0, rejectedLines: [] },
+      rejectsBytes: 0,
+      payloads: 0,
+      documents: 0,
+      pending: [],
+      rejectsFile,
+      updatedAt: new Date().toISOString(),
+    };
+  }
+
+  get acknowledged(): Checkpoint {
+    return this.cp;
+  }
+
+  posted(p: PendingPayload): void {
+    this.cp = { ...this.cp, pending: [...this.cp.pending, { seq: p.seq, taskUid: p.taskUid, documents: p.documents, firstLine: p.firstLine, mark: p.mark }] };
+    this.save();
+  }
+
+  acknowledge(seq: number, documents: number, mark: Mark): void {
+    this.cp = {
+      ...this.cp,
+      ...mark,
+      payloads: this.cp.payloads + 1,
+      documents: this.cp.documents + documents,
+      pending: this.cp.pending.filter((p) => p.seq !== seq),
+    };
+    this.save();
+  }
+
+  /** Moves the prefix over lines that sent nothing (rejected rows only). */
+  advance(mark: Mark): void {
+    this.cp = { ...this.cp, ...mark };
+    this.save();
+  }
+
+  /** Forgets payloads that will not be acknowledged (their task failed): they are sent again. */
+  dropPending(): void {
+    this.cp = { ...this.cp, pending: [] };
+    // Nothing acknowledged and nothing pending: there is nothing to resume from.
+    if (this.cp.payloads === 0 && this.cp.line <= 1) this.store?.remove();
+    else this.save();
+  }
+
+  /** The run is complete: no checkpoint is left behind. */
+  finish(): void {
+    this.store?.remove();
+  }
+
+  private save(): void {
+    this.store?.save({ ...this.cp, updatedAt: new Date().toISOString() });
+  }
+}

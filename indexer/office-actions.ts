@@ -13,7 +13,7 @@
  *   slow every major GC during the citation pass;
  * - `app_id -> ordinal of its latest office action` (by mail date; a later row wins a tie) in an
  *   int32 hash table keyed by the number for the usual 8-digit ids, a Map for any other id.
- * `indexer/measure-map.ts` measures the bytes per office action (~50 with this layout).
+ * `tools/measure/measure-map.ts` measures the bytes per office action (~50 with this layout).
  *
  * Records read the traits back as small frozen objects ("parts"), cached per ordinal, so the
  * ~13 citations of an office action decode it once.
@@ -24,10 +24,9 @@ import {
   PART_FIELDS,
   PART_SLOT,
   F,
-  Invalid,
   bindHeader,
   cell,
-  storedValue,
+  readCells,
   widthError,
   type StoredValue,
   type TableBinding,
@@ -318,28 +317,9 @@ export async function loadOfficeActions(path: string, options: LoadOptions = {})
       }
       const app = cell(f, binding.appIndex);
       const ifw = cell(f, binding.ifwIndex);
-      let error = app === '' ? 'app_id: empty' : ifw === '' ? 'ifw_number: empty' : undefined;
-      const values: Record<string, StoredValue> = {};
-      if (!error) {
-        for (const r of binding.rules) {
-          const v = cell(f, r.index);
-          if (v === '') {
-            if (r.required) {
-              error = `${r.column}: empty`;
-              break;
-            }
-            continue;
-          }
-          const x = storedValue(r, v);
-          if (x instanceof Invalid) {
-            error = x.reason;
-            break;
-          }
-          values[r.field!] = x;
-        }
-      }
-      if (error) {
-        reject(row.line, error, rawText(row));
+      const values = app === '' ? 'app_id: empty' : ifw === '' ? 'ifw_number: empty' : readCells(binding.rules, f);
+      if (typeof values === 'string') {
+        reject(row.line, values, rawText(row));
         continue;
       }
       map.add(app, ifw, values);

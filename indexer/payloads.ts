@@ -22,7 +22,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { PRIMARY_KEY } from '../src/catalog/fields.ts';
-import { explain, MeiliError, type MeiliAdmin, type TaskView } from './uploader.ts';
+import { explain, MeiliError, type MeiliAdmin, type TaskView } from '../src/meili/admin.ts';
 
 export interface PostedPayload<M> {
   /** 0-based position in the run. */

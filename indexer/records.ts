@@ -98,16 +98,21 @@ function compilePartCopy(): PartCopy {
 
 const copyPart = compilePartCopy();
 
-export class RecordBuilder {
+/** What the builder counts: the run's counters (counters.ts), or an object of its own. */
+export interface BuildCounts {
   /** Citations whose non-empty ifw_number matches no office action (only with an office-action map). */
-  orphans = 0;
+  orphans: number;
   /** Rows whose id was already seen within the duplicate window. */
-  duplicates = 0;
+  duplicates: number;
+}
+
+export class RecordBuilder {
   private readonly read: Reader;
 
   constructor(
     binding: TableBinding,
     private readonly officeActions: OfficeActionMap | undefined,
+    readonly counts: BuildCounts = { orphans: 0, duplicates: 0 },
     private readonly recent: RecentIds | undefined = new RecentIds(),
   ) {
     if (binding.table !== 'citations') throw new Error('RecordBuilder needs a citations header');
@@ -124,11 +129,11 @@ export class RecordBuilder {
       const ord = ifw === undefined ? -1 : map.ordinalOf(ifw);
       if (ord >= 0) copyPart(rec, map.documentPart(ord));
       else {
-        if (ifw !== undefined) this.orphans++;
+        if (ifw !== undefined) this.counts.orphans++;
         copyPart(rec, map.applicationPart(map.latestOf(rec[F.applicationId] as string)));
       }
     }
-    if (this.recent?.seen(rec.id as string)) this.duplicates++;
+    if (this.recent?.seen(rec.id as string)) this.counts.duplicates++;
     return rec as OaRecord;
   }
 }

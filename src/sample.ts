@@ -1,11 +1,21 @@
 /**
  * The bundled sample (`samples/`, OARD format): loaded into an empty index by `npm start` and by
  * the compose `setup` service (LOAD_SAMPLE), never over an index that holds documents.
+ *
+ * The indexer program loads it (`indexer/cli.ts`, run as a child process, exactly as
+ * `npm run index` runs): the gateway and the indexer are two programs, and no gateway code
+ * imports the indexer's. The master key reaches the child through its environment, never its
+ * command line.
  */
+import { spawn } from 'node:child_process';
+import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runIndex } from '../indexer/run.ts';
 import type { Logger } from './http/log.ts';
 import type { AdminConnection } from './meili/connect.ts';
+
+/** The project root (where package.json is), for `--import tsx` to resolve. */
+const ROOT = dirname(fileURLToPath(new URL('../package.json', import.meta.url)));
+const INDEXER_CLI = fileURLToPath(new URL('../indexer/cli.ts', import.meta.url));
 
 export const SAMPLE = {
   citations: fileURLToPath(new URL('../samples/citations.csv.gz', import.meta.url)),
@@ -14,7 +24,7 @@ export const SAMPLE = {
 
 async function documentCount(admin: AdminConnection, index: string): Promise<number> {
   try {
-    return (await admin.client.index(index).getStats()).numberOfDocuments;
+    return await admin.admin.documentCount(index);
   } catch {
     return 0; // no such index yet
   }
@@ -24,13 +34,37 @@ async function documentCount(admin: AdminConnection, index: string): Promise<num
 export async function loadSampleIfEmpty(admin: AdminConnection, index: string, log: Logger): Promise<number> {
   if ((await documentCount(admin, index)) > 0) return 0;
   log.info('loading the bundled sample into an empty index', { index });
-  const summary = await runIndex({
-    ...SAMPLE,
-    index,
-    meili: { url: admin.url, apiKey: admin.masterKey },
-    resume: false,
-    log: (line) => log.debug(line),
-  });
+  const args = ['--citations', SAMPLE.citations, '--office-actions', SAMPLE.officeActions, '--index', index, '--no-resume', '--json'];
+  const env: NodeJS.ProcessEnv = { ...process.env, MEILI_URL: admin.url, LOAD_SAMPLE: 'false' };
+  if (admin.masterKey) env.MEILI_MASTER_KEY = admin.masterKey;
+  else delete env.MEILI_MASTER_KEY;
+  const { code, stdout, stderr } = await run(args, env);
+  for (const line of stderr.split('\n').filter(Boolean)) log.debug(line);
+  const summary = lastJson(stdout) as { indexed: number; rejected: number; elapsedMs: number } | undefined;
+  if (code !== 0 || !summary) {
+    throw new Error(`loading the sample failed (indexer exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  }
   log.info('sample loaded', { documents: summary.indexed, rejected: summary.rejected, elapsedMs: summary.elapsedMs });
   return summary.indexed;
+}
+
+/** The summary line `--json` prints last, or undefined. */
+function lastJson(stdout: string): unknown {
+  try {
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', INDEXER_CLI, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }

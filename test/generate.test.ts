@@ -7,7 +7,7 @@ import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS, columnsOf, type FieldSpec } from '../src/catalog/fields.ts';
 import { parseDate, parseFlag, parseInt10, techCenterOf } from '../src/catalog/values.ts';
-import { generateDataset, type GeneratedDataset } from '../indexer/generate.ts';
+import { generateDataset, type GeneratedDataset } from '../tools/generate/dataset.ts';
 
 type Table = 'citations' | 'office_actions';
 type Row = Record<string, string>;

@@ -52,7 +52,7 @@ export async function gatewayPhase(ctx: BenchContext, index: string): Promise<vo
         recorded.push(...reqs);
       }
     },
-    { target: { url: recorder.url, key: ctx.target.key } },
+    { target: { url: recorder.url, apiKey: ctx.target.apiKey } },
   );
   await recorder.close();
   const upstream = [...new Set(recorded.map((r) => `${r.method} ${r.path.replace(index, '{uid}')}`))];

@@ -5,8 +5,8 @@
  * server from MEILI_URL/MEILI_MASTER_KEY, or the embedded one started here. `searchKeyFor` gives
  * the gateway its read-only key, so the master key never serves a search.
  */
-import { Meilisearch } from 'meilisearch';
 import type { Config } from '../config.ts';
+import { MeiliAdmin } from './admin.ts';
 import { masterKeyIn, runningEmbedded, startEmbeddedMeili, type EmbeddedMeili } from './embedded.ts';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
@@ -14,7 +14,8 @@ import { createHash } from 'node:crypto';
 export interface AdminConnection {
   readonly url: string;
   readonly masterKey: string | undefined;
-  readonly client: Meilisearch;
+  /** The write side's client, holding the master key (src/meili/admin.ts). */
+  readonly admin: MeiliAdmin;
   /** Set when this process started Meilisearch itself. */
   readonly embedded: EmbeddedMeili | undefined;
   close(): Promise<void>;
@@ -40,11 +41,10 @@ export async function connectAdmin(config: Pick<Config, 'MEILI_URL' | 'MEILI_MAS
       masterKey = embedded.masterKey;
     }
   }
-  const client = new Meilisearch({ host: url, apiKey: masterKey });
   return {
     url,
     masterKey,
-    client,
+    admin: new MeiliAdmin({ url, apiKey: masterKey }),
     embedded,
     close: async () => {
       await embedded?.stop();
@@ -54,7 +54,7 @@ export async function connectAdmin(config: Pick<Config, 'MEILI_URL' | 'MEILI_MAS
 
 /** An AdminConnection on a server someone else runs (nothing to stop on close). */
 export function adminOn(url: string, masterKey: string | undefined): AdminConnection {
-  return { url, masterKey, client: new Meilisearch({ host: url, apiKey: masterKey }), embedded: undefined, close: async () => {} };
+  return { url, masterKey, admin: new MeiliAdmin({ url, apiKey: masterKey }), embedded: undefined, close: async () => {} };
 }
 
 /** Actions of the gateway's key: read documents and search, nothing that writes. */
@@ -80,9 +80,9 @@ export async function searchKeyFor(admin: AdminConnection, indexUid: string, giv
   if (!admin.masterKey) return undefined;
   const uid = gatewayKeyUid(indexUid);
   try {
-    return (await admin.client.getKey(uid)).key;
+    return (await admin.admin.getKey(uid)).key;
   } catch {
-    const key = await admin.client.createKey({
+    const key = await admin.admin.createKey({
       uid,
       name: `oa-citations gateway (${indexUid})`,
       description: 'Read-only key of the oa-citations gateway',
@@ -96,5 +96,5 @@ export async function searchKeyFor(admin: AdminConnection, indexUid: string, giv
 
 /** Experimental features the query layers rely on (CONTAINS for `*infix*` wildcards). */
 export async function enableFeatures(admin: AdminConnection): Promise<void> {
-  await admin.client.updateExperimentalFeatures({ containsFilter: true });
+  await admin.admin.enableFeatures();
 }

@@ -110,7 +110,7 @@ async function main(): Promise<number> {
   const key = await searchKeyFor(admin, index);
   if (!key) throw new Error('no search key was created');
   const uid = gatewayKeyUid(index);
-  const stored = await admin.client.getKey(uid);
+  const stored = await admin.admin.getKey(uid);
   const sameRights =
     [...stored.actions].sort().join() === [...GATEWAY_KEY_ACTIONS].sort().join() && stored.indexes.length === 1 && stored.indexes[0] === index;
   if (!sameRights) {

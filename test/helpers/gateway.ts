@@ -12,7 +12,7 @@ import type { OaRecord } from '../../src/catalog/schema.ts';
 import { createLogger } from '../../src/http/log.ts';
 import { searchKeyFor } from '../../src/meili/connect.ts';
 import { MeiliReader } from '../../src/meili/reader.ts';
-import { generateDataset } from '../../indexer/generate.ts';
+import { generateDataset } from '../../tools/generate/dataset.ts';
 import { runIndex } from '../../indexer/run.ts';
 import { testAdmin, uniqueIndex } from './meili.ts';
 

@@ -9,10 +9,13 @@ export function testMeili() {
   return { url, masterKey, client: new Meilisearch({ host: url, apiKey: masterKey }) };
 }
 
-/** An AdminConnection on the shared test server (nothing to stop on close). */
-export function testAdmin(): AdminConnection {
-  const { url, masterKey } = testMeili();
-  return adminOn(url, masterKey);
+/**
+ * An AdminConnection on the shared test server (nothing to stop on close), plus the official SDK
+ * as `client`: tests check the project's clients against an independent one.
+ */
+export function testAdmin(): AdminConnection & { client: Meilisearch } {
+  const { url, masterKey, client } = testMeili();
+  return { ...adminOn(url, masterKey), client };
 }
 
 /** A fresh index uid, so test files never share state. */

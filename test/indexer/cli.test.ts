@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset, type GeneratedDataset } from '../../indexer/generate.ts';
+import { generateDataset, type GeneratedDataset } from '../../tools/generate/dataset.ts';
 import type { IndexSummary } from '../../indexer/run.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
 import { runScript } from '../helpers/run-script.ts';

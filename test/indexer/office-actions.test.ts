@@ -73,7 +73,7 @@ describe('OfficeActionMap', () => {
   });
 
   it('uses about 50-60 bytes per office action (measure-map.ts)', () => {
-    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'indexer/measure-map.ts', '--synthetic', '300000'], {
+    const out = execFileSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'tools/measure/measure-map.ts', '--synthetic', '300000'], {
       cwd: join(import.meta.dirname, '../..'),
       encoding: 'utf8',
     });

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { columnsOf } from '../../src/catalog/fields.ts';
 import { recordSchema, type OaRecord } from '../../src/catalog/schema.ts';
 import { RecentIds } from '../../indexer/duplicates.ts';
-import { generateDataset, type GeneratedDataset } from '../../indexer/generate.ts';
+import { generateDataset, type GeneratedDataset } from '../../tools/generate/dataset.ts';
 import { loadOfficeActions } from '../../indexer/office-actions.ts';
 import { RecordBuilder, recordId } from '../../indexer/records.ts';
 import type { Rejection } from '../../indexer/rejects.ts';
@@ -147,14 +147,14 @@ describe('RecordBuilder', () => {
     expect(orphan).toMatchObject({ ifwNumber: 'ZZ9', artUnit: '2155', techCenter: '2100' });
     expect(orphan.mailDate).toBeUndefined();
     expect(orphan.documentCd).toBeUndefined();
-    expect(b.orphans).toBe(1);
+    expect(b.counts.orphans).toBe(1);
     // unknown application: citation fields only; all-zero flags: no formType
     const alone = asRead(b.build(row({ ...base, app_id: '99999999', form892: '0', citation_in_oa: 'false' })) as OaRecord);
     expect(Object.keys(alone).sort()).toEqual(['Patent_PGPub', 'applicationId', 'citationInOA', 'form1449', 'form892', 'id']);
     // trimmed values; a repeated triple is a duplicate
     const padded = asRead(b.build(row({ ...base, app_id: ' 12345678 ', ifw_number: 'A1 ', parsed: '7123456' })) as OaRecord);
     expect(padded.id).toBe(joined.id);
-    expect(b.duplicates).toBe(1);
+    expect(b.counts.duplicates).toBe(1);
   });
 
   it('rejects bad rows with a reason', () => {

@@ -9,7 +9,7 @@ import type { Meilisearch } from 'meilisearch';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexSettings } from '../../src/catalog/index-settings.ts';
 import { decode, type StoredDoc } from '../../src/catalog/layout.ts';
-import { generateDataset, type GeneratedDataset } from '../../indexer/generate.ts';
+import { generateDataset, type GeneratedDataset } from '../../tools/generate/dataset.ts';
 import { RejectedRowsError, runIndex, type IndexRunOptions, type IndexSummary } from '../../indexer/run.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
 import { expectedIndex, normalized, type Expected } from './oracle.ts';

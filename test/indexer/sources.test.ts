@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../../indexer/generate.ts';
+import { generateDataset } from '../../tools/generate/dataset.ts';
 import { InputError, openCsv, type RawRow } from '../../indexer/sources.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oa-src-'));

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../../indexer/generate.ts';
+import { generateDataset } from '../../tools/generate/dataset.ts';
 import { expectedIndex } from '../indexer/oracle.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
 import { runScript } from '../helpers/run-script.ts';

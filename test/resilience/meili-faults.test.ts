@@ -3,6 +3,7 @@
  * hanging, no 500), /ready turns false while /health stays true, and service resumes by itself.
  * Uses its own real Meilisearch process, killed with SIGKILL and restarted on the same port.
  */
+import { Meilisearch } from 'meilisearch';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +28,7 @@ describe('Meilisearch killed and restarted under load', () => {
     meili = await startEmbeddedMeili({ dataDir: dir });
     const port = Number(new URL(meili.url).port);
     const admin = adminOn(meili.url, meili.masterKey);
-    await createSmallIndex(admin.client, 'faults');
+    await createSmallIndex(new Meilisearch({ host: meili.url, apiKey: meili.masterKey }), 'faults');
     const key = await searchKeyFor(admin, 'faults');
     const reader = new MeiliReader({ url: meili.url, apiKey: key, index: 'faults', timeoutMs: 1000 });
     const app = createApp({ reader, config: TEST_CONFIG, log: createLogger('silent') });

@@ -1,10 +1,12 @@
 /**
  * npm run generate -- --out <dir> --office-actions <N> [--seed S] [--format csv|csv.gz|zip] [--bad-rows]
  *
- * Writes OARD-format sample data (see ./generate.ts) and prints what it wrote.
+ * Writes OARD-format sample data (see ./dataset.ts) and prints what it wrote: the command-line
+ * face of the generator, for making data sets by hand (the bundled sample, large benchmark
+ * inputs); tests and benchmarks call generateDataset directly.
  */
 import { parseArgs } from 'node:util';
-import { FORMATS, generateDataset, type OutputFormat } from './generate.ts';
+import { FORMATS, generateDataset, type OutputFormat } from './dataset.ts';
 
 const USAGE = `usage: npm run generate -- --out <dir> --office-actions <N> [--seed S] [--format csv|csv.gz|zip] [--bad-rows]
 

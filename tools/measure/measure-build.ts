@@ -1,17 +1,17 @@
 /**
  * Parse-only throughput: read + validate + join + derive (buildRecords), no upload.
  *
- *   npx tsx indexer/measure-build.ts --citations <file> [--office-actions <file>]
+ *   npx tsx tools/measure/measure-build.ts --citations <file> [--office-actions <file>]
  *
  * Prints rows/s over the citations pass (the office-action load is timed separately) and the
- * process's peak RSS.
+ * process's peak RSS. A dev tool for tuning the indexer's hot path; not part of the runtime image.
  */
 import { parseArgs } from 'node:util';
-import { loadOfficeActions } from './office-actions.ts';
-import { RecordBuilder } from './records.ts';
-import { bindHeader, checkRecord } from './rules.ts';
-import { buildRecords } from './run.ts';
-import { openCsv } from './sources.ts';
+import { RunCounters } from '../../indexer/counters.ts';
+import { loadOfficeActions } from '../../indexer/office-actions.ts';
+import { RecordStream } from '../../indexer/record-stream.ts';
+import { buildRecords } from '../../indexer/run.ts';
+import { openCsv } from '../../indexer/sources.ts';
 
 export interface BuildMeasurement {
   rows: number;
@@ -23,28 +23,23 @@ export interface BuildMeasurement {
   maxRssMb: number;
 }
 
-/** Times the two phases separately (same code path as buildRecords, split to time the load apart). */
+/** Times the two phases separately (the run's record stream, as buildRecords reads it, with the load timed apart). */
 export async function measureBuild(citations: string, officeActions?: string): Promise<BuildMeasurement> {
   const t0 = performance.now();
   const map = officeActions ? (await loadOfficeActions(officeActions)).map : undefined;
   const t1 = performance.now();
   const reader = await openCsv(citations, { what: 'citations' });
-  const builder = new RecordBuilder(bindHeader('citations', reader.header, citations, 'citations'), map);
-  let rows = 0;
-  let records = 0;
-  let rejected = 0;
-  for await (const chunk of reader.chunks()) {
-    for (const row of chunk.rows) {
-      rows++;
-      const r = row.fields ? builder.build(row.fields) : 'unparseable';
-      if (typeof r === 'string') rejected++;
-      else if (++records % 10_000 === 0) checkRecord(r);
-    }
+  const counters = RunCounters.from();
+  try {
+    for await (const chunk of new RecordStream(reader, map, counters).chunks()) for (const _row of chunk.rows);
+  } finally {
+    reader.close();
   }
   const t2 = performance.now();
+  const { rowsRead: rows, rejected } = counters.c;
   return {
     rows,
-    records,
+    records: rows - rejected,
     rejected,
     officeActionSeconds: (t1 - t0) / 1000,
     citationSeconds: (t2 - t1) / 1000,
@@ -56,7 +51,7 @@ export async function measureBuild(citations: string, officeActions?: string): P
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({ options: { citations: { type: 'string' }, 'office-actions': { type: 'string' }, api: { type: 'boolean' } } });
   if (!values.citations) {
-    process.stderr.write('usage: npx tsx indexer/measure-build.ts --citations <file> [--office-actions <file>] [--api]\n');
+    process.stderr.write('usage: npx tsx tools/measure/measure-build.ts --citations <file> [--office-actions <file>] [--api]\n');
     process.exit(2);
   }
   if (values.api) {

@@ -1,17 +1,18 @@
 /**
  * Memory of the office-action map, in bytes per office action.
  *
- *   npx tsx --expose-gc indexer/measure-map.ts <office_actions file>
- *   npx tsx --expose-gc indexer/measure-map.ts --synthetic 4400000
+ *   npx tsx --expose-gc tools/measure/measure-map.ts <office_actions file>
+ *   npx tsx --expose-gc tools/measure/measure-map.ts --synthetic 4400000
  *
  * The synthetic mode fills the map directly with OARD-like values (ifw ids of 10 or 13 chars,
  * ~2 office actions per application, a few thousand distinct dates / art units / classes), so the
  * full release's 4.4 M office actions can be measured without a 2.6 GB input file. The figure is
  * the growth of V8 heap + array buffers after a full GC, divided by the office actions held.
+ * A dev tool (test/indexer/office-actions.test.ts runs it); not part of the runtime image.
  */
-import { columnsOf } from '../src/catalog/fields.ts';
-import { loadOfficeActions, OfficeActionMap } from './office-actions.ts';
-import { bindHeader, type StoredValue } from './rules.ts';
+import { columnsOf } from '../../src/catalog/fields.ts';
+import { loadOfficeActions, OfficeActionMap } from '../../indexer/office-actions.ts';
+import { bindHeader, type StoredValue } from '../../indexer/rules.ts';
 
 export interface MapMeasurement {
   officeActions: number;
@@ -24,7 +25,7 @@ export interface MapMeasurement {
 
 function gc(): void {
   const g = (globalThis as { gc?: () => void }).gc;
-  if (!g) throw new Error('run with --expose-gc (npx tsx --expose-gc indexer/measure-map.ts ...)');
+  if (!g) throw new Error('run with --expose-gc (npx tsx --expose-gc tools/measure/measure-map.ts ...)');
   g();
   g();
 }
@@ -101,7 +102,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const args = process.argv.slice(2);
   const source = args[0] === '--synthetic' ? { synthetic: Number(args[1] ?? 4_400_000) } : args[0] ? { file: args[0] } : undefined;
   if (!source || ('synthetic' in source && !((source.synthetic ?? 0) > 0))) {
-    process.stderr.write('usage: npx tsx --expose-gc indexer/measure-map.ts <office_actions file> | --synthetic <N>\n');
+    process.stderr.write('usage: npx tsx --expose-gc tools/measure/measure-map.ts <office_actions file> | --synthetic <N>\n');
     process.exit(2);
   }
   const m = await measureMap(source);

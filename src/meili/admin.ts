@@ -1,15 +1,18 @@
 /**
- * Everything the indexer asks of Meilisearch besides the documents themselves (payloads.ts), over
- * plain fetch: index set-up, waiting for tasks, retries, the atomic swap of a rebuilt index.
+ * The project's one Meilisearch client with a write key (the gateway's read-only door is
+ * reader.ts): index set-up, experimental features, keys, waiting for tasks, retries, the atomic
+ * swap of a rebuilt index - for the indexer, start-up, the compose `setup` service and the bench.
+ * The documents themselves stream through indexer/payloads.ts, over this client's requests.
  *
- * `MeiliAdmin`: one request = one method; Meilisearch errors become `MeiliError`s that say what
- * to do (payload too large, disk full, auth); transient faults (connection refused or reset, 5xx,
- * 429) are retried with exponential backoff.
+ * One request = one method; Meilisearch errors become `MeiliError`s that say what to do (payload
+ * too large, disk full, auth); transient faults (connection refused or reset, 5xx, 429) are
+ * retried with exponential backoff. Key management goes through the official `meilisearch` SDK
+ * (its typed key API), held here so nothing else needs a client of its own.
  */
 import http from 'node:http';
 import https from 'node:https';
-import { indexSettings, PRIMARY_KEY } from '../src/catalog/index-settings.ts';
-import { adminOn, enableFeatures } from '../src/meili/connect.ts';
+import { Meilisearch, type Key } from 'meilisearch';
+import { indexSettings, PRIMARY_KEY } from '../catalog/index-settings.ts';
 
 export interface MeiliTarget {
   url: string;
@@ -91,6 +94,7 @@ export class MeiliAdmin {
   private readonly backoffMs: number;
   private readonly pollMs: number;
   private readonly log: (line: string) => void;
+  private sdkClient: Meilisearch | undefined;
 
   constructor(
     readonly target: MeiliTarget,
@@ -268,9 +272,8 @@ export class MeiliAdmin {
         if (!(err instanceof MeiliError && err.info.code === 'index_already_exists')) throw err;
       }
     }
-    const admin = adminOn(this.url, this.target.apiKey);
     try {
-      await enableFeatures(admin);
+      await this.enableFeatures();
     } catch (err) {
       throw new MeiliError(`cannot enable Meilisearch's experimental features (the master key is needed): ${(err as Error).message}`, {
         transient: false,
@@ -303,5 +306,24 @@ export class MeiliAdmin {
     } catch (err) {
       if (!(err instanceof MeiliError && err.info.code === 'index_not_found')) throw err;
     }
+  }
+
+  /** Experimental features the query layers rely on (CONTAINS for `*infix*` wildcards); needs the master key. */
+  async enableFeatures(): Promise<void> {
+    await this.sdk.updateExperimentalFeatures({ containsFilter: true });
+  }
+
+  /** The key of this uid (throws when Meilisearch has none). */
+  getKey(uid: string): Promise<Key> {
+    return this.sdk.getKey(uid);
+  }
+
+  createKey(options: Parameters<Meilisearch['createKey']>[0]): Promise<Key> {
+    return this.sdk.createKey(options);
+  }
+
+  private get sdk(): Meilisearch {
+    this.sdkClient ??= new Meilisearch({ host: this.url, apiKey: this.target.apiKey });
+    return this.sdkClient;
   }
 }

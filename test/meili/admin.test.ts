@@ -7,10 +7,10 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../../indexer/generate.ts';
+import { generateDataset } from '../../tools/generate/dataset.ts';
 import { runIndex } from '../../indexer/run.ts';
 import { PayloadUploader } from '../../indexer/payloads.ts';
-import { explain, MeiliAdmin, MeiliError } from '../../indexer/uploader.ts';
+import { explain, MeiliAdmin, MeiliError } from '../../src/meili/admin.ts';
 import { freePort } from '../../src/meili/embedded.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
 

@@ -1,0 +1,47 @@
+/**
+ * Step 1 of a run: the arguments and the input files checked before anything is written - a
+ * valid index uid and payload size, readable files whose headers have the catalog's columns - so a
+ * mistake is one clear error (file and what is wrong) and never a half-built index.
+ */
+import { identify, type FileIdentity } from './checkpoint.ts';
+import { bindHeader } from './rules.ts';
+import { checkReadable, openCsv } from './sources.ts';
+
+const INDEX_UID = /^[A-Za-z0-9_-]{1,400}$/;
+
+export interface CheckedInputs {
+  citations: FileIdentity;
+  officeActions?: FileIdentity;
+}
+
+/** Throws a RangeError naming the bad argument. */
+export function checkArguments(index: string, payloadBytes: number): void {
+  if (!INDEX_UID.test(index)) throw new RangeError(`invalid index uid ${JSON.stringify(index)} (letters, digits, - and _ only)`);
+  if (!Number.isSafeInteger(payloadBytes) || (payloadBytes !== 0 && payloadBytes < 1024)) {
+    throw new RangeError(`payloadBytes must be 0 (one payload) or a whole number >= 1024, got ${payloadBytes}`);
+  }
+}
+
+/** The files' identities (for the checkpoint key), after checking each is readable and has the columns (InputError otherwise). */
+export async function checkInputs(files: { citations: string; officeActions?: string }): Promise<CheckedInputs> {
+  const citations = await inputIdentity(files.citations, 'citations');
+  const officeActions = files.officeActions ? await inputIdentity(files.officeActions, 'office actions') : undefined;
+  if (files.officeActions) await checkHeader(files.officeActions, 'office_actions', 'office actions');
+  await checkHeader(files.citations, 'citations', 'citations');
+  return { citations, ...(officeActions ? { officeActions } : {}) };
+}
+
+async function inputIdentity(path: string, what: string): Promise<FileIdentity> {
+  await checkReadable(path, what);
+  return identify(path);
+}
+
+/** Opens a file just to check its header against the catalog (InputError when it lacks columns). */
+async function checkHeader(path: string, table: 'citations' | 'office_actions', what: string): Promise<void> {
+  const reader = await openCsv(path, { what });
+  try {
+    bindHeader(table, reader.header, path, what);
+  } finally {
+    reader.close();
+  }
+}
