@@ -7,8 +7,7 @@
  * records against the zod schema. The counters live in the run's RunCounters, so a resumed run
  * counts on from its checkpoint.
  *
- * The rows of a chunk come from a synchronous generator, one at a time as the consumer asks, in
- * one reused object: the consumer can stop between two rows (a payload that is full) and ask what
+ * The rows of a chunk are built one at a time as the consumer asks, into one reused object: the consumer can stop between two rows (a payload that is full) and ask what
  * the counters were before the row in hand (`countsBefore`), which is what a checkpoint records.
  */
 import type { OaRecord } from '../src/catalog/schema.ts';
@@ -18,7 +17,7 @@ import type { OfficeActionMap } from './office-actions.ts';
 import { RecordBuilder } from './records.ts';
 import type { Rejection } from './rejects.ts';
 import { bindHeader, checkRecord } from './rules.ts';
-import { rawText, type CsvReader } from './sources.ts';
+import { rawText, type CsvReader, type RawRow } from './sources.ts';
 
 /** Built records checked against the zod record schema: the first ones, then one in this many. */
 const SCHEMA_SAMPLE_EVERY = 10_000;
@@ -68,26 +67,36 @@ export class RecordStream {
     return this.counters.snapshot({ rowsRead: this.counters.c.rowsRead - 1, orphans: this.orphansBefore, duplicates: this.duplicatesBefore });
   }
 
-  private *rowsOf(rows: readonly import('./sources.ts').RawRow[]): Generator<BuiltRow> {
+  /**
+   * The rows of a chunk, built as the consumer asks. A hand-written iterator rather than a
+   * generator: it returns one reused result object, where a generator allocates one per row.
+   */
+  private rowsOf(rows: readonly RawRow[]): Iterable<BuiltRow> {
+    let i = 0;
+    const result: IteratorResult<BuiltRow> = { value: this.current, done: false };
+    const finished: IteratorResult<BuiltRow> = { value: undefined, done: true };
+    const iterator: Iterator<BuiltRow> = { next: () => (i < rows.length ? (this.take(rows[i++]!), result) : finished) };
+    return { [Symbol.iterator]: () => iterator };
+  }
+
+  /** Builds (or rejects) one row into `current`. */
+  private take(row: RawRow): void {
     const c = this.counters.c;
     const out = this.current;
-    for (const row of rows) {
-      this.orphansBefore = c.orphans;
-      this.duplicatesBefore = c.duplicates;
-      const rec = row.fields ? this.builder.build(row.fields) : (row.error ?? 'unparseable row');
-      c.rowsRead++;
-      out.line = row.line;
-      out.end = row.end ?? row.line;
-      if (typeof rec === 'string') {
-        c.rejected++;
-        this.counters.noteRejected(this.reader.path, row.line);
-        this.onReject?.({ file: this.reader.path, line: row.line, reason: rec, raw: rawText(row) });
-        out.record = undefined;
-      } else {
-        if (this.built++ < 100 || this.built % SCHEMA_SAMPLE_EVERY === 0) checkRecord(rec);
-        out.record = rec;
-      }
-      yield out;
+    this.orphansBefore = c.orphans;
+    this.duplicatesBefore = c.duplicates;
+    const rec = row.fields ? this.builder.build(row.fields) : (row.error ?? 'unparseable row');
+    c.rowsRead++;
+    out.line = row.line;
+    out.end = row.end ?? row.line;
+    if (typeof rec === 'string') {
+      c.rejected++;
+      this.counters.noteRejected(this.reader.path, row.line);
+      this.onReject?.({ file: this.reader.path, line: row.line, reason: rec, raw: rawText(row) });
+      out.record = undefined;
+    } else {
+      if (this.built++ < 100 || this.built % SCHEMA_SAMPLE_EVERY === 0) checkRecord(rec);
+      out.record = rec;
     }
   }
 }

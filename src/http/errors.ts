@@ -5,6 +5,17 @@
  */
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 
+declare module 'hono' {
+  interface ContextVariableMap {
+    /**
+     * The code of the ApiError a request was answered with: set by the error handler
+     * (error-handler.ts) and by pages that show an error themselves (src/web/routes.ts); read by
+     * the access log's metrics.
+     */
+    errorCode: string;
+  }
+}
+
 export interface ErrorBody {
   error: { code: string; message: string; position?: number; details?: unknown };
 }
