@@ -8,75 +8,83 @@
  * at the end, also when a phase fails or the run is interrupted. A phase that fails is reported
  * (its figures null, `errors` in the JSON) and the others still run; the exit code is then 1.
  */
-import { measureIngest } from './ingest.ts';
 import { Cleanup, say } from './lib.ts';
-import { measureParse } from './parse.ts';
 import { atScalePhase } from './phases/atscale.ts';
 import { gatewayPhase } from './phases/gateway.ts';
+import { ingestPhase } from './phases/ingest.ts';
+import { parsePhase } from './phases/parse.ts';
 import { reindexPhase } from './phases/reindex.ts';
 import { rssPhase } from './phases/rss.ts';
 import { searchPhase } from './phases/search.ts';
-import { readPlan, type Plan } from './plan.ts';
-import { BenchContext } from './context.ts';
+import { readPlan, type PhaseName, type Plan } from './plan.ts';
+import { BenchContext, type BuiltIndex } from './context.ts';
 import { report } from './report.ts';
 
-const plan: Plan = readPlan(process.argv.slice(2));
-const cleanup = new Cleanup();
-process.on('exit', () => cleanup.killAllSync());
+interface PhaseEntry {
+  name: PhaseName;
+  title: string;
+  /** Runs on the largest index, which the builds make first. */
+  onIndex?: (ctx: BenchContext, big: BuiltIndex) => Promise<void>;
+  run?: (ctx: BenchContext) => Promise<void>;
+}
 
-/** The phases, in order: each runs when the plan names it; the query phases need the largest index built first. */
-async function phases(ctx: BenchContext): Promise<void> {
-  const { only } = plan;
-  if (only.has('parse')) {
-    await ctx.phase('parse (buildRecords, one core)', async () => {
-      const ds = await ctx.dataset(ctx.largest);
-      ctx.figures.parse = await measureParse(cleanup, { citations: ds.citations, officeActions: ds.officeActions, passes: plan.parsePasses, cpuProfDir: ctx.profileDir });
-    });
-  }
-  if (only.has('ingest')) {
-    await ctx.phase('ingest (runIndex vs raw NDJSON upload)', async () => {
-      const ds = await ctx.dataset(plan.ingestRows);
-      ctx.figures.ingest = await measureIngest({ target: ctx.target, citations: ds.citations, officeActions: ds.officeActions, pairs: plan.ingestPairs, workDir: ctx.work });
-    });
-  }
-  const needsIndex = (['gateway', 'search', 'atscale', 'reindex'] as const).some((p) => only.has(p));
-  const sizes = only.has('rss') ? plan.sizes : needsIndex ? [ctx.largest] : [];
-  if (sizes.length) await ctx.phase('indexer CLI builds (disk, time, memory per size)', () => rssPhase(ctx, sizes));
+/** The phases, in the order they run; each runs when the plan names it (bench/plan.ts). */
+const PHASES: readonly PhaseEntry[] = [
+  { name: 'parse', title: 'parse (buildRecords, one core)', run: parsePhase },
+  { name: 'ingest', title: 'ingest (runIndex vs raw NDJSON upload)', run: ingestPhase },
+  { name: 'rss', title: 'indexer CLI builds (disk, time, memory per size)', run: (ctx) => rssPhase(ctx, ctx.plan.sizes) },
+  { name: 'gateway', title: 'legacy queries: gateway vs direct Meilisearch', onIndex: (ctx, big) => gatewayPhase(ctx, big.index) },
+  { name: 'search', title: 'modern faceted search', onIndex: (ctx, big) => searchPhase(ctx, big.index) },
+  { name: 'atscale', title: 'queries, deep pages and an export at the largest size', onIndex: (ctx, big) => atScalePhase(ctx, big.index) },
+  { name: 'reindex', title: '--reindex beside the live largest index', onIndex: (ctx, big) => reindexPhase(ctx, big.index, big.rows) },
+];
+
+async function runPhases(ctx: BenchContext): Promise<void> {
+  const chosen = PHASES.filter((p) => ctx.plan.only.has(p.name));
+  for (const p of chosen) if (p.run) await ctx.phase(p.title, () => p.run!(ctx));
+  const onIndex = chosen.filter((p) => p.onIndex);
+  if (!onIndex.length) return;
+  // The index phases need the largest index: built here unless the builds phase made it.
+  if (!ctx.big) await ctx.phase('indexer CLI build of the largest size', () => rssPhase(ctx, [ctx.largest]));
   const big = ctx.big;
   if (!big) return;
-  if (only.has('gateway')) await ctx.phase('legacy queries: gateway vs direct Meilisearch', () => gatewayPhase(ctx, big.index));
-  if (only.has('search')) await ctx.phase('modern faceted search', () => searchPhase(ctx, big.index));
-  if (only.has('atscale')) await ctx.phase('queries, deep pages and an export at the largest size', () => atScalePhase(ctx, big.index));
-  if (only.has('reindex')) await ctx.phase('--reindex beside the live largest index', () => reindexPhase(ctx, big.index, big.rows));
+  for (const p of onIndex) await ctx.phase(p.title, () => p.onIndex!(ctx, big));
 }
 
-let ctx: BenchContext | undefined;
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
-    if (ctx) {
-      ctx.interrupted = true;
-      ctx.figures.errors.push(`interrupted by ${sig}: figures are incomplete`);
-    }
-    say(`${sig}: stopping and cleaning up`);
-    void cleanup.run().finally(() => process.exit(130));
-  });
+async function main(): Promise<void> {
+  const plan: Plan = readPlan(process.argv.slice(2));
+  const cleanup = new Cleanup();
+  process.on('exit', () => cleanup.killAllSync());
+  let ctx: BenchContext | undefined;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(sig, () => {
+      if (ctx) {
+        ctx.interrupted = true;
+        ctx.figures.errors.push(`interrupted by ${sig}: figures are incomplete`);
+      }
+      say(`${sig}: stopping and cleaning up`);
+      void cleanup.run().finally(() => process.exit(130));
+    });
+  }
+
+  let setupError: string | undefined;
+  try {
+    ctx = await BenchContext.start(plan, cleanup);
+    await runPhases(ctx);
+  } catch (err) {
+    setupError = `setup: ${err instanceof Error ? err.message : String(err)}`;
+  } finally {
+    say('cleaning up');
+    await cleanup.run();
+  }
+  if (ctx) {
+    if (setupError) ctx.figures.errors.push(setupError);
+    report(ctx.figures, plan);
+    process.exitCode = ctx.figures.errors.length ? 1 : 0;
+  } else {
+    process.stderr.write(`bench: ${setupError}\n`);
+    process.exitCode = 1;
+  }
 }
 
-let setupError: string | undefined;
-try {
-  ctx = await BenchContext.start(plan, cleanup);
-  await phases(ctx);
-} catch (err) {
-  setupError = `setup: ${err instanceof Error ? err.message : String(err)}`;
-} finally {
-  say('cleaning up');
-  await cleanup.run();
-}
-if (ctx) {
-  if (setupError) ctx.figures.errors.push(setupError);
-  report(ctx.figures, plan);
-  process.exitCode = ctx.figures.errors.length ? 1 : 0;
-} else {
-  process.stderr.write(`bench: ${setupError}\n`);
-  process.exitCode = 1;
-}
+await main();
