@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { NOTHING } from '../catalog/layout.ts';
 import { render } from '../filter/render.ts';
 import type { CitationStore, SearchQuery as StoreQuery } from '../store/citations.ts';
-import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
+import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { facetDistributionOut, facetNameParam, facetStatsOut, intParam, jsonResponse, recordOut, SORT_OPTIONS, countOut } from './schemas.ts';
@@ -122,4 +122,17 @@ export async function runSearch(store: CitationStore, query: SearchQuery, signal
     facetStats,
     processingTimeMs: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * The exact number of records matching each of several sets of filter parameters (parsed, as the
+ * filter schema outputs them), in one round trip: page mode with no hits, so an exact total, not
+ * an estimate. The web page's record links count through this.
+ */
+export async function countRecords(store: CitationStore, inputs: readonly FilterInput[], signal?: AbortSignal): Promise<number[]> {
+  const answers = await store.multiSearch(
+    inputs.map((input) => ({ filter: filterOf(filterClauses(input)), page: 1, hitsPerPage: 0, fields: [] })),
+    signal,
+  );
+  return answers.map((a) => a.totalHits);
 }

@@ -6,15 +6,15 @@
  *   GET /facet-values/:facet     HTML list items for the art-unit finder (used by app.js)
  *   GET /assets/app.css, app.js  the stylesheet and the progressive-enhancement script
  *
- * The page answers through the same functions as the JSON API (runSearch, facetValues), so it
- * shows exactly what /api/v1/search would; it never talks to Meilisearch any other way.
+ * The page answers through the same functions as the JSON API (runSearch, facetValues,
+ * countRecords) and the store's record lookup, so it shows exactly what /api/v1/search would; it
+ * builds no query of its own and never talks to Meilisearch any other way.
  */
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { facetValues } from '../api/facet-values.ts';
-import { runSearch } from '../api/search.ts';
-import { eq } from '../filter/ast.ts';
+import { countRecords, runSearch } from '../api/search.ts';
 import { ApiError } from '../http/errors.ts';
 import type { CitationStore } from '../store/citations.ts';
 import { legacyCriteria } from './legacy-criteria.ts';
@@ -48,9 +48,13 @@ interface Problem {
   headers: Record<string, string>;
 }
 
-/** A bad parameter or an unavailable search, as the page shows it (the API's own status and message). */
-function problemOf(err: unknown): Problem {
+/**
+ * A bad parameter or an unavailable search, as the page shows it (the API's own status and
+ * message). Its code is noted on the context as the error handler notes it, for the metrics.
+ */
+function problemOf(c: Context, err: unknown): Problem {
   if (err instanceof ApiError && (err.status === 400 || err.status === 503)) {
+    c.set('errorCode', err.code);
     const details = Array.isArray(err.extra.details) ? (err.extra.details as { param?: unknown }[]) : [];
     const params = details.flatMap((d) => (typeof d.param === 'string' ? [d.param] : []));
     return { status: err.status, message: err.message, params, headers: err.extra.headers ?? {} };
@@ -81,7 +85,7 @@ export function webRoutes(store: CitationStore): Hono {
       const answer = await runSearch(store, { ...query, facets: [...PAGE_FACETS], pageSize: PAGE_SIZE }, c.req.raw.signal);
       return page(c, searchPage({ params, answer, criteria: legacyCriteria(query) }));
     } catch (err) {
-      const problem = problemOf(err);
+      const problem = problemOf(c, err);
       return page(c, searchPage({ params, error: problem }), problem.status, problem.headers);
     }
   });
@@ -90,7 +94,7 @@ export function webRoutes(store: CitationStore): Hono {
     try {
       return await showRecord(c);
     } catch (err) {
-      const problem = problemOf(err);
+      const problem = problemOf(c, err);
       return page(c, notFoundPage(problem.message, 'Search is unavailable'), problem.status, problem.headers);
     }
   });
@@ -100,11 +104,15 @@ export function webRoutes(store: CitationStore): Hono {
     const signal = c.req.raw.signal;
     const record = await store.get(id, signal);
     if (!record) return page(c, notFoundPage(`No citation record has the id "${id}".`), 404);
-    // Page mode with no hits: an exact total, not an estimate.
-    const countOf = (field: string, value: unknown) => ({ filter: eq(field, String(value)), page: 1, hitsPerPage: 0, fields: [] });
-    const [application, reference] = await store.multiSearch([countOf('applicationId', record.applicationId), countOf('Patent_PGPub', record.Patent_PGPub)], signal);
+    // The records holding exactly this record's stored values (filter parameters as the filter
+    // schema outputs them: already stored values, no written number to read).
+    const [application = 0, reference = 0] = await countRecords(
+      store,
+      [{ applicationId: [[String(record.applicationId)]] }, { Patent_PGPub: [[String(record.Patent_PGPub)]] }],
+      signal,
+    );
     const back = backLink(c.req.header('Referer'), c.req.url);
-    return page(c, recordPage(record, back, { application: application?.totalHits ?? 0, reference: reference?.totalHits ?? 0 }));
+    return page(c, recordPage(record, back, { application, reference }));
   }
 
   app.get('/facet-values/:facet', async (c) => {
