@@ -12,7 +12,7 @@
  * as a guard, and the tests run it on every record.
  */
 import { FIELDS, KEY_COLUMNS, PRIMARY_KEY, columnsOf, type FieldSpec, type FieldType } from '../src/catalog/fields.ts';
-import { recordSchema } from '../src/catalog/schema.ts';
+import { isRequired, recordSchema } from '../src/catalog/schema.ts';
 import { parseDate, parseFlag, parseInt10 } from '../src/catalog/values.ts';
 import { InputError } from './sources.ts';
 
@@ -43,9 +43,6 @@ export interface TableBinding {
   readonly appIndex: number;
   readonly ifwIndex: number;
 }
-
-/** Fields the catalog requires (may not be absent, so their column may not be empty). */
-export const REQUIRED_FIELDS: ReadonlySet<string> = new Set(FIELDS.filter((f) => f.required).map((f) => f.name));
 
 /** The catalog field fed by a column of a table. */
 export function fieldOf(table: Table, column: string): FieldSpec {
@@ -111,7 +108,7 @@ export function bindHeader(table: Table, header: readonly string[], file: string
       column: f.source.column,
       index: position.get(f.source.column)!,
       type: f.type,
-      required: REQUIRED_FIELDS.has(f.name),
+      required: isRequired(f.name),
       ...(f.source.table === 'office_actions' ? { scope: f.source.scope } : {}),
     });
   }

@@ -5,6 +5,7 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FieldName } from '../src/catalog/fields.ts';
 import type { OaRecord } from '../src/catalog/schema.ts';
 import { dataSetsOut, fieldsOut, recordsOut } from '../src/legacy/reference.ts';
 import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
@@ -50,8 +51,8 @@ async function allIds(criteria: string): Promise<{ numFound: number; ids: string
   return { numFound, ids };
 }
 
-const s = (r: OaRecord, f: string) => (r[f] === undefined ? undefined : String(r[f]));
-const has = (r: OaRecord, f: string) => r[f] !== undefined;
+const s = (r: OaRecord, f: FieldName) => (r[f] === undefined ? undefined : String(r[f]));
+const has = (r: OaRecord, f: FieldName) => r[f] !== undefined;
 
 describe('criteria forms against an independent evaluation', () => {
   // Values picked from the data so that every case matches something.

@@ -4,6 +4,7 @@
  * double quote, CR or LF (quotes doubled); multi-valued fields (formType) joined with '|';
  * absent fields empty.
  */
+import type { FieldName } from '../catalog/fields.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 
 export const MULTI_VALUE_SEPARATOR = '|';
@@ -22,12 +23,12 @@ function cell(value: unknown): string {
   return String(value);
 }
 
-export function csvRecord(record: OaRecord, fields: readonly string[]): string {
+export function csvRecord(record: OaRecord, fields: readonly FieldName[]): string {
   return csvRow(fields.map((f) => cell(record[f])));
 }
 
 /** One JSON object per line, holding only the requested fields (in their order). */
-export function ndjsonRecord(record: OaRecord, fields: readonly string[]): string {
+export function ndjsonRecord(record: OaRecord, fields: readonly FieldName[]): string {
   const out: Record<string, unknown> = {};
   for (const f of fields) if (record[f] !== undefined) out[f] = record[f];
   return `${JSON.stringify(out)}\n`;

@@ -10,7 +10,7 @@
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { FIELDS } from '../catalog/fields.ts';
+import { FIELDS, sortFieldOf, type SortKey } from '../catalog/fields.ts';
 import { lowerSort } from '../catalog/layout.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { and } from '../filter/ast.ts';
@@ -30,7 +30,7 @@ import { SortCursor } from './sort-keyset.ts';
  * The last sort key of every export: every record has an application number, so the records
  * sharing all keys (a tie group, which the cursor walks by offset) are at most one application's.
  */
-const TIE_BREAK = 'applicationId:asc';
+const TIE_BREAK: SortKey = 'applicationId:asc';
 
 export const DEFAULT_EXPORT_PAGE_SIZE = 1000;
 
@@ -114,7 +114,7 @@ export function exportRoute(store: CitationStore, options: ExportOptions = {}) {
     const asked = query.sort ?? [];
     const order = lowerSort(asked.some((s) => s.startsWith('applicationId:')) ? asked : [...asked, TIE_BREAK]);
     // The cursor needs the sort keys of every record, exported or not.
-    const read = [...new Set([...fields, ...order.map((s) => s.split(':')[0]!)])];
+    const read = [...new Set([...fields, ...order.map(sortFieldOf)])];
     const cursor = new SortCursor(order);
 
     // Keyset page: the records at or after the last one, past the served part of its tie group.

@@ -8,6 +8,7 @@
  * mailYear) - are counted with a zero-hit search and matched by prefix here; they have few values.
  */
 import { z } from 'zod';
+import type { FieldName } from '../catalog/fields.ts';
 import { facetSearchable } from '../catalog/layout.ts';
 import type { CitationStore } from '../store/citations.ts';
 import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
@@ -55,7 +56,7 @@ export type FacetValues = z.output<typeof facetValuesOut>;
  */
 export async function facetValues(
   store: CitationStore,
-  facet: string,
+  facet: FieldName,
   { prefix = '', filters, keywords }: { prefix?: string; filters: FilterInput; keywords?: string },
   signal?: AbortSignal,
 ): Promise<FacetValues> {

@@ -3,30 +3,30 @@
  * - one repeatable parameter per filterable field (values OR-ed within a field, fields AND-ed);
  * - `<field>From` / `<field>To` for date fields (inclusive; yyyy-MM-dd or yyyyMMdd).
  * The same set serves search, facet value search, analytics and export, so a filter means the
- * same thing everywhere. A field added to the catalog as filterable becomes a parameter here.
+ * same thing everywhere. A field added to the catalog as filterable becomes a parameter here; a
+ * derived one takes the values its entry in src/catalog/derived.ts accepts (`accepts`).
  */
 import { z } from 'zod';
-import { FIELDS, type FieldSpec } from '../catalog/fields.ts';
-import { FORM_TYPES } from '../catalog/schema.ts';
+import { derivationOf, type ValueShape } from '../catalog/derived.ts';
+import { FIELDS, type CatalogField, type FieldName } from '../catalog/fields.ts';
 import { parseDate, parseFlag } from '../catalog/values.ts';
 import { and, anyOf, between, type Filter } from '../filter/ast.ts';
-import { parseNumber, storedForms, type NumberField } from './numbers.ts';
+import { isNumberField, NUMBER_FIELDS, parseNumber, storedForms, type NumberField } from './numbers.ts';
 
 /** Filterable by value: every filterable field but dates (ranges). */
-export const VALUE_FILTER_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.filter && f.type !== 'date');
+export const VALUE_FILTER_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.filter && f.type !== 'date');
 /** Filterable by range. */
-export const RANGE_FILTER_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.filter && f.type === 'date');
+export const RANGE_FILTER_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.filter && f.type === 'date');
 
-/** Value domains the catalog types do not carry (closed sets worth validating). */
-const DOMAINS: Readonly<Record<string, readonly [string, ...string[]]>> = { formType: FORM_TYPES };
-
-/**
- * Shapes of derived values: anything else can match no record, and would have no faithful legacy
- * criteria (src/web/legacy-criteria.ts), so it is refused rather than silently answered with 0.
- */
-const PATTERNS: Readonly<Record<string, { pattern: RegExp; expected: string }>> = {
-  techCenter: { pattern: /^\d{2}00$/, expected: 'a technology center: 4 digits ending in 00, e.g. 2100' },
-  mailYear: { pattern: /^\d{4}$/, expected: 'a 4-digit year' },
+/** What a value of a derived field's filter may be (src/catalog/derived.ts); undefined for a stored field. */
+const acceptedOf = (f: CatalogField): ValueShape | undefined => derivationOf(f.name)?.accepts;
+const domainOf = (f: CatalogField) => {
+  const shape = acceptedOf(f);
+  return shape && 'oneOf' in shape ? shape.oneOf : undefined;
+};
+const patternOf = (f: CatalogField) => {
+  const shape = acceptedOf(f);
+  return shape && 'pattern' in shape ? shape : undefined;
 };
 
 /** Fields holding numbers people write in many forms (filter values go through numbers.ts), with examples. */
@@ -34,24 +34,23 @@ const NUMBER_FIELD_EXAMPLES: Readonly<Record<NumberField, string>> = {
   applicationId: '"12/345,678", "12345678"',
   Patent_PGPub: '"US 7,123,456 B2", "US 2005/0123456 A1", "EP 1234567 A1"',
 };
-const NUMBER_FIELDS: ReadonlySet<string> = new Set(Object.keys(NUMBER_FIELD_EXAMPLES));
 
 /** Parameters whose values may contain commas, so a comma never separates two of their values. */
-export const VERBATIM_PARAMS: ReadonlySet<string> = NUMBER_FIELDS;
+export const VERBATIM_PARAMS: ReadonlySet<string> = new Set(NUMBER_FIELDS);
 
-const fromParam = (f: FieldSpec) => `${f.name}From`;
-const toParam = (f: FieldSpec) => `${f.name}To`;
+const fromParam = (f: CatalogField) => `${f.name}From`;
+const toParam = (f: CatalogField) => `${f.name}To`;
 
 /** Stored values a number filter value stands for ("7,123,456" -> 7123456 and 07123456). */
-function numberValues(field: string, raw: string): string[] {
+function numberValues(field: NumberField, raw: string): string[] {
   const parsed = parseNumber(raw);
   const readings = (parsed?.interpretations ?? []).filter((r) => (field === 'applicationId') === (r.kind === 'application'));
   return readings.length ? readings.flatMap(storedForms) : [raw.trim()];
 }
 
 /** zod schema of one value of a field's filter parameter; outputs the stored value(s) it matches. */
-function valueSchema(f: FieldSpec): z.ZodType<(string | number)[], string> {
-  const shape = PATTERNS[f.name];
+function valueSchema(f: CatalogField): z.ZodType<(string | number)[], string> {
+  const shape = patternOf(f);
   if (shape) {
     const check = z.string().regex(shape.pattern, { error: (i) => `must be ${shape.expected}, got "${String(i.input)}"` });
     return check.pipe(typedValueSchema(f));
@@ -59,33 +58,35 @@ function valueSchema(f: FieldSpec): z.ZodType<(string | number)[], string> {
   return typedValueSchema(f);
 }
 
-function typedValueSchema(f: FieldSpec): z.ZodType<(string | number)[], string> {
+function typedValueSchema(f: CatalogField): z.ZodType<(string | number)[], string> {
   switch (f.type) {
     case 'flag':
       return z.enum(['0', '1', 'true', 'false'], { error: (i) => `must be 0 or 1, got "${String(i.input)}"` }).transform((v) => [parseFlag(v)!]);
     case 'int':
       return z.string().regex(/^\d{1,9}$/, { error: (i) => `must be a whole number, got "${String(i.input)}"` }).transform((v) => [Number(v)]);
     default: {
-      const domain = DOMAINS[f.name];
+      const domain = domainOf(f);
       if (domain) {
         return z.enum(domain, { error: (i) => `must be one of ${domain.join(', ')}, got "${String(i.input)}"` }).transform((v) => [v]);
       }
       const text = z.string().trim().min(1, 'must not be empty').max(200, 'is longer than 200 characters');
-      return NUMBER_FIELDS.has(f.name) ? text.transform((v) => numberValues(f.name, v)) : text.transform((v) => [v]);
+      const name = f.name;
+      return isNumberField(name) ? text.transform((v) => numberValues(name, v)) : text.transform((v) => [v]);
     }
   }
 }
 
-function describeValueParam(f: FieldSpec): string {
-  const domain = DOMAINS[f.name];
-  const extra = NUMBER_FIELDS.has(f.name)
-    ? ` Any common written form is accepted (${NUMBER_FIELD_EXAMPLES[f.name as NumberField]}).`
+function describeValueParam(f: CatalogField): string {
+  const domain = domainOf(f);
+  const pattern = patternOf(f);
+  const extra = isNumberField(f.name)
+    ? ` Any common written form is accepted (${NUMBER_FIELD_EXAMPLES[f.name]}).`
     : f.type === 'flag'
       ? ' 0 or 1.'
       : domain
         ? ` One of ${domain.join(', ')}.`
-        : PATTERNS[f.name]
-          ? ` Must be ${PATTERNS[f.name]!.expected}.`
+        : pattern
+          ? ` Must be ${pattern.expected}.`
           : '';
   const sep = VERBATIM_PARAMS.has(f.name) ? 'Repeat the parameter' : 'Repeat the parameter or separate values with commas';
   return `${f.description}${extra} ${sep} to match any of several values (OR); different parameters combine with AND.`;
@@ -124,14 +125,21 @@ export const filterShape = buildShape();
 export type FilterInput = Record<string, unknown>;
 
 /**
+ * The parsed filter parameters that select the records whose `field` holds exactly `value`, a
+ * stored value (as the schema outputs a parameter's values: nothing left to read, so a number is
+ * not read again as the written forms it could stand for).
+ */
+export const exactValue = (field: FieldName, value: string): FilterInput => ({ [field]: [[value]] });
+
+/**
  * The filter of every filtered field, keyed by field name (over catalog fields: the store lowers
  * them to the stored layout). Keeping clauses per field lets disjunctive faceting drop one field's
  * clause while keeping all the others.
  */
-export type FilterClauses = ReadonlyMap<string, Filter>;
+export type FilterClauses = ReadonlyMap<FieldName, Filter>;
 
 export function filterClauses(input: FilterInput): FilterClauses {
-  const clauses = new Map<string, Filter>();
+  const clauses = new Map<FieldName, Filter>();
   for (const f of VALUE_FILTER_FIELDS) {
     const values = input[f.name] as (string | number)[][] | undefined;
     if (!values?.length) continue;
@@ -158,6 +166,6 @@ export function checkRanges(input: FilterInput, ctx: z.RefinementCtx): void {
 }
 
 /** The filter of all clauses, or of all but one field's (disjunctive facet counts). */
-export function filterOf(clauses: FilterClauses, except?: string): Filter {
+export function filterOf(clauses: FilterClauses, except?: FieldName): Filter {
   return and([...clauses].filter(([field]) => field !== except).map(([, clause]) => clause));
 }

@@ -9,6 +9,7 @@
  * it carries the lookup's nearest numbers as suggestions (a typo is the usual cause).
  */
 import { z } from 'zod';
+import type { FieldName } from '../catalog/fields.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import { anyOf, type Filter } from '../filter/ast.ts';
@@ -25,8 +26,8 @@ export interface GraphLimits {
   maxRecords: number;
 }
 
-const str = (r: OaRecord, f: string): string | undefined => (r[f] === undefined ? undefined : String(r[f]));
-const strs = (r: OaRecord, f: string): string[] => (Array.isArray(r[f]) ? (r[f] as string[]) : r[f] === undefined ? [] : [String(r[f])]);
+const str = (r: OaRecord, f: FieldName): string | undefined => (r[f] === undefined ? undefined : String(r[f]));
+const strs = (r: OaRecord, f: FieldName): string[] => (Array.isArray(r[f]) ? (r[f] as string[]) : r[f] === undefined ? [] : [String(r[f])]);
 const cmp = (a: string | undefined, b: string | undefined) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1);
 const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
 
@@ -34,7 +35,7 @@ const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
  * Every record matching `filter`, up to `max`, in index order (the documents route: exact
  * offsets). Callers order the groups themselves.
  */
-async function readAll(store: CitationStore, filter: Filter, max: number, signal: AbortSignal, fields?: string[]) {
+async function readAll(store: CitationStore, filter: Filter, max: number, signal: AbortSignal, fields?: readonly FieldName[]) {
   const records: OaRecord[] = [];
   let total = 0;
   for (let offset = 0; offset < max; offset += PAGE) {
@@ -191,7 +192,7 @@ export const citingOut = z.object({
   applications: z.array(citingApplicationOut).describe('By first citing mail date (undated last), then application number.'),
 });
 
-const CITING_FIELDS = ['id', 'applicationId', 'artUnit', 'techCenter', 'mailDate', 'ifwNumber', 'formType', 'actionType', 'Patent_PGPub'];
+const CITING_FIELDS: readonly FieldName[] = ['id', 'applicationId', 'artUnit', 'techCenter', 'mailDate', 'ifwNumber', 'formType', 'actionType', 'Patent_PGPub'];
 
 function citingApplication(applicationId: string, rs: OaRecord[]): z.input<typeof citingApplicationOut> {
   const dates = rs.flatMap((r) => strs(r, 'mailDate')).sort();

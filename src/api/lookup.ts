@@ -23,6 +23,7 @@ import {
   classifyStored,
   damerauLevenshtein,
   fieldOfKind,
+  NUMBER_FIELDS,
   oneEditVariants,
   parseNumber,
   storedForms,
@@ -38,7 +39,7 @@ export const MAX_DISTANCE = 2;
 export const candidateOut = z.object({
   number: z.string().describe('Normalized number: 8-digit application, patent without leading zeros, 11-digit publication, or a foreign id.'),
   kind: numberKindOut,
-  field: z.enum(['applicationId', 'Patent_PGPub']).describe('The record field holding it.'),
+  field: z.enum(NUMBER_FIELDS).describe('The record field holding it.'),
   storedValues: z.array(z.string()).describe('The values stored in that field (a patent may be stored zero-padded too).'),
   records: countOut.describe('Citation records carrying it.'),
   match: z.enum(['exact', 'corrected']),
@@ -51,8 +52,6 @@ export const lookupOut = z.object({
   interpretations: z.array(z.object({ kind: numberKindOut, normalized: z.string() })).describe('What the input can be read as, most likely first.'),
   candidates: z.array(candidateOut).describe('Best first: exact, then by distance, then by record count.'),
 });
-
-const FIELDS: readonly NumberField[] = ['applicationId', 'Patent_PGPub'];
 
 /** Whether to look in `field`: a reading of that kind, or no reading at all and no contrary hint. */
 function searchesField(parsed: ParsedNumber, field: NumberField): boolean {
@@ -99,7 +98,7 @@ function kindPreference(parsed: ParsedNumber, kind: NumberKind): number {
 
 /** Candidates for a parsed number, best first (at most `limit`). */
 export async function lookupNumber(store: CitationStore, parsed: ParsedNumber, limit: number, signal?: AbortSignal): Promise<Candidate[]> {
-  const plan = FIELDS.filter((f) => searchesField(parsed, f)).flatMap((field) => candidateQueries(parsed, field).map((body) => ({ field, body })));
+  const plan = NUMBER_FIELDS.filter((f) => searchesField(parsed, f)).flatMap((field) => candidateQueries(parsed, field).map((body) => ({ field, body })));
   if (plan.length === 0) return [];
   const results = await store.multiSearch(plan.map((p) => p.body), signal);
 

@@ -10,12 +10,17 @@
  *
  * Everything here is pure: no I/O, so it is unit- and property-tested on its own.
  */
+import type { FieldName } from '../catalog/fields.ts';
 
 export type NumberKind = 'application' | 'patent' | 'publication' | 'foreign';
 export const NUMBER_KINDS: readonly NumberKind[] = ['application', 'patent', 'publication', 'foreign'];
 
+/** The catalog fields numbers live in: applications, and references (patents, publications, foreign ids). */
+export const NUMBER_FIELDS = ['applicationId', 'Patent_PGPub'] as const satisfies readonly FieldName[];
+export type NumberField = (typeof NUMBER_FIELDS)[number];
+export const isNumberField = (name: string): name is NumberField => (NUMBER_FIELDS as readonly string[]).includes(name);
+
 /** The catalog field a kind of number lives in. */
-export type NumberField = 'applicationId' | 'Patent_PGPub';
 export const fieldOfKind = (kind: NumberKind): NumberField => (kind === 'application' ? 'applicationId' : 'Patent_PGPub');
 
 /** One reading of the input: "it is patent 7123456". */

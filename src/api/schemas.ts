@@ -4,7 +4,7 @@
  * them, so the stored-record schema is written once).
  */
 import { z } from 'zod';
-import { FACET_FIELDS, FIELDS } from '../catalog/fields.ts';
+import { FACET_FIELDS, FIELDS, type FieldName } from '../catalog/fields.ts';
 import { recordSchema } from '../catalog/schema.ts';
 import type { JsonResponse } from './registry.ts';
 import { NUMBER_KINDS } from './numbers.ts';
@@ -42,8 +42,8 @@ export function jsonResponse<S extends z.ZodType>(schemaId: string, description:
 // ---------------------------------------------------------------------------------------------
 // Parameter building blocks (derived from the catalog where they name fields).
 
-export const FACET_NAMES = FACET_FIELDS.map((f) => f.name) as [string, ...string[]];
-export const FIELD_NAMES = FIELDS.map((f) => f.name) as [string, ...string[]];
+export const FACET_NAMES = FACET_FIELDS.map((f) => f.name) as [FieldName, ...FieldName[]];
+export const FIELD_NAMES = FIELDS.map((f) => f.name) as [FieldName, ...FieldName[]];
 export const SORT_OPTIONS = FIELDS.filter((f) => f.sort).flatMap((f) => [`${f.name}:asc`, `${f.name}:desc`]) as [string, ...string[]];
 
 /** A whole-number query parameter in [min, max]. */

@@ -7,6 +7,7 @@
  *                (the usual "disjunctive" faceting of search UIs: values of a field are OR-ed).
  */
 import { z } from 'zod';
+import type { FieldName } from '../catalog/fields.ts';
 import { NOTHING } from '../catalog/layout.ts';
 import { render } from '../filter/render.ts';
 import type { CitationStore, SearchQuery as StoreQuery } from '../store/citations.ts';
@@ -15,7 +16,7 @@ import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { facetDistributionOut, facetNameParam, facetStatsOut, intParam, jsonResponse, recordOut, SORT_OPTIONS, countOut } from './schemas.ts';
 
-export const DEFAULT_FACETS = ['formType', 'artUnit'] as const;
+export const DEFAULT_FACETS = ['formType', 'artUnit'] as const satisfies readonly FieldName[];
 export const MAX_PAGE_SIZE = 1000;
 
 export const searchQuery = z

@@ -22,13 +22,14 @@
  * none is past it. Strings compare as Meilisearch sorts them: normalised (the store lowers range
  * bounds the same way).
  */
+import { sortFieldOf, type FieldName } from '../catalog/fields.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { and, cmp, eq, exists, NONE, not, or, type Filter } from '../filter/ast.ts';
 import { sameFacet } from '../filter/normalize.ts';
 
-type Key = { field: string; desc: boolean };
+type Key = { field: FieldName; desc: boolean };
 
-const keyValue = (r: Readonly<OaRecord>, field: string): string | number | undefined => {
+const keyValue = (r: Readonly<OaRecord>, field: FieldName): string | number | undefined => {
   const v = r[field];
   if (Array.isArray(v)) throw new Error(`sort-keyset: ${field} holds several values and cannot order records`);
   return v;
@@ -43,10 +44,7 @@ export class SortCursor {
   /** @param sort `field:asc|desc`, over catalog fields that are stored (derived sorts already lowered) */
   constructor(sort: readonly string[]) {
     if (sort.length === 0) throw new Error('sort-keyset: needs at least one sort key');
-    this.keys = sort.map((s) => {
-      const [field, dir] = s.split(':') as [string, string];
-      return { field, desc: dir === 'desc' };
-    });
+    this.keys = sort.map((s) => ({ field: sortFieldOf(s), desc: s.split(':')[1] === 'desc' }));
   }
 
   private sameKeys(a: Readonly<OaRecord>, b: Readonly<OaRecord>): boolean {

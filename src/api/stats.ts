@@ -5,7 +5,7 @@
  * - `GET /api/v1/stats/overview`: records in all, by form type, by mail year, by tech center.
  */
 import { z } from 'zod';
-import { FIELD_BY_NAME } from '../catalog/fields.ts';
+import { FIELD_BY_NAME, type FieldName } from '../catalog/fields.ts';
 import { MAX_VALUES_PER_FACET } from '../catalog/index-settings.ts';
 import type { CitationStore } from '../store/citations.ts';
 import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
@@ -13,8 +13,8 @@ import { classifyStored } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
 
-/** A catalog field name, checked at start-up (a renamed field fails loudly, not silently). */
-function catalogField(name: string): string {
+/** A filterable catalog field, checked at start-up (the type checks the name; the catalog, that it filters). */
+function catalogField<N extends FieldName>(name: N): N {
   if (!FIELD_BY_NAME.get(name)?.filter) throw new Error(`stats: "${name}" is not a filterable catalog field`);
   return name;
 }

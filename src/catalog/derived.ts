@@ -9,31 +9,47 @@
  *   rewritten filter selects exactly the records whose computed value meets the condition);
  * - `fold`: its facet counts from the facet counts of those fields;
  * - `sortBy`: the stored field a sort on it uses (an order that sorts by it, ties finer);
- * - `criteria`: how one of its values reads as v1 criteria (the web page teaches the old syntax).
+ * - `accepts`: what a value of its filter may be (the modern API's filter parameters,
+ *   src/api/filters.ts, refuse anything else);
+ * - `criteria`: how one of its values reads as v1 criteria (the web page teaches the old syntax,
+ *   src/web/legacy-criteria.ts).
  *
  * (rewrite, fold and sortBy serve the fields that are not stored.)
  */
-import { FIELDS, fieldSpec, type FieldSpec } from './fields.ts';
+import { FIELDS, fieldSpec, type CatalogField, type FieldName, type FieldNameOfType } from './fields.ts';
 import { FORM_TYPES, type FormType } from './schema.ts';
 import { techCenterOf } from './values.ts';
 import { anyOf, between, eq, exists, NONE, or, type Cond, type Filter, type Value } from '../filter/ast.ts';
 
 export type Counts = Record<string, number>;
 
+/** The fields of a record a derivation reads (a record, or one being decoded). */
+export type SourceFields = Readonly<Partial<Record<FieldName, unknown>>>;
+
+/**
+ * What a filter value of a derived field may be: one of a closed set, or text of a shape. Any
+ * other value could match no record, and would have no faithful legacy criteria, so it is
+ * refused rather than silently answered with 0.
+ */
+export type ValueShape = { readonly oneOf: readonly [string, ...string[]] } | { readonly pattern: RegExp; readonly expected: string };
+
 export interface Derivation {
-  readonly field: FieldSpec;
+  readonly field: CatalogField;
   /** The fields it is computed from (all stored). */
-  readonly from: readonly string[];
-  compute(record: Readonly<Record<string, unknown>>): string | number | string[] | undefined;
+  readonly from: readonly FieldName[];
+  compute(record: SourceFields): string | number | string[] | undefined;
   /** The condition as a filter over `from`. Only the conditions the API and criteria produce on it are defined. */
   rewrite(cond: Cond): Filter;
   /** Its facet counts, from the counts of `from` (value -> records). */
-  fold(counts: Readonly<Record<string, Counts>>): Counts;
-  readonly sortBy?: string;
+  fold(counts: Readonly<Partial<Record<FieldName, Counts>>>): Counts;
+  readonly sortBy?: FieldName;
+  /** What a value of its filter parameter may be. */
+  readonly accepts: ValueShape;
+  /** One value (as `accepts` lets it through) as v1 criteria over legacy fields. */
   criteria(value: Value): string;
 }
 
-const FORM_FLAG: Readonly<Record<FormType, string>> = { '892': 'form892', '1449': 'form1449', 'oa-text': 'citationInOA' };
+const FORM_FLAG: Readonly<Record<FormType, FieldNameOfType<'flag'>>> = { '892': 'form892', '1449': 'form1449', 'oa-text': 'citationInOA' };
 
 /** Values of an IN or = condition, or an error for conditions the derivation does not define. */
 function valuesOf(cond: Cond, what: string): readonly Value[] {
@@ -70,6 +86,7 @@ const formType: Derivation = {
     }
     return out;
   },
+  accepts: { oneOf: FORM_TYPES },
   criteria: (v) => `${FORM_FLAG[v as FormType]}:1`,
 };
 
@@ -86,6 +103,8 @@ const techCenter: Derivation = {
   compute: (r) => (typeof r.artUnit === 'string' ? techCenterOf(r.artUnit) : undefined),
   rewrite: (cond) => anyOf('artUnit', valuesOf(cond, 'techCenter').flatMap(artUnitsOf)),
   fold: (counts) => sumBy(counts.artUnit, techCenterOf),
+  accepts: { pattern: /^\d{2}00$/, expected: 'a technology center: 4 digits ending in 00, e.g. 2100' },
+  // Art units are 4 digits: 1600 .. 1699.
   criteria: (v) => `artUnit:[${String(v).slice(0, 2)}00 TO ${String(v).slice(0, 2)}99]`,
 };
 
@@ -103,6 +122,7 @@ const mailYear: Derivation = {
   rewrite: (cond) => (cond.kind === 'exists' ? exists('mailDate') : or(valuesOf(cond, 'mailYear').map(yearRange))),
   fold: (counts) => sumBy(counts.mailDate, (date) => date.slice(0, 4)),
   sortBy: 'mailDate',
+  accepts: { pattern: /^\d{4}$/, expected: 'a 4-digit year' },
   criteria: (v) => `mailDate:[${v}0101 TO ${v}1231]`,
 };
 
@@ -120,7 +140,7 @@ export function unstoredDerivation(name: string): Derivation | undefined {
 }
 
 // Every derived field but the id needs a derivation, and every derivation reads stored fields only.
-for (const f of FIELDS as readonly FieldSpec[]) {
+for (const f of FIELDS) {
   if (f.source.table !== 'derived' || f.name === 'id') continue;
   const d = DERIVATIONS.get(f.name);
   if (!d) throw new Error(`catalog field ${f.name} is not stored, but src/catalog/derived.ts does not derive it`);

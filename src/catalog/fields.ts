@@ -52,12 +52,13 @@ export type FieldSource =
   /** Computed from other fields: by the indexer when stored, on every read otherwise. */
   | { table: 'derived'; from: readonly string[] };
 
-export interface FieldSpec {
-  readonly name: string;
+/** A catalog entry; `N` and `T` are its name and type as written below (string and any type in general). */
+export interface FieldSpec<N extends string = string, T extends FieldType = FieldType> {
+  readonly name: N;
   /** A short human name (web page, docs). */
   readonly label: string;
   readonly source: FieldSource;
-  readonly type: FieldType;
+  readonly type: T;
   readonly legacy: boolean;
   readonly filter: boolean;
   readonly sort: boolean;
@@ -74,13 +75,15 @@ export interface FieldSpec {
 
 type Options = Partial<Omit<FieldSpec, 'name' | 'label' | 'source' | 'type' | 'description'>>;
 
-function field(
-  [name, label]: readonly [string, string],
-  type: FieldType,
+// Generic in the name and the type, so that the catalog below keeps both as literals: FieldName is
+// the union of the names, and a record's value types follow from the field types (schema.ts).
+function field<const N extends string, const T extends FieldType>(
+  [name, label]: readonly [N, string],
+  type: T,
   source: FieldSource,
   description: string,
   options: Options = {},
-): FieldSpec {
+): FieldSpec<N, T> {
   return {
     name,
     label,
@@ -105,7 +108,7 @@ const doc = (column: string): FieldSource => ({ table: 'office_actions', column,
 const app = (column: string): FieldSource => ({ table: 'office_actions', column, scope: 'application' });
 const derived = (...from: string[]): FieldSource => ({ table: 'derived', from });
 
-const flag = (name: readonly [string, string], source: FieldSource, description: string, options: Options = {}) =>
+const flag = <const N extends string>(name: readonly [N, string], source: FieldSource, description: string, options: Options = {}) =>
   field(name, 'flag', source, description, { facet: true, ...options });
 
 export const FIELDS = [
@@ -202,26 +205,49 @@ export const FIELDS = [
   field(['mailYear', 'Mail year'], 'int', derived('mailDate'), 'Year of the mail date.', { legacy: false, sort: true, facet: true }),
 ] as const satisfies readonly FieldSpec[];
 
-export type FieldName = (typeof FIELDS)[number]['name'];
+/** An entry of the catalog, name and type known (a union over the fields above). */
+export type CatalogField = (typeof FIELDS)[number];
+/** The name of a catalog field: a misspelt field name in code is a type error. */
+export type FieldName = CatalogField['name'];
+/** The catalog entry of one field name. */
+export type FieldOf<N extends FieldName> = Extract<CatalogField, { name: N }>;
+/** Field names of one type ('flag', 'date', ...). */
+export type FieldNameOfType<T extends FieldType> = Extract<CatalogField, { type: T }>['name'];
 
-export const FIELD_BY_NAME: ReadonlyMap<string, FieldSpec> = new Map(FIELDS.map((f) => [f.name, f]));
+export const FIELD_BY_NAME: ReadonlyMap<string, CatalogField> = new Map(FIELDS.map((f) => [f.name, f]));
 
-/** The catalog entry of a field name, or an error naming it (for names the code itself writes). */
-export function fieldSpec(name: string): FieldSpec {
-  const f = FIELD_BY_NAME.get(name);
-  if (!f) throw new Error(`the field catalog has no field ${JSON.stringify(name)}`);
-  return f;
+/** Whether a string (from a request, a file) names a catalog field. */
+export const isFieldName = (name: string): name is FieldName => FIELD_BY_NAME.has(name);
+
+/** A sort key as the APIs write it: `mailDate:desc`. */
+export type SortKey = `${FieldName}:${'asc' | 'desc'}`;
+
+/**
+ * The field of a sort key (`mailDate:desc` -> mailDate). Sort keys are checked where they come in
+ * (the APIs' sort parameters); one naming no catalog field here is an internal error.
+ */
+export function sortFieldOf(key: string): FieldName {
+  const name = key.split(':')[0]!;
+  if (!isFieldName(name)) throw new Error(`internal: the sort key ${JSON.stringify(key)} names no catalog field`);
+  return name;
 }
 
-export const STORED_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.stored);
-export const REQUIRED_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.required);
+/** The catalog entry of a field name the code itself writes (an unknown one is an error at load). */
+export function fieldSpec<N extends FieldName>(name: N): FieldOf<N> {
+  const f = FIELD_BY_NAME.get(name);
+  if (!f) throw new Error(`the field catalog has no field ${JSON.stringify(name)}`);
+  return f as FieldOf<N>;
+}
 
-export const LEGACY_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.legacy);
-export const FACET_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.facet);
-export const DEFAULT_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.defaultField);
+export const STORED_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.stored);
+export const REQUIRED_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.required);
+
+export const LEGACY_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.legacy);
+export const FACET_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.facet);
+export const DEFAULT_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.defaultField);
 
 /** The primary key of every index built from the catalog. */
-export const PRIMARY_KEY = 'id';
+export const PRIMARY_KEY = 'id' satisfies FieldName;
 
 /** Columns that join the two OARD tables: every citation and office-action row carries them. */
 export const KEY_COLUMNS = ['app_id', 'ifw_number'] as const;

@@ -30,7 +30,7 @@
  * An index built with another layout answers wrongly, so the layout is versioned: LAYOUT_MARKER is
  * a filterable attribute no document holds, and the gateway checks that the index has it.
  */
-import { FIELDS, FIELD_BY_NAME, PRIMARY_KEY, fieldSpec, type FieldSpec } from './fields.ts';
+import { FIELDS, FIELD_BY_NAME, PRIMARY_KEY, fieldSpec, type CatalogField, type FieldName } from './fields.ts';
 import { derivationOf, DERIVATIONS, unstoredDerivation, type Counts } from './derived.ts';
 import type { OaRecord } from './schema.ts';
 import { and, anyOf, exists, mapConds, NONE, not, or, type Cond, type Filter, type Value } from '../filter/ast.ts';
@@ -53,7 +53,7 @@ export type StoredDoc = Record<string, unknown>;
  *   k + 1 = another value, which is then also stored as written in the field's own attribute.
  */
 export interface Slot {
-  readonly field: FieldSpec;
+  readonly field: CatalogField;
   readonly kind: 'flag' | 'usual';
   /** The values of states 1..k (usual fields only). */
   readonly values: readonly string[];
@@ -77,7 +77,7 @@ export interface Group {
  * the citation's own fields, and the office action's in two groups. Codes stay small enough that a
  * condition on one field lists at most a few hundred of them (Meilisearch looks each up; few exist).
  */
-const GROUP_FIELDS: readonly (readonly [string, readonly string[]])[] = [
+const GROUP_FIELDS: readonly (readonly [string, readonly FieldName[]])[] = [
   ['codesCitation', ['form892', 'form1449', 'citationInOA', 'actionType', 'actionSubtype']],
   ['codesOffice1', ['documentCd', 'headerMissing', 'formParagraphMissing', 'rejectFpMisMatch', 'closingMissing', 'rejection101', 'rejection102', 'rejection103']],
   ['codesOffice2', ['signatureType', 'rejection112', 'rejectionDp', 'objection', 'allowedClaims', 'cite102Gt1', 'cite103Gt3', 'cite103Eq1']],
@@ -101,7 +101,7 @@ function groupsOf(): Group[] {
     return { attribute, slots, size: weight };
   });
   const packed = groups.flatMap((g) => g.slots.map((sl) => sl.field.name));
-  const packable = (FIELDS as readonly FieldSpec[]).filter((f) => f.stored && (f.type === 'flag' || f.usual)).map((f) => f.name);
+  const packable = FIELDS.filter((f) => f.stored && (f.type === 'flag' || f.usual)).map((f) => f.name);
   if (packed.length !== new Set(packed).size || packed.sort().join() !== packable.sort().join()) {
     throw new Error(`layout: the groups must pack every flag and every field with usual values exactly once (packed: ${packed.join(', ')})`);
   }
@@ -109,8 +109,8 @@ function groupsOf(): Group[] {
 }
 
 export const GROUPS: readonly Group[] = groupsOf();
-/** Names of flags that are missing from a record although their group is present. */
-export const MISSING = 'codesMissing';
+/** Names of flags that are missing from a record although their group is present. (A stored attribute, no catalog field: typed as any string.) */
+export const MISSING: string = 'codesMissing';
 
 const SLOT_OF: ReadonlyMap<string, { group: Group; slot: Slot }> = new Map(
   GROUPS.flatMap((group) => group.slots.map((slot) => [slot.field.name, { group, slot }] as const)),
@@ -166,11 +166,11 @@ export function publicId(stored: string): string {
 
 // ---- records <-> documents ------------------------------------------------------------------------
 
-const CITATION_TEXT = 'citationText';
-const REFERENCE = 'Patent_PGPub';
+const CITATION_TEXT = 'citationText' satisfies FieldName;
+const REFERENCE = 'Patent_PGPub' satisfies FieldName;
 
 /** Stored catalog fields kept as attributes of their own name: everything but the packed fields (whose unusual values are kept there too). */
-const PLAIN_FIELDS: readonly FieldSpec[] = (FIELDS as readonly FieldSpec[]).filter((f) => f.stored && !SLOT_OF.has(f.name));
+const PLAIN_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.stored && !SLOT_OF.has(f.name));
 
 /** A record as a stored document. */
 export function encode(record: Readonly<OaRecord>): StoredDoc {
@@ -215,9 +215,9 @@ export function encode(record: Readonly<OaRecord>): StoredDoc {
 
 /** A stored document (any subset of its attributes) as a record, derived fields computed. */
 export function decode(doc: Readonly<StoredDoc>): OaRecord {
-  const record: Record<string, unknown> = {};
+  const record: Partial<Record<FieldName, unknown>> = {};
   const missing = Array.isArray(doc[MISSING]) ? (doc[MISSING] as string[]) : undefined;
-  for (const f of FIELDS as readonly FieldSpec[]) {
+  for (const f of FIELDS) {
     if (!f.stored) continue;
     const packed = SLOT_OF.get(f.name);
     if (packed) {
@@ -252,9 +252,9 @@ export function decode(doc: Readonly<StoredDoc>): OaRecord {
 // ---- fields to read --------------------------------------------------------------------------------
 
 /** The stored attributes needed to decode the given fields. */
-export function attributesFor(fields: readonly string[]): string[] {
+export function attributesFor(fields: readonly FieldName[]): string[] {
   const out = new Set<string>();
-  const add = (name: string): void => {
+  const add = (name: FieldName): void => {
     const derivation = derivationOf(name);
     if (derivation) return derivation.from.forEach(add);
     const packed = SLOT_OF.get(name);
@@ -373,9 +373,9 @@ export const NOTHING: Filter = not(exists('applicationId'));
 // ---- facets ----------------------------------------------------------------------------------------
 
 /** The stored attributes whose facet counts give the counts of the given fields. */
-export function facetAttributesFor(fields: readonly string[]): string[] {
+export function facetAttributesFor(fields: readonly FieldName[]): string[] {
   const out = new Set<string>();
-  const add = (name: string): void => {
+  const add = (name: FieldName): void => {
     const derivation = unstoredDerivation(name);
     if (derivation) return derivation.from.forEach(add);
     const packed = SLOT_OF.get(name);
@@ -422,9 +422,9 @@ function packedCounts(packed: { group: Group; slot: Slot }, stored: Readonly<Rec
 }
 
 /** Facet counts of the given fields from the stored attributes' counts. */
-export function foldFacets(fields: readonly string[], stored: Readonly<Record<string, Counts>>): Record<string, Counts> {
-  const memo = new Map<string, Counts>();
-  const countsOf = (name: string): Counts => {
+export function foldFacets(fields: readonly FieldName[], stored: Readonly<Record<string, Counts>>): Partial<Record<FieldName, Counts>> {
+  const memo = new Map<FieldName, Counts>();
+  const countsOf = (name: FieldName): Counts => {
     const known = memo.get(name);
     if (known) return known;
     const derivation = unstoredDerivation(name);
@@ -470,7 +470,7 @@ export interface StoredAttribute {
 
 /** Every filterable attribute of the layout, with what Meilisearch must build for it. */
 export function storedAttributes(): StoredAttribute[] {
-  const own = (FIELDS as readonly FieldSpec[])
+  const own = FIELDS
     .filter((f) => f.stored && (f.filter || f.sort) && SLOT_OF.get(f.name)?.slot.kind !== 'flag')
     .map((f) => ({
       name: f.name,

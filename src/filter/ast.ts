@@ -12,8 +12,17 @@
  * out, NOT NOT cancels. So a filter that matches everything is always exactly ALL (no filter
  * sent), and one that matches nothing is exactly NONE.
  */
+import type { FieldName } from '../catalog/fields.ts';
 
 export type Value = string | number;
+
+/**
+ * The field argument of the condition shorthands: a catalog field name, or any string computed at
+ * run time (a stored attribute of the layout, a name the criteria checker found in the catalog).
+ * Only a string *literal* must be a catalog field name, so a misspelt field written in code
+ * (`eq('artUnti', ...)`) is a type error while names from data pass as they are.
+ */
+export type FieldArg<F extends string> = string extends F ? string : F extends FieldName ? F : FieldName;
 
 export type Comparison = '<' | '<=' | '>' | '>=';
 
@@ -51,24 +60,24 @@ export const cond = (c: Cond): Filter => ({ op: 'cond', cond: c });
 
 // ---- condition shorthands ------------------------------------------------------------------------
 
-export const eq = (field: string, value: Value): Filter => cond({ kind: 'eq', field, value });
-export const cmp = (field: string, op: Comparison, value: Value): Filter => cond({ kind: 'cmp', field, op, value });
-export const exists = (field: string): Filter => cond({ kind: 'exists', field });
-export const startsWith = (field: string, text: string): Filter => cond({ kind: 'startsWith', field, text });
-export const contains = (field: string, text: string): Filter => cond({ kind: 'contains', field, text });
-export const pattern = (field: string, pieces: readonly PatternPiece[]): Filter => cond({ kind: 'pattern', field, pieces });
+export const eq = <F extends string>(field: FieldArg<F>, value: Value): Filter => cond({ kind: 'eq', field, value });
+export const cmp = <F extends string>(field: FieldArg<F>, op: Comparison, value: Value): Filter => cond({ kind: 'cmp', field, op, value });
+export const exists = <F extends string>(field: FieldArg<F>): Filter => cond({ kind: 'exists', field });
+export const startsWith = <F extends string>(field: FieldArg<F>, text: string): Filter => cond({ kind: 'startsWith', field, text });
+export const contains = <F extends string>(field: FieldArg<F>, text: string): Filter => cond({ kind: 'contains', field, text });
+export const pattern = <F extends string>(field: FieldArg<F>, pieces: readonly PatternPiece[]): Filter => cond({ kind: 'pattern', field, pieces });
 
 /** `field IN [...]`: one value is an equality, none matches nothing. Repeated values are dropped. */
-export function anyOf(field: string, values: readonly Value[]): Filter {
+export function anyOf<F extends string>(field: FieldArg<F>, values: readonly Value[]): Filter {
   const distinct = [...new Set(values)];
   if (distinct.length === 0) return NONE;
-  if (distinct.length === 1) return eq(field, distinct[0]!);
+  if (distinct.length === 1) return eq<string>(field, distinct[0]!);
   return cond({ kind: 'in', field, values: distinct });
 }
 
 /** Inclusive range; an open end is undefined. */
-export function between(field: string, from: Value | undefined, to: Value | undefined): Filter {
-  return and([from === undefined ? ALL : cmp(field, '>=', from), to === undefined ? ALL : cmp(field, '<=', to)]);
+export function between<F extends string>(field: FieldArg<F>, from: Value | undefined, to: Value | undefined): Filter {
+  return and([from === undefined ? ALL : cmp<string>(field, '>=', from), to === undefined ? ALL : cmp<string>(field, '<=', to)]);
 }
 
 // ---- connectives --------------------------------------------------------------------------------

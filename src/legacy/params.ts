@@ -5,7 +5,7 @@
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { FIELD_BY_NAME, LEGACY_FIELDS, type FieldSpec } from '../catalog/fields.ts';
+import { FIELD_BY_NAME, LEGACY_FIELDS, type CatalogField } from '../catalog/fields.ts';
 import { badRequest } from '../http/errors.ts';
 import { LEGACY_FIELD_NAMES } from './docs.ts';
 
@@ -14,7 +14,7 @@ export interface RecordsParams {
   start: number;
   rows: number;
   /** Requested fields (catalog specs), or undefined for all. */
-  fl: FieldSpec[] | undefined;
+  fl: CatalogField[] | undefined;
   /** Meilisearch sort expressions, e.g. ["mailDate:desc"]. */
   sort: string[];
   /**
@@ -24,7 +24,7 @@ export interface RecordsParams {
   echo: Record<string, string>;
 }
 
-const SORTABLE = LEGACY_FIELDS.filter((f) => f.sort).map((f) => f.name);
+const SORTABLE: readonly string[] = LEGACY_FIELDS.filter((f) => f.sort).map((f) => f.name);
 
 async function rawParams(c: Context): Promise<Record<string, string>> {
   const merged: Record<string, string> = {};
@@ -94,7 +94,7 @@ function globTest(glob: string): (name: string) => boolean {
  * they match (in catalog order), names that are no field ignored (so `fl=noSuchField` returns
  * empty docs, as Solr did). Absent, empty or `*`: every field.
  */
-function parseFl(value: string | undefined): FieldSpec[] | undefined {
+function parseFl(value: string | undefined): CatalogField[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const names = value.split(/[\s,]+/).filter(Boolean);
   if (names.includes('*')) return undefined;

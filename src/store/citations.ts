@@ -6,7 +6,7 @@
  * one door to Meilisearch. No route knows how a record is stored.
  */
 import type { Counts } from '../catalog/derived.ts';
-import { FIELD_BY_NAME, FIELDS, PRIMARY_KEY } from '../catalog/fields.ts';
+import { FIELD_BY_NAME, FIELDS, PRIMARY_KEY, type FieldName } from '../catalog/fields.ts';
 import { attributesFor, decode, facetAttributesFor, foldFacets, lower, lowerSort, NOTHING, storedId, type StoredDoc } from '../catalog/layout.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { ALL, and, condsOf, eq, exists, mapConds, NONE, not, or, type Filter } from '../filter/ast.ts';
@@ -26,14 +26,14 @@ export interface RecordQuery {
   /** `field:asc|desc` over sortable catalog fields, in order. Ties come in index order. */
   sort?: readonly string[];
   /** Catalog fields to return (default: every field). */
-  fields?: readonly string[];
-  attributesToSearchOn?: readonly string[];
+  fields?: readonly FieldName[];
+  attributesToSearchOn?: readonly FieldName[];
   matchingStrategy?: 'last' | 'all' | 'frequency';
 }
 
 export interface SearchQuery extends RecordQuery {
   /** Catalog fields to count (facet distribution). */
-  facets?: readonly string[];
+  facets?: readonly FieldName[];
   /** Page mode (exact totalHits): page from 1, hitsPerPage 0 for counts only. */
   page?: number;
   hitsPerPage?: number;
@@ -46,13 +46,18 @@ export interface SearchAnswer {
   hits: OaRecord[];
   /** Exact in page mode; Meilisearch's estimate in offset mode. */
   totalHits: number;
-  facetDistribution: Record<string, Counts>;
-  facetStats: Record<string, { min: number; max: number }>;
+  facetDistribution: FacetCounts;
+  facetStats: FacetStats;
   processingTimeMs: number;
 }
 
+/** Per counted field: value -> records. */
+export type FacetCounts = Partial<Record<FieldName, Counts>>;
+/** Per counted numeric field: the least and greatest value among the counted records. */
+export type FacetStats = Partial<Record<FieldName, { min: number; max: number }>>;
+
 const ALL_FIELDS = FIELDS.map((f) => f.name);
-const NUMERIC = new Set(FIELDS.filter((f) => f.type === 'int' || f.type === 'flag').map((f) => f.name));
+const NUMERIC: ReadonlySet<FieldName> = new Set(FIELDS.filter((f) => f.type === 'int' || f.type === 'flag').map((f) => f.name));
 
 export interface StoreOptions {
   /** The most a filter may cost (src/filter/cost.ts); default DEFAULT_MAX_FILTER_COST. */
@@ -165,7 +170,7 @@ export class CitationStore {
 
   /** Records by filter in index order, from an offset (the documents route: exact offsets, no ranking). */
   async documents(
-    query: { filter?: Filter; offset: number; limit: number; fields?: readonly string[] },
+    query: { filter?: Filter; offset: number; limit: number; fields?: readonly FieldName[] },
     signal?: AbortSignal,
   ): Promise<{ records: OaRecord[]; total: number }> {
     const page = await this.reader.fetchDocuments<StoredDoc>(
@@ -226,7 +231,7 @@ export class CitationStore {
   }
 
   /** Values of a stored string facet starting with `prefix` (Meilisearch's facet search), with counts. */
-  async facetSearch(facet: string, options: { prefix: string; filter?: Filter; q?: string }, signal?: AbortSignal): Promise<{ value: string; count: number }[]> {
+  async facetSearch(facet: FieldName, options: { prefix: string; filter?: Filter; q?: string }, signal?: AbortSignal): Promise<{ value: string; count: number }[]> {
     const filter = this.storedFilter(options.filter);
     const res = await this.reader.facetSearch(
       { facetName: facet, facetQuery: options.prefix, ...(options.q ? { q: options.q } : {}), ...(filter ? { filter } : {}) },
@@ -250,12 +255,8 @@ function tooExpensive(cost: FilterCost, budget: number): ApiError {
 }
 
 /** Min and max of each numeric facet among the counted records (what Meilisearch's facetStats says). */
-function facetStatsOf(
-  facets: readonly string[],
-  counts: Readonly<Record<string, Counts>>,
-  stored: Readonly<Record<string, { min: number; max: number }>>,
-): Record<string, { min: number; max: number }> {
-  const out: Record<string, { min: number; max: number }> = {};
+function facetStatsOf(facets: readonly FieldName[], counts: Readonly<FacetCounts>, stored: Readonly<Record<string, { min: number; max: number }>>): FacetStats {
+  const out: FacetStats = {};
   for (const f of facets) {
     if (!NUMERIC.has(f)) continue;
     if (FIELD_BY_NAME.get(f)?.stored && stored[f]) {

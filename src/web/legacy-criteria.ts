@@ -5,17 +5,13 @@
  * It works on the *parsed* filters (the output of the modern filter schema, src/api/filters.ts),
  * so a written number such as "US 7,123,456 B2" is already the stored value(s) it matches, and
  * the criteria selects exactly the records the filters do. Legacy fields translate one to one;
- * the modern API's derived fields translate through their definition (src/catalog/derived.ts):
- *
- *   formType 892 | 1449 | oa-text   form892:1 | form1449:1 | citationInOA:1
- *   techCenter 1600                 artUnit:[1600 TO 1699]  (art units are 4 digits)
- *   mailYear 2012                   mailDate:[20120101 TO 20121231]
- *
- * (The filter schema only lets through tech centers of the form NN00 and 4-digit years.)
+ * the modern API's derived fields through their entry in src/catalog/derived.ts (`criteria`, for
+ * the values its `accepts` lets through the filter schema): `formType=892` reads `form892:1`,
+ * `mailYear=2012` reads `mailDate:[20120101 TO 20121231]`. Nothing here knows a derived field.
  *
  * The keyword query has no equivalent: the DS-API had no full-text search over citation text.
  */
-import type { FieldSpec } from '../catalog/fields.ts';
+import type { CatalogField } from '../catalog/fields.ts';
 import { derivationOf } from '../catalog/derived.ts';
 import { RANGE_FILTER_FIELDS, VALUE_FILTER_FIELDS, type FilterInput } from '../api/filters.ts';
 
@@ -32,7 +28,7 @@ function anyOf(terms: string[]): string {
   return terms.length === 1 ? terms[0]! : `(${terms.join(' OR ')})`;
 }
 
-function valueClause(f: FieldSpec, values: Value[]): string {
+function valueClause(f: CatalogField, values: Value[]): string {
   if (f.legacy) return `${f.name}:${anyOf(values.map(luceneValue))}`;
   const derivation = derivationOf(f.name)!;
   return anyOf(values.map((v) => derivation.criteria(v)));

@@ -14,13 +14,14 @@ import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
 import { html } from 'hono/html';
 import { facetValues } from '../api/facet-values.ts';
+import { exactValue } from '../api/filters.ts';
 import { countRecords, runSearch } from '../api/search.ts';
 import { ApiError } from '../http/errors.ts';
 import type { CitationStore } from '../store/citations.ts';
 import { legacyCriteria } from './legacy-criteria.ts';
 import { PAGE_SIZE, PageParams, readFacetFindQuery, readPageQuery } from './page-state.ts';
 import { notFoundPage, recordPage } from './views/record-page.ts';
-import { facetValue, PAGE_FACETS, searchPage } from './views/search-page.ts';
+import { facetValue, isPageFacet, PAGE_FACETS, searchPage } from './views/search-page.ts';
 import type { Html } from './views/layout.ts';
 
 const asset = (name: string) => readFileSync(new URL(`./assets/${name}`, import.meta.url), 'utf8');
@@ -104,11 +105,10 @@ export function webRoutes(store: CitationStore): Hono {
     const signal = c.req.raw.signal;
     const record = await store.get(id, signal);
     if (!record) return page(c, notFoundPage(`No citation record has the id "${id}".`), 404);
-    // The records holding exactly this record's stored values (filter parameters as the filter
-    // schema outputs them: already stored values, no written number to read).
+    // The records holding exactly this record's application number, and its reference.
     const [application = 0, reference = 0] = await countRecords(
       store,
-      [{ applicationId: [[String(record.applicationId)]] }, { Patent_PGPub: [[String(record.Patent_PGPub)]] }],
+      [exactValue('applicationId', String(record.applicationId)), exactValue('Patent_PGPub', String(record.Patent_PGPub))],
       signal,
     );
     const back = backLink(c.req.header('Referer'), c.req.url);
@@ -117,7 +117,7 @@ export function webRoutes(store: CitationStore): Hono {
 
   app.get('/facet-values/:facet', async (c) => {
     const facet = c.req.param('facet');
-    if (!(PAGE_FACETS as readonly string[]).includes(facet)) throw new ApiError(404, 'not_found', `no facet panel "${facet}"`);
+    if (!isPageFacet(facet)) throw new ApiError(404, 'not_found', `no facet panel "${facet}"`);
     const { facetQuery, q, ...filters } = readFacetFindQuery(c);
     const found = await facetValues(store, facet, { prefix: facetQuery, filters, keywords: q }, c.req.raw.signal);
     const params = PageParams.of(c);

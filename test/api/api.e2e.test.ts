@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyStored, damerauLevenshtein } from '../../src/api/numbers.ts';
 import { honoPath, isJsonResponse } from '../../src/api/registry.ts';
 import { apiRoutes } from '../../src/api/routes.ts';
+import type { FieldName } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
 import { countBy, filterQuery, matches, offlineReader, startApiGateway, topValues, valuesOf, type OracleFilter } from './support.ts';
@@ -43,7 +44,7 @@ interface SearchAnswer {
   facetStats: Record<string, { min: number; max: number }>;
 }
 
-const str = (r: OaRecord, f: string) => (r[f] === undefined ? undefined : String(r[f]));
+const str = (r: OaRecord, f: FieldName) => (r[f] === undefined ? undefined : String(r[f]));
 const withCommas = (d: string) => d.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 /** Canonical number of a stored reference (a zero-padded patent is the same patent). */
 const refNumber = (r: OaRecord) => classifyStored('Patent_PGPub', String(r.Patent_PGPub)).normalized;
@@ -66,7 +67,7 @@ function pickFilter(): OracleFilter {
 describe('GET /api/v1/search', () => {
   it('matches exactly the filtered rows, with disjunctive facet counts equal to an independent count', async () => {
     const filter = pickFilter();
-    const facets = ['formType', 'artUnit', 'mailYear', 'techCenter', 'actionType', 'documentCd', 'form1449', 'cite103Max'];
+    const facets: FieldName[] = ['formType', 'artUnit', 'mailYear', 'techCenter', 'actionType', 'documentCd', 'form1449', 'cite103Max'];
     const q = filterQuery(filter);
     q.set('facets', facets.join(','));
     q.set('pageSize', '1000');
@@ -84,7 +85,7 @@ describe('GET /api/v1/search', () => {
     }
     // Disjunctive counts really differ from the plain ones here (the test would be vacuous otherwise).
     expect(body.facetDistribution.artUnit).not.toEqual(countBy(expected, 'artUnit'));
-    for (const f of ['mailYear', 'cite103Max']) {
+    for (const f of ['mailYear', 'cite103Max'] as const) {
       const nums = gw.records.filter((r) => matches(r, filter, f)).flatMap((r) => valuesOf(r, f).map(Number));
       expect(body.facetStats[f], f).toEqual({ min: Math.min(...nums), max: Math.max(...nums) });
     }

@@ -2,6 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { csvRecord, csvRow, ndjsonRecord } from '../../src/api/csv.ts';
+import type { OaRecord } from '../../src/catalog/schema.ts';
 import { parseCsv } from './support.ts';
 
 describe('CSV', () => {
@@ -18,14 +19,14 @@ describe('CSV', () => {
   });
 
   it('writes records in field order: multi-values joined with |, absent fields empty', () => {
-    const record = { id: 'x1', applicationId: '12345678', citationText: 'US 7,123,456 B2', form892: 1, formType: ['892', 'oa-text'] };
+    const record: OaRecord = { id: 'x1', applicationId: '12345678', citationText: 'US 7,123,456 B2', form892: 1, formType: ['892', 'oa-text'] };
     expect(csvRecord(record, ['id', 'citationText', 'form892', 'formType', 'mailDate'])).toBe('x1,"US 7,123,456 B2",1,892|oa-text,\r\n');
   });
 });
 
 describe('NDJSON', () => {
   it('writes one object per line with the requested fields only', () => {
-    const record = { id: 'x1', applicationId: '12345678', form892: 1, formType: ['892'] };
+    const record: OaRecord = { id: 'x1', applicationId: '12345678', form892: 1, formType: ['892'] };
     expect(ndjsonRecord(record, ['id', 'formType', 'mailDate'])).toBe('{"id":"x1","formType":["892"]}\n');
   });
 });

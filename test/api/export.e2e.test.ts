@@ -5,7 +5,7 @@
  * work stops when the client cancels.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIELDS } from '../../src/catalog/fields.ts';
+import { FIELDS, type FieldName } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { MeiliReader, type SearchBody, type SearchResult } from '../../src/meili/reader.ts';
 import { CitationStore } from '../../src/store/citations.ts';
@@ -103,7 +103,7 @@ describe('GET /api/v1/export', () => {
    */
   function sortOracle(sort: string[]) {
     const tail = sort.some((s) => s.startsWith('applicationId:')) ? [] : ['applicationId:asc'];
-    const keys = [...sort, ...tail].map((s) => s.split(':') as [string, 'asc' | 'desc']);
+    const keys = [...sort, ...tail].map((s) => s.split(':') as [FieldName, 'asc' | 'desc']);
     return (a: OaRecord, b: OaRecord) => {
       for (const [field, dir] of keys) {
         const x = a[field] as string | number | undefined;
@@ -131,7 +131,7 @@ describe('GET /api/v1/export', () => {
     const chosen = gw.records.filter((r) => valuesOf(r, 'formType').includes('892'));
     expect(ids.length).toBeGreaterThan(10 * pageSize);
     // The sort keys really have gaps, so the "missing last" rule is exercised.
-    expect(sort.some((key) => chosen.some((r) => r[key.split(':')[0]!] === undefined))).toBe(true);
+    expect(sort.some((key) => chosen.some((r) => r[key.split(':')[0] as FieldName] === undefined))).toBe(true);
     expect(Number(res.headers.get('x-total-count'))).toBe(chosen.length);
     expect(ids).toEqual(chosen.sort(sortOracle(sort)).map((r) => r.id));
   });

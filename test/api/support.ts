@@ -74,6 +74,7 @@ import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 /** The end-to-end gateway of these tests (generator -> indexer -> Meilisearch -> app). */
 export const startApiGateway = (options: { officeActions: number; seed: number }): Promise<TestGateway> => startTestGateway(options);
 
+import type { FieldName } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { parseDate } from '../../src/catalog/values.ts';
 
@@ -81,7 +82,7 @@ import { parseDate } from '../../src/catalog/values.ts';
 // The oracle: plain-JS evaluation over the stored records, independent of Meilisearch.
 
 /** A record's values of a field as strings (multi-valued fields give several, absent none). */
-export function valuesOf(r: OaRecord, field: string): string[] {
+export function valuesOf(r: OaRecord, field: FieldName): string[] {
   const v = r[field];
   if (v === undefined) return [];
   return Array.isArray(v) ? v.map(String) : [String(v)];
@@ -89,13 +90,13 @@ export function valuesOf(r: OaRecord, field: string): string[] {
 
 /** Field -> accepted values (OR), all fields AND-ed; `mailDate` bounds inclusive. */
 export interface OracleFilter {
-  values?: Record<string, string[]>;
+  values?: Partial<Record<FieldName, string[]>>;
   mailDateFrom?: string;
   mailDateTo?: string;
 }
 
 export function matches(r: OaRecord, f: OracleFilter, except?: string): boolean {
-  for (const [field, accepted] of Object.entries(f.values ?? {})) {
+  for (const [field, accepted] of Object.entries(f.values ?? {}) as [FieldName, string[]][]) {
     if (field === except) continue;
     const lower = accepted.map((a) => a.toLowerCase());
     if (!valuesOf(r, field).some((v) => lower.includes(v.toLowerCase()))) return false;
@@ -109,14 +110,14 @@ export function matches(r: OaRecord, f: OracleFilter, except?: string): boolean 
   return true;
 }
 
-export function countBy(rows: readonly OaRecord[], field: string): Record<string, number> {
+export function countBy(rows: readonly OaRecord[], field: FieldName): Record<string, number> {
   const out: Record<string, number> = {};
   for (const r of rows) for (const v of valuesOf(r, field)) out[v] = (out[v] ?? 0) + 1;
   return out;
 }
 
 /** The most frequent values of a field, most first (ties by value). */
-export function topValues(rows: readonly OaRecord[], field: string, n: number): string[] {
+export function topValues(rows: readonly OaRecord[], field: FieldName, n: number): string[] {
   return Object.entries(countBy(rows, field))
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, n)

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FIELDS, type FieldSpec } from '../../src/catalog/fields.ts';
+import { FIELDS, type FieldName, type FieldSpec } from '../../src/catalog/fields.ts';
 import { decode, encode, facetAttributesFor, foldFacets, GROUPS, lower, publicId, storedAttributes, storedId } from '../../src/catalog/layout.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { condsOf, type Cond, type Filter } from '../../src/filter/ast.ts';
@@ -184,7 +184,7 @@ describe('the stored layout', () => {
       fc.property(record, (r) => {
         const doc = encode(r);
         const back = decode(doc);
-        for (const [k, v] of Object.entries(r)) expect(back[k], k).toEqual(v);
+        for (const [k, v] of Object.entries(r)) expect(back[k as FieldName], k).toEqual(v);
         for (const k of Object.keys(back)) if (!(k in r)) expect(['formType', 'techCenter', 'mailYear'], k).toContain(k);
         // Nothing but stored attributes (the layout's and the searchable ones) in the document.
         const known = new Set([...storedAttributes().map((a) => a.name), 'id', 'citationText']);

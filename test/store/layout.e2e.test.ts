@@ -11,6 +11,7 @@ import { recordId } from '../../indexer/records.ts';
 import { createApp } from '../../src/app.ts';
 import { indexSettings, PRIMARY_KEY } from '../../src/catalog/index-settings.ts';
 import { decode, encode } from '../../src/catalog/layout.ts';
+import type { FieldName } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { createLogger } from '../../src/http/log.ts';
 import { searchKeyFor } from '../../src/meili/connect.ts';
@@ -85,7 +86,7 @@ afterAll(async () => {
   await admin.client.deleteIndex(uid).waitTask();
 });
 
-const s = (r: OaRecord, f: string) => (r[f] === undefined ? undefined : String(r[f]));
+const s = (r: OaRecord, f: FieldName) => (r[f] === undefined ? undefined : String(r[f]));
 const ids = (rs: OaRecord[]) => rs.map((r) => r.id).sort();
 
 async function legacy(criteria: string, extra: Record<string, string> = {}) {
@@ -159,7 +160,7 @@ describe('legacy criteria on the packed fields', () => {
 });
 
 describe('modern API on the packed and derived fields', () => {
-  const countBy = (rs: OaRecord[], f: string) => {
+  const countBy = (rs: OaRecord[], f: FieldName) => {
     const out: Record<string, number> = {};
     for (const r of rs) {
       const v = r[f];
@@ -169,7 +170,7 @@ describe('modern API on the packed and derived fields', () => {
   };
 
   it('counts every facet, derived and packed ones included, as the records do', async () => {
-    const facets = ['formType', 'techCenter', 'mailYear', 'documentCd', 'actionType', 'actionSubtype', 'signatureType', 'rejection103', 'headerMissing', 'cite103Max'];
+    const facets: FieldName[] = ['formType', 'techCenter', 'mailYear', 'documentCd', 'actionType', 'actionSubtype', 'signatureType', 'rejection103', 'headerMissing', 'cite103Max'];
     const body = (await modern(`/api/v1/search?facets=${facets.join(',')}&pageSize=0`)) as { facetDistribution: Record<string, Record<string, number>>; facetStats: Record<string, { min: number; max: number }> };
     for (const f of facets) {
       const expected = countBy(all, f);

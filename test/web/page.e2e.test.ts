@@ -5,6 +5,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FieldName } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/http/log.ts';
@@ -184,9 +185,9 @@ describe('the legacy criteria shown selects the same records as the filters', ()
 
 describe('the legacy criteria, property-based', () => {
   it('random filter combinations, tricky strings included, select what the page shows', async () => {
-    const valuesOf = (f: string) => [...new Set(gw.records.map((r) => r[f]).filter((v) => v !== undefined).map(String))].slice(0, 6);
+    const valuesOf = (f: FieldName) => [...new Set(gw.records.map((r) => r[f]).filter((v) => v !== undefined).map(String))].slice(0, 6);
     const tricky = fc.constantFrom('OR', 'AND', 'not', 'TO', 'a b', 'x"y', 'back\\slash', '102(b)', '*', '-1', 'A:B', '(x)', 'é');
-    const stringValue = (f: string) => fc.oneof(fc.constantFrom(...valuesOf(f)), tricky);
+    const stringValue = (f: FieldName) => fc.oneof(fc.constantFrom(...valuesOf(f)), tricky);
     const param = fc.oneof(
       fc.constantFrom('892', '1449', 'oa-text').map((v) => ['formType', v] as const),
       fc.constantFrom(...valuesOf('artUnit')).map((v) => ['artUnit', v] as const),

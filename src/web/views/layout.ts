@@ -3,7 +3,7 @@
  * enhancement only: every page works without it), a skip link and landmarks for screen readers.
  */
 import { html } from 'hono/html';
-import { FIELD_BY_NAME } from '../../catalog/fields.ts';
+import { FIELD_BY_NAME, isFieldName, type FieldName } from '../../catalog/fields.ts';
 
 export type Html = ReturnType<typeof html>;
 
@@ -38,7 +38,7 @@ export function label(param: string): string {
 }
 
 /** Human names of coded values, where the code alone says little. */
-const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+const VALUE_LABELS: Readonly<Partial<Record<FieldName, Readonly<Record<string, string>>>>> = {
   formType: { '892': 'PTO-892 (examiner)', '1449': 'PTO-1449 (applicant)', 'oa-text': 'Office-action text' },
   documentCd: { CTNF: 'Non-final rejection (CTNF)', CTFR: 'Final rejection (CTFR)' },
   actionType: { '102': '§ 102', '103': '§ 103' },
@@ -46,7 +46,7 @@ const VALUE_LABELS: Readonly<Record<string, Readonly<Record<string, string>>>> =
 
 /** The human name of a value (user input: looked up as own properties only, never `constructor`). */
 export function valueLabel(field: string, value: string): string {
-  const labels = Object.hasOwn(VALUE_LABELS, field) ? VALUE_LABELS[field]! : {};
+  const labels = (isFieldName(field) && Object.hasOwn(VALUE_LABELS, field) ? VALUE_LABELS[field] : undefined) ?? {};
   return Object.hasOwn(labels, value) ? labels[value]! : value;
 }
 

@@ -4,21 +4,21 @@
  * reference - both on this page's search and in the JSON API.
  */
 import { html } from 'hono/html';
-import { FIELDS, type FieldSpec } from '../../catalog/fields.ts';
+import { FIELDS, type CatalogField, type FieldName } from '../../catalog/fields.ts';
 import type { OaRecord } from '../../catalog/schema.ts';
 import { count, label, layout, valueLabel, type Html } from './layout.ts';
 
-const CITATION_FIELDS = ['Patent_PGPub', 'citationText', 'applicationId', 'formType', 'actionType', 'actionSubtype'];
-const ACTION_FIELDS = ['ifwNumber', 'documentCd', 'mailDate', 'artUnit', 'techCenter', 'uspcClass', 'uspcSubClass', 'cite103Max', 'signatureType'];
+const CITATION_FIELDS: readonly FieldName[] = ['Patent_PGPub', 'citationText', 'applicationId', 'formType', 'actionType', 'actionSubtype'];
+const ACTION_FIELDS: readonly FieldName[] = ['ifwNumber', 'documentCd', 'mailDate', 'artUnit', 'techCenter', 'uspcClass', 'uspcSubClass', 'cite103Max', 'signatureType'];
 /** The office-action traits: every flag that describes the office action, not the citation. */
-const TRAIT_FIELDS: readonly FieldSpec[] = FIELDS.filter((f) => f.type === 'flag' && f.source.table === 'office_actions');
+const TRAIT_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.type === 'flag' && f.source.table === 'office_actions');
 
 function shown(field: string, value: unknown): string {
   if (Array.isArray(value)) return value.map((v) => valueLabel(field, String(v))).join(', ');
   return valueLabel(field, String(value));
 }
 
-function rows(record: OaRecord, fields: readonly string[]): Html[] {
+function rows(record: OaRecord, fields: readonly FieldName[]): Html[] {
   return fields
     .filter((f) => record[f] !== undefined)
     .map((f) => html`<div><dt>${label(f)}</dt><dd>${shown(f, record[f])}</dd></div>`);

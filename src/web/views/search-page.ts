@@ -5,17 +5,20 @@
  */
 import { html } from 'hono/html';
 import type { SearchAnswer } from '../../api/search.ts';
+import type { FieldName, SortKey } from '../../catalog/fields.ts';
 import type { PageParams } from '../page-state.ts';
 import { count, label, layout, valueLabel, type Html } from './layout.ts';
 
 /** The facet panels, in order; art unit gets a value search (it has hundreds of values). */
-export const PAGE_FACETS = ['formType', 'artUnit', 'techCenter', 'actionType', 'documentCd', 'mailYear'] as const;
+export const PAGE_FACETS = ['formType', 'artUnit', 'techCenter', 'actionType', 'documentCd', 'mailYear'] as const satisfies readonly FieldName[];
+export type PageFacet = (typeof PAGE_FACETS)[number];
+export const isPageFacet = (name: string): name is PageFacet => (PAGE_FACETS as readonly string[]).includes(name);
 /** Values a panel lists before "find more" (selected values are always listed). */
 const SHOWN_VALUES = 8;
 /** Facets whose values read best in value order (years), not by count. */
-const VALUE_ORDER = new Set(['mailYear']);
+const VALUE_ORDER: ReadonlySet<FieldName> = new Set(['mailYear']);
 
-const SORTS: readonly (readonly [string, string])[] = [
+const SORTS: readonly (readonly [SortKey | '', string])[] = [
   ['', 'Relevance'],
   ['mailDate:desc', 'Newest office action first'],
   ['mailDate:asc', 'Oldest office action first'],
