@@ -24,6 +24,7 @@ import { loadOfficeActionStage, type OfficeActionCounts } from './office-action-
 import { loadOfficeActions, type OfficeActionMap } from './office-actions.ts';
 import type { IndexProgress } from './progress.ts';
 import { RecordStream } from './record-stream.ts';
+import { bindHeader } from './rules.ts';
 import { RejectsFile, type Rejection } from './rejects.ts';
 import { startOrResume } from './resume.ts';
 import { openCsv } from './sources.ts';
@@ -148,6 +149,8 @@ export async function* buildRecords(options: {
 }): AsyncGenerator<OaRecord[]> {
   const reader = await openCsv(options.citations, { what: 'citations' });
   try {
+    // The header first, so that a wrong citations file is refused before the office actions load.
+    bindHeader('citations', reader.header, options.citations, 'citations');
     const map = options.officeActions ? (await loadOfficeActions(options.officeActions, { onReject: options.onReject })).map : undefined;
     const stream = new RecordStream(reader, map, RunCounters.from(), options.onReject);
     let out: OaRecord[] = [];

@@ -131,6 +131,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
   const config = parsed.data;
+  if (config.CLIENT_HEADERS_TIMEOUT_MS > config.CLIENT_REQUEST_TIMEOUT_MS) {
+    // Node refuses a headers timeout longer than the request timeout (the headers are part of the request).
+    throw new ConfigError(
+      `invalid configuration:\n  CLIENT_HEADERS_TIMEOUT_MS: must not exceed CLIENT_REQUEST_TIMEOUT_MS (${config.CLIENT_REQUEST_TIMEOUT_MS}), got ${config.CLIENT_HEADERS_TIMEOUT_MS}`,
+    );
+  }
   if (config.MEILI_SEARCH_KEY_FILE) {
     if (config.MEILI_SEARCH_KEY) throw keyFileError('set either MEILI_SEARCH_KEY or MEILI_SEARCH_KEY_FILE, not both');
     config.MEILI_SEARCH_KEY = readKeyFile(config.MEILI_SEARCH_KEY_FILE);

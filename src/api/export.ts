@@ -125,6 +125,7 @@ export function exportRoute(store: CitationStore, options: ExportOptions = {}) {
         {
           q: '',
           filter: after ? and([filter, after]) : filter,
+          pricedAs: filter,
           sort: order,
           fields: read,
           ...(first ? { page: 1, hitsPerPage: pageSize } : { offset: cursor.tieRun, limit: pageSize }),

@@ -75,8 +75,12 @@ export async function startServer(
   server.on('connection', (socket: Socket) => tracker.admit(socket));
   server.on('request', (req: IncomingMessage, res: ServerResponse) => tracker.serving(req, res));
   await new Promise<void>((ok, fail) => {
-    server.once('listening', ok);
     server.once('error', fail);
+    server.once('listening', () => {
+      // Only a failure to listen rejects; later errors are the caller's to handle.
+      server.off('error', fail);
+      ok();
+    });
   });
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : options.port;
@@ -111,7 +115,11 @@ class ConnectionTracker {
   serving(req: IncomingMessage, res: ServerResponse): void {
     const socket = req.socket;
     let counted = false;
+    let closed = false;
     const begin = () => {
+      // A body discarded after the response (a 401 or 404 that never read it) ends after the
+      // close: that request is no longer being answered.
+      if (closed) return;
       counted = true;
       this.answering.set(socket, (this.answering.get(socket) ?? 0) + 1);
     };
@@ -119,6 +127,8 @@ class ConnectionTracker {
     if (req.complete || !hasBody) begin();
     else req.once('end', begin);
     res.once('close', () => {
+      closed = true;
+      req.off('end', begin);
       if (counted) this.answering.set(socket, Math.max(0, (this.answering.get(socket) ?? 1) - 1));
     });
   }

@@ -64,30 +64,42 @@ export class Lanes {
   run<T>(lane: Lane, exchange: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     const queue = this.queues[lane];
     if (signal?.aborted) return Promise.reject(signal.reason);
-    if (queue.size >= this.limits.queue) return Promise.reject(busy(lane, `${queue.size} ${lane} requests are waiting already`));
+    // Refused only when it would have to wait: with a slot free it runs at once, whatever the queue.
+    const full = queue.pending >= queue.concurrency && queue.size >= this.limits.queue;
+    if (full) return Promise.reject(busy(lane, `${queue.size} ${lane} requests are waiting already`));
     return new Promise<T>((resolve, reject) => {
       let settled = false;
+      let started = false;
+      // A wait given up (timed out, or its client gone) leaves the queue at once, so it neither
+      // counts against the queue limit nor takes a slot later. Only a wait: p-queue would also
+      // free the slot of a running task whose signal aborts, and a running one must keep it.
+      const leave = new AbortController();
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
+        if (!started) leave.abort();
         fn();
       };
       const timer = setTimeout(() => finish(() => reject(busy(lane, `no ${lane} slot freed within ${this.limits.waitMs} ms`))), this.limits.waitMs);
       const onAbort = () => finish(() => reject(signal!.reason));
       signal?.addEventListener('abort', onAbort, { once: true });
-      void queue.add(async () => {
-        // Given up while waiting (timed out or aborted): the slot is not used.
-        if (settled) return;
-        clearTimeout(timer);
-        try {
-          const value = await exchange();
-          finish(() => resolve(value));
-        } catch (err) {
-          finish(() => reject(err));
-        }
-      });
+      queue
+        .add(
+          async () => {
+            if (settled) return; // given up just as the slot came: unused
+            started = true;
+            clearTimeout(timer);
+            // From here the slot is held until the exchange settles, even if the client goes.
+            await exchange().then(
+              (value) => finish(() => resolve(value)),
+              (err: unknown) => finish(() => reject(err)),
+            );
+          },
+          { signal: leave.signal },
+        )
+        .catch(() => undefined); // removed from the queue after giving up: nothing to do
     });
   }
 }

@@ -166,6 +166,14 @@ export class MeiliReader {
     return this.call(`/indexes/${this.index}`, undefined, signal);
   }
 
+  /**
+   * The readiness probe's search, outside the lanes: a gateway whose lanes are full is busy, not
+   * unready, and the probe must not wait behind the searches it is asked about.
+   */
+  probe(body: SearchBody, signal: AbortSignal): Promise<SearchResult<unknown>> {
+    return this.call(`/indexes/${this.index}/search`, body, signal, 'unqueued');
+  }
+
   /** True when Meilisearch answers /health within the timeout. */
   async healthy(): Promise<boolean> {
     try {
@@ -181,11 +189,12 @@ export class MeiliReader {
    * request Meilisearch has received runs to its end there whatever the client does, so its slot
    * stays taken until the answer (or REQUEST_TIMEOUT_MS); the client is released at once.
    */
-  private async call<T>(path: string, body: unknown, signal?: AbortSignal, lane: Lane = 'light'): Promise<T> {
+  private async call<T>(path: string, body: unknown, signal?: AbortSignal, lane: Lane | 'unqueued' = 'light'): Promise<T> {
     let res: { status: number; text: string };
     const payload = body === undefined ? undefined : JSON.stringify(body);
     try {
-      res = await this.lanes.run(lane, () => this.send(body === undefined ? 'GET' : 'POST', path, payload), signal);
+      const exchange = () => this.send(body === undefined ? 'GET' : 'POST', path, payload);
+      res = lane === 'unqueued' ? await untilAborted(exchange(), signal) : await this.lanes.run(lane, exchange, signal);
     } catch (err) {
       if (signal?.aborted || err instanceof ApiError) throw err;
       const timedOut = (err as NodeJS.ErrnoException).code === 'ETIMEDOUT';
@@ -238,6 +247,17 @@ export class MeiliReader {
       req.end(payload);
     });
   }
+}
+
+/** The exchange's outcome, or the signal's reason as soon as it aborts. */
+function untilAborted<T>(exchange: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return exchange;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    exchange.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 function unavailable(message: string, code = 'search_unavailable'): ApiError {

@@ -40,7 +40,7 @@ export class Readiness {
 
   private async probe(): Promise<ReadinessState> {
     try {
-      await this.reader.search({ q: '', filter: `${LAYOUT_MARKER} NOT EXISTS`, limit: 0, attributesToRetrieve: [] }, AbortSignal.timeout(2_000));
+      await this.reader.probe({ q: '', filter: `${LAYOUT_MARKER} NOT EXISTS`, limit: 0, attributesToRetrieve: [] }, AbortSignal.timeout(2_000));
       return 'ready';
     } catch (err) {
       if (!(err instanceof ApiError)) return 'unreachable';

@@ -23,6 +23,12 @@ export interface RecordQuery {
   q?: string;
   /** Over catalog fields; ALL when absent. */
   filter?: Filter;
+  /**
+   * The filter priced for the budget and the lane (default: `filter`). An export's keyset page
+   * adds a cursor bound of its own (`applicationId > "…"`), a text range the cost model would
+   * price as a walk over every application: the page is priced as the client's filter instead.
+   */
+  pricedAs?: Filter;
   /** `field:asc|desc` over sortable catalog fields, in order. Ties come in index order. */
   sort?: readonly string[];
   /** Catalog fields to return (default: every field). */
@@ -99,7 +105,7 @@ export class CitationStore {
   }
 
   private body(query: SearchQuery): { body: SearchBody; lane: Lane; fold: (r: SearchResult<StoredDoc>) => SearchAnswer } {
-    const lane = this.laneFor(query.filter);
+    const lane = this.laneFor(query.pricedAs ?? query.filter);
     const fields = query.fields ?? ALL_FIELDS;
     const facets = query.facets ?? [];
     const body: SearchBody = {
@@ -152,7 +158,7 @@ export class CitationStore {
    * any depth (see MeiliReader.exactPage).
    */
   async page(query: RecordQuery & { offset: number; limit: number }, signal?: AbortSignal): Promise<{ records: OaRecord[]; total: number }> {
-    const lane = this.laneFor(query.filter);
+    const lane = this.laneFor(query.pricedAs ?? query.filter);
     const page = await this.reader.exactPage<StoredDoc>(
       {
         q: query.q,

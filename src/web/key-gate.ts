@@ -20,7 +20,9 @@ export const KEY_COOKIE = 'oa_api_key';
 
 /** Where to go after the form: a path of this site only (never `//other.example`). */
 function safeNext(next: unknown): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.includes('\\') ? next : '/';
+  // Printable ASCII only (a tab or newline that a browser strips could turn "/\t/x" into "//x",
+  // and a control character cannot go into a Location header), one leading slash, no backslash.
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) && !next.includes('\\') ? next : '/';
 }
 
 function keyForm(next: string, message?: string): Html {

@@ -142,8 +142,11 @@ describe('5. the web page behind API_KEYS', () => {
     expect(page.status).toBe(200);
     expect(await page.text()).toContain(someId());
     // Never sent anywhere but this site.
-    const away = await app.request('/key', { method: 'POST', body: new URLSearchParams({ key: 'k1', next: '//evil.example/' }) });
-    expect(away.headers.get('location')).toBe('/');
+    for (const next of ['//evil.example/', '/\t/evil.example', '/\\evil.example', '/a\nb']) {
+      const away = await app.request('/key', { method: 'POST', body: new URLSearchParams({ key: 'k1', next }) });
+      expect(away.status, JSON.stringify(next)).toBe(303);
+      expect(away.headers.get('location'), JSON.stringify(next)).toBe('/');
+    }
   });
 
   it('serves the page without a key only when the operator set WEB_PUBLIC', async () => {
@@ -185,6 +188,16 @@ describe('6. exports', () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(4);
     expect(statuses.filter((s) => s === 503)).toHaveLength(96);
     for (const r of answers) await r.body?.cancel();
+  });
+
+  it('prices every page of an export as the client\'s filter, not the cursor bound the gateway adds', async () => {
+    // The keyset cursor adds applicationId > "..." (a text range over every application); priced as
+    // such, pages after the first would be refused (or sent through the heavy lane).
+    const strict = gateway({ MAX_FILTER_COST: 1_000 });
+    const res = await exportOf(strict);
+    expect(res.status).toBe(200);
+    expect(gw.records.length).toBeGreaterThan(1_000);
+    expect((await res.text()).trim().split('\n')).toHaveLength(gw.records.length);
   });
 
   it('cuts off an export whose client stops reading, and frees its slot', async () => {

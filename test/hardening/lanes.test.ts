@@ -107,4 +107,19 @@ describe('Lanes', () => {
     await tick();
     expect(ran).toBe(false);
   });
+
+  it('runs at once when a slot is free, even with no queue; a wait given up leaves the queue', async () => {
+    const lanes = new Lanes({ light: 1, heavy: 1, queue: 1, waitMs: 50 });
+    const none = new Lanes({ light: 1, heavy: 1, queue: 0, waitMs: 50 });
+    expect(await none.run('light', async () => 'ran')).toBe('ran');
+    const held = gate();
+    const running = lanes.run('light', held.exchange);
+    await expect(lanes.run('light', async () => 'late')).rejects.toMatchObject({ code: 'busy' });
+    // The timed-out wait is gone: the queue has room again for the next one.
+    expect(lanes.load().light).toEqual({ running: 1, waiting: 0 });
+    const next = lanes.run('light', async () => 'next');
+    held.open('x');
+    await running;
+    expect(await next).toBe('next');
+  });
 });

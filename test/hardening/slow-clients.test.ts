@@ -127,4 +127,35 @@ describe('slow clients', () => {
       await new Promise((ok) => slow.server.close(ok));
     }
   });
+
+  it('can evict a connection whose request was answered without its body being read', async () => {
+    // A 404 never reads the POST body; Node discards it after the response. The connection is then
+    // idle, and must stay evictable.
+    const small = await startServer(() => new Response('nope', { status: 404 }), { host: '127.0.0.1', port: 0, limits: { maxConnections: 16 } });
+    try {
+      const answered = await Promise.all(
+        Array.from(
+          { length: 16 },
+          () =>
+            new Promise<Socket>((ok) => {
+              const s = connect(small.port, '127.0.0.1', () => s.write('POST /x HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello'));
+              s.on('error', () => undefined);
+              s.once('data', () => ok(s));
+            }),
+        ),
+      );
+      // Every connection is idle now; newcomers evict them rather than being refused.
+      const fresh = await Promise.all(Array.from({ length: 16 }, () => new Promise<Socket>((ok) => {
+        const s = connect(small.port, '127.0.0.1', () => ok(s));
+        s.on('error', () => undefined);
+      })));
+      await new Promise((ok) => setTimeout(ok, 200));
+      expect(fresh.filter((s) => !s.destroyed)).toHaveLength(16);
+      expect(answered.filter((s) => !s.destroyed).length).toBe(0);
+      for (const s of [...answered, ...fresh]) s.destroy();
+    } finally {
+      small.server.closeAllConnections();
+      await new Promise((ok) => small.server.close(ok));
+    }
+  });
 });

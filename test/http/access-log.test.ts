@@ -75,8 +75,10 @@ describe('accessLog', () => {
     // Nothing listens on the discard port: the reader's search_unavailable, without any server.
     const reader = new MeiliReader({ url: 'http://127.0.0.1:9', apiKey: 'k', index: 'x', timeoutMs: 1000 });
     app.get('/search', async (c) => c.json(await reader.search({ q: '' }, c.req.raw.signal)));
-    // No queue at all: every request waits in vain, the lanes' 503 busy.
+    // The one slot held and no queue: the next request is the lanes' 503 busy.
     const lanes = new Lanes({ light: 1, heavy: 1, queue: 0, waitMs: 10 });
+    let release!: () => void;
+    const held = lanes.run('light', () => new Promise<void>((ok) => (release = ok)));
     app.get('/busy', async (c) => c.json(await lanes.run('light', async () => ({}))));
 
     const res = await app.request('/search');
@@ -87,6 +89,8 @@ describe('accessLog', () => {
     expect(busy.status).toBe(503);
     expect(((await busy.json()) as { error: { code: string } }).error.code).toBe('busy');
     expect(meiliErrors(metrics)).toBe(2);
+    release();
+    await held;
   });
 });
 
