@@ -72,6 +72,13 @@ export class BenchContext {
     return { url: this.embedded.url, apiKey: this.embedded.masterKey };
   }
 
+  /** The bench's Meilisearch process (its CPU time is read from /proc). */
+  get meiliPid(): number {
+    const pid = this.embedded.process.pid;
+    if (pid === undefined) throw new Error('the bench Meilisearch has no pid');
+    return pid;
+  }
+
   /** The Meilisearch database directory (indexes, tasks, update files). */
   get meiliDb(): string {
     return join(this.embedded.dataDir, 'meili');

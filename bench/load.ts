@@ -27,6 +27,8 @@ export interface LoadSpec {
   durationSeconds: number;
   warmupSeconds: number;
   requests: LoadRequest[];
+  /** Processes whose CPU time (user + system) is measured over the measured run, by name -> pid. */
+  cpuOf?: Record<string, number>;
 }
 
 export interface LoadResult {
@@ -41,6 +43,26 @@ export interface LoadResult {
   timeouts: number;
   seconds: number;
   statusCodes: Record<string, number>;
+  /** CPU seconds (user + system, all threads) of each `cpuOf` process over the measured run. */
+  cpuSeconds?: Record<string, number>;
+}
+
+/**
+ * Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks. 100 on every Linux ABI Node
+ * runs on (the kernel fixes it for user space whatever its internal HZ).
+ */
+const CLOCK_TICKS = 100;
+
+/** utime + stime of each process, in ticks (fields 14 and 15 of /proc/<pid>/stat, after the command name). */
+function cpuTicks(pids: Record<string, number> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pid] of Object.entries(pids ?? {})) {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After "pid (comm) ", the state is field 3: utime (14) and stime (15) are at 11 and 12 here.
+    out[name] = Number(fields[11]) + Number(fields[12]);
+  }
+  return out;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -64,6 +86,7 @@ async function main(): Promise<void> {
 
   let latencies = new Float64Array(1 << 16);
   let n = 0;
+  const cpuBefore = cpuTicks(spec.cpuOf);
   const run = autocannon({ ...base, duration: spec.durationSeconds });
   run.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode < 200 || statusCode >= 300) return;
@@ -75,6 +98,7 @@ async function main(): Promise<void> {
     latencies[n++] = responseTime;
   });
   const result = await run;
+  const cpuAfter = cpuTicks(spec.cpuOf);
   const sorted = latencies.subarray(0, n).sort();
   let sum = 0;
   for (let i = 0; i < n; i++) sum += sorted[i]!;
@@ -92,6 +116,7 @@ async function main(): Promise<void> {
     timeouts: result.timeouts,
     seconds: result.duration,
     statusCodes,
+    ...(spec.cpuOf ? { cpuSeconds: Object.fromEntries(Object.keys(spec.cpuOf).map((k) => [k, ((cpuAfter[k] ?? 0) - (cpuBefore[k] ?? 0)) / CLOCK_TICKS])) } : {}),
   };
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }

@@ -90,6 +90,8 @@ export interface LoadOptions {
   warmupSeconds: number;
   /** Where to put the spec file. */
   workDir: string;
+  /** Processes whose CPU time the load generator measures over the measured run (name -> pid). */
+  cpuOf?: Record<string, number>;
 }
 
 let specCounter = 0;
@@ -104,6 +106,7 @@ export async function runLoad(cleanup: Cleanup, options: LoadOptions): Promise<L
       durationSeconds: options.durationSeconds,
       warmupSeconds: options.warmupSeconds,
       requests: options.requests,
+      cpuOf: options.cpuOf,
     }),
   );
   const [cmd, args] = tsNode(join(BENCH_DIR, 'load.ts'), [specFile]);

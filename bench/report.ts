@@ -8,7 +8,7 @@ import { fmtInt, median, round, table } from './lib.ts';
 import type { LoadResult } from './load.ts';
 import type { ParseFigures } from './parse.ts';
 import type { AtScaleFigures } from './phases/atscale.ts';
-import type { GatewayFigures } from './phases/gateway.ts';
+import { cpuPerRequest, type CpuPerRequest, type GatewayFigures } from './phases/gateway.ts';
 import type { ReindexFigures } from './phases/reindex.ts';
 import type { BuildFigures } from './phases/rss.ts';
 import type { SearchFigures } from './phases/search.ts';
@@ -30,12 +30,20 @@ export interface Figures {
   errors: string[];
 }
 
+/** CPU per request of the gateway runs at c = 32: the run with the median ratio. */
+function medianCpu(runs: readonly LoadResult[] | undefined): CpuPerRequest | undefined {
+  const all = (runs ?? []).flatMap((r) => cpuPerRequest(r) ?? []).sort((a, b) => a.ratio - b.ratio);
+  return all.length ? all[(all.length - 1) >> 1] : undefined;
+}
+
 export const TARGETS = {
   parse_rows_per_s: 250_000,
   indexer_vs_raw_ratio: 0.9,
   indexer_peak_rss_ratio: 1.2,
   gateway_vs_direct_qps_ratio: 0.9,
   gateway_overhead_p50_ms: 2,
+  /** Gateway CPU per request over Meilisearch's, legacy mix at c = 32 (issue 17). */
+  gateway_cpu_per_request_ratio: 0.15,
   /** Meilisearch databaseSize per row (issue: at most 1,000; stretch 700). */
   database_bytes_per_row: 1000,
   /** Build microseconds per row at the largest size over the smallest. */
@@ -100,6 +108,16 @@ export function report(f: Figures, plan: Plan): void {
       const d1 = f.gateway.directC1.p50_ms;
       rows.push(['  same, unloaded (c=1): gateway p50 - direct p50', v(g1 - d1, ' ms'), `gateway ${v(g1, ' ms')}, direct ${v(d1, ' ms')} (diagnostic)`]);
     }
+    const cpu32 = medianCpu(f.gateway.gateway);
+    const cpu1 = cpuPerRequest(f.gateway.gatewayC1);
+    if (cpu32) {
+      rows.push([
+        'gateway_cpu_per_request_ratio (c=32)',
+        v(cpu32.ratio, '', 3),
+        `target <= 0.15  ${verdict(cpu32.ratio <= TARGETS.gateway_cpu_per_request_ratio)}; gateway ${v(cpu32.gatewayUs, ' µs', 0)}, Meilisearch ${v(cpu32.meiliUs, ' µs', 0)} CPU per request`,
+      ]);
+    }
+    if (cpu1) rows.push(['  same, c=1', v(cpu1.ratio, '', 3), `gateway ${v(cpu1.gatewayUs, ' µs', 0)}, Meilisearch ${v(cpu1.meiliUs, ' µs', 0)} CPU per request`]);
     rows.push(['  criteria -> Meilisearch filter (compile, lower, render)', v(f.gateway.compileMicros, ' µs', 1), 'per query of the mix, in-process CPU (median of 7 rounds)']);
   }
   if (f.search) rows.push(['search_p50_ms / search_p99_ms (c=1)', search ? `${v(search.p50_ms, ' ms')} / ${v(search.p99_ms, ' ms')}` : 'null', f.search.status !== 'ok' ? f.search.status : search ? `${search.qps.toFixed(0)} qps` : '']);
@@ -183,6 +201,12 @@ export function report(f: Figures, plan: Plan): void {
     direct_c1_p50_ms: n(f.gateway?.directC1?.p50_ms, 3),
     gateway_overhead_p50_ms_c1: f.gateway?.gatewayC1 && f.gateway.directC1 ? n(f.gateway.gatewayC1.p50_ms - f.gateway.directC1.p50_ms, 3) : null,
     criteria_compile_us: n(f.gateway?.compileMicros, 1),
+    gateway_cpu_per_request_ratio: n(medianCpu(f.gateway?.gateway)?.ratio, 3),
+    gateway_cpu_us_per_request: n(medianCpu(f.gateway?.gateway)?.gatewayUs, 1),
+    meili_cpu_us_per_request: n(medianCpu(f.gateway?.gateway)?.meiliUs, 1),
+    gateway_cpu_per_request_ratio_c1: n(cpuPerRequest(f.gateway?.gatewayC1)?.ratio, 3),
+    gateway_cpu_us_per_request_c1: n(cpuPerRequest(f.gateway?.gatewayC1)?.gatewayUs, 1),
+    meili_cpu_us_per_request_c1: n(cpuPerRequest(f.gateway?.gatewayC1)?.meiliUs, 1),
     gateway_rows: f.gateway?.rows ?? null,
     gateway_upstream: f.gateway?.upstream ?? null,
     gateway_upstream_accept_encoding: f.gateway?.upstreamAcceptEncoding ?? null,

@@ -25,6 +25,25 @@ export interface GatewayFigures {
   compileMicros: number;
 }
 
+/**
+ * CPU microseconds per answered request of the gateway process and of Meilisearch, over one
+ * measured gateway run (both serve the same requests), and their ratio: what the gateway costs
+ * whatever the machine.
+ */
+export interface CpuPerRequest {
+  gatewayUs: number;
+  meiliUs: number;
+  ratio: number;
+}
+
+export function cpuPerRequest(run: LoadResult | undefined): CpuPerRequest | undefined {
+  const cpu = run?.cpuSeconds;
+  if (!run || !cpu || run.ok === 0 || cpu.gateway === undefined || cpu.meili === undefined) return undefined;
+  const gatewayUs = (cpu.gateway * 1e6) / run.ok;
+  const meiliUs = (cpu.meili * 1e6) / run.ok;
+  return { gatewayUs, meiliUs, ratio: meiliUs > 0 ? gatewayUs / meiliUs : NaN };
+}
+
 export async function gatewayPhase(ctx: BenchContext, index: string): Promise<void> {
   const ds = await ctx.dataset(ctx.largest);
   const count = await documentCount(ctx.target, index);
@@ -83,11 +102,13 @@ export async function gatewayPhase(ctx: BenchContext, index: string): Promise<vo
         const d = await probe(ctx.target.url, r);
         if (d.status !== 200) throw new Error(`Meilisearch answered ${d.status} to ${r.path} ${r.body ?? ''}: ${d.text.slice(0, 300)}`);
       }
+      // Both processes' CPU over each gateway run (bench/README.md, "CPU per request").
+      const cpuOf = { gateway: gw.pid, meili: ctx.meiliPid };
       for (let pair = 0; pair < plan.loadPairs; pair++) {
         const common = { connections: plan.connections, durationSeconds: plan.loadSeconds, warmupSeconds: plan.warmupSeconds, workDir: ctx.work };
         // ABBA order: direct first in even pairs, gateway first in odd ones.
         const runDirect = () => runLoad(ctx.cleanup, { url: ctx.target.url, requests: direct, ...common });
-        const runGateway = () => runLoad(ctx.cleanup, { url: gw.url, requests: viaGateway, ...common });
+        const runGateway = () => runLoad(ctx.cleanup, { url: gw.url, requests: viaGateway, cpuOf, ...common });
         let d: LoadResult;
         let g: LoadResult;
         if (pair % 2 === 0) {
@@ -106,8 +127,12 @@ export async function gatewayPhase(ctx: BenchContext, index: string): Promise<vo
       // Unloaded: one connection each, so the p50 difference is the gateway's own latency, not queueing.
       const one = { connections: 1, durationSeconds: plan.c1Seconds, warmupSeconds: plan.warmupSeconds, workDir: ctx.work };
       results.directC1 = await runLoad(ctx.cleanup, { url: ctx.target.url, requests: direct, ...one });
-      results.gatewayC1 = await runLoad(ctx.cleanup, { url: gw.url, requests: viaGateway, ...one });
+      results.gatewayC1 = await runLoad(ctx.cleanup, { url: gw.url, requests: viaGateway, cpuOf, ...one });
       say(`  c=1: direct p50 ${results.directC1.p50_ms.toFixed(2)} ms | gateway p50 ${results.gatewayC1.p50_ms.toFixed(2)} ms`);
+      for (const [label, run] of [...results.gateway.map((g, i) => [`c=${plan.connections} pair ${i + 1}`, g] as const), ['c=1', results.gatewayC1] as const]) {
+        const cpu = cpuPerRequest(run);
+        if (cpu) say(`  CPU per request, ${label}: gateway ${cpu.gatewayUs.toFixed(0)} µs, Meilisearch ${cpu.meiliUs.toFixed(0)} µs (ratio ${cpu.ratio.toFixed(3)})`);
+      }
     },
     { cpuProfDir: ctx.profileDir },
   );
