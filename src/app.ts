@@ -9,12 +9,12 @@
  * (http/error-handler.ts); nothing else can produce a stack trace for a client.
  */
 import { Hono } from 'hono';
-import { compress } from 'hono/compress';
 import { requestId } from 'hono/request-id';
 import type { Config } from './config.ts';
 import { apiKeys, KeyGuard } from './http/api-keys.ts';
 import { errorHandler, notFound } from './http/error-handler.ts';
 import type { Logger } from './http/log.ts';
+import { gzipWhenAccepted } from './http/middleware/gzip.ts';
 import { accessLog } from './http/middleware/access-log.ts';
 import { bodyLimitOf } from './http/middleware/body-limit.ts';
 import { corsFor } from './http/middleware/cors.ts';
@@ -63,7 +63,7 @@ export function createApp(deps: GatewayDeps): Hono {
   app.use(draining(accepting));
   if (config.CORS_ORIGINS?.length) app.use(corsFor(config.CORS_ORIGINS));
   app.use(bodyLimitOf(config.MAX_BODY_BYTES));
-  app.use(compress({ encoding: 'gzip' }));
+  app.use(gzipWhenAccepted());
   const keyGuard = config.API_KEYS?.length ? new KeyGuard(config.API_KEYS, config.RATE_LIMIT_PER_MINUTE) : undefined;
   if (keyGuard) {
     const guard = apiKeys(keyGuard);
