@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { startServer } from '../../src/http/server.ts';
 import { bodyLimitOf } from '../../src/http/middleware/body-limit.ts';
 import { tinyApp } from './support.ts';
 
@@ -16,5 +17,30 @@ describe('bodyLimitOf', () => {
     const res = await app.request('/echo', { method: 'POST', body: 'a'.repeat(101) });
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ error: { code: 'body_too_large', message: 'the request body is larger than 100 bytes' } });
+  });
+
+  it('behind the real server: a bodiless GET passes untouched, bodies by length or chunked are limited', async () => {
+    const served = tinyApp([bodyLimitOf(100)]);
+    served.get('/get', (c) => c.text('ok'));
+    served.post('/echo', async (c) => c.text(await c.req.text()));
+    const { server, port } = await startServer(served.fetch, { host: '127.0.0.1', port: 0 });
+    try {
+      const base = `http://127.0.0.1:${port}`;
+      expect(await (await fetch(`${base}/get`)).text()).toBe('ok');
+      expect((await fetch(`${base}/echo`, { method: 'POST', body: 'a'.repeat(100) })).status).toBe(200);
+      expect((await fetch(`${base}/echo`, { method: 'POST', body: 'a'.repeat(101) })).status).toBe(413);
+      const chunked = new ReadableStream({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('a'.repeat(80)));
+          c.enqueue(new TextEncoder().encode('a'.repeat(80)));
+          c.close();
+        },
+      });
+      const res = await fetch(`${base}/echo`, { method: 'POST', body: chunked, duplex: 'half' } as RequestInit);
+      expect(res.status).toBe(413);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((ok) => server.close(ok));
+    }
   });
 });
