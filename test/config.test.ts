@@ -23,4 +23,18 @@ describe('configuration', () => {
     expect(() => loadConfig({ MAX_DEPTH: '100' })).toThrow(/MAX_DEPTH/);
     expect(loadConfig({ API_KEYS: 'a, b ,,c' }).API_KEYS).toEqual(['a', 'b', 'c']);
   });
+
+  it('refuses bad values of the hardening settings, naming them', () => {
+    expect(() => loadConfig({ PUBLIC_URL: 'ftp://oa.example.org' })).toThrow(/PUBLIC_URL: must be an http\(s\) URL/);
+    expect(loadConfig({ PUBLIC_URL: 'https://oa.example.org/' }).PUBLIC_URL).toBe('https://oa.example.org');
+    expect(() => loadConfig({ MAX_FILTER_COST: '0' })).toThrow(/MAX_FILTER_COST/);
+    expect(() => loadConfig({ MEILI_MAX_HEAVY: 'one' })).toThrow(/MEILI_MAX_HEAVY/);
+    expect(() => loadConfig({ MAX_CONNECTIONS: '2' })).toThrow(/MAX_CONNECTIONS/);
+    expect(() => loadConfig({ EXPORT_IDLE_TIMEOUT_MS: '10' })).toThrow(/EXPORT_IDLE_TIMEOUT_MS/);
+    expect(() => loadConfig({ WEB_PUBLIC: 'maybe' })).toThrow(/WEB_PUBLIC/);
+    // Node refuses a headers timeout above the request timeout: a configuration error, not a crash at listen.
+    expect(() => loadConfig({ CLIENT_HEADERS_TIMEOUT_MS: '60000' })).toThrow(ConfigError);
+    expect(() => loadConfig({ CLIENT_HEADERS_TIMEOUT_MS: '60000' })).toThrow(/CLIENT_HEADERS_TIMEOUT_MS: must not exceed CLIENT_REQUEST_TIMEOUT_MS \(30000\)/);
+    expect(loadConfig({ CLIENT_HEADERS_TIMEOUT_MS: '60000', CLIENT_REQUEST_TIMEOUT_MS: '60000' }).CLIENT_HEADERS_TIMEOUT_MS).toBe(60_000);
+  });
 });
