@@ -14,6 +14,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { RunCounters } from './counters.ts';
 
 export interface FileIdentity {
   path: string;
@@ -133,7 +134,7 @@ export class CheckpointBook {
       writeIndex,
       line: 1,
       bytesRead: 0,
-      counters: { rowsRead: 0, rejected: 0, orphans: 0, duplicates: 0, rejectedLines: [] },
+      counters: RunCounters.from().c,
       rejectsBytes: 0,
       payloads: 0,
       documents: 0,

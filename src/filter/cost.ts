@@ -77,23 +77,37 @@ export interface FilterCost {
   readonly costliest: readonly CostPart[];
 }
 
-/** The cost of a filter: the sum of its conditions' (each is evaluated, whatever the connectives). */
+/**
+ * The cost of a filter: the sum of its conditions' (each is evaluated, whatever the connectives).
+ * The costliest parts are worked out only when asked for (a refusal's message): every request is
+ * priced, few are refused.
+ */
 export function filterCost(filter: Filter, top = 3): FilterCost {
-  const parts = new Map<string, { times: number; each: number; cond: Cond }>();
+  const conds = condsOf(filter);
   let total = 0;
-  for (const c of condsOf(filter)) {
-    const each = condCost(c);
-    total += each;
+  for (const c of conds) total += condCost(c);
+  let costliest: readonly CostPart[] | undefined;
+  return {
+    total,
+    get costliest() {
+      return (costliest ??= costliestParts(conds, top));
+    },
+  };
+}
+
+/** The conditions by total cost, repeated ones together, costliest first. */
+function costliestParts(conds: readonly Cond[], top: number): CostPart[] {
+  const parts = new Map<string, { times: number; each: number; cond: Cond }>();
+  for (const c of conds) {
     const key = JSON.stringify(c);
     const part = parts.get(key);
     if (part) part.times += 1;
-    else parts.set(key, { times: 1, each, cond: c });
+    else parts.set(key, { times: 1, each: condCost(c), cond: c });
   }
-  const costliest = [...parts.values()]
+  return [...parts.values()]
     .sort((a, b) => b.each * b.times - a.each * a.times)
     .slice(0, top)
     .map((p) => ({ text: shown(p.cond), times: p.times, cost: p.each * p.times }));
-  return { total, costliest };
 }
 
 /** A condition as Meilisearch-like text (a pattern as `MATCHES`, which only the store answers). */

@@ -43,6 +43,15 @@ function open(): Promise<Socket> {
 
 const closed = (s: Socket) => new Promise<void>((ok) => (s.destroyed ? ok() : s.once('close', () => ok())));
 
+/** Writes `chunk` every `everyMs` until the server closes the socket; the milliseconds that took. */
+async function trickleUntilClosed(s: Socket, chunk: string, everyMs: number): Promise<number> {
+  const t0 = performance.now();
+  const timer = setInterval(() => s.writable && s.write(chunk), everyMs);
+  await closed(s);
+  clearInterval(timer);
+  return performance.now() - t0;
+}
+
 async function health(): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${started.port}/health`, { signal: AbortSignal.timeout(2_000) });
   return res.status;
@@ -62,11 +71,7 @@ describe('slow clients', () => {
   it('closes a connection whose headers trickle in past the headers timeout', async () => {
     const s = await open();
     s.write('GET /health HTTP/1.1\r\nHost: x\r\n');
-    const t0 = performance.now();
-    const timer = setInterval(() => s.writable && s.write('X-Slow: 1\r\n'), 300);
-    await closed(s);
-    clearInterval(timer);
-    const waited = performance.now() - t0;
+    const waited = await trickleUntilClosed(s, 'X-Slow: 1\r\n', 300);
     expect(waited).toBeGreaterThan(1_000);
     expect(waited).toBeLessThan(6_000);
   });
@@ -76,11 +81,7 @@ describe('slow clients', () => {
     let answer = '';
     s.on('data', (d: Buffer) => (answer += d.toString()));
     s.write('POST /ds-api/oa_citations/v1/records HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n');
-    const t0 = performance.now();
-    const timer = setInterval(() => s.writable && s.write('c'), 200);
-    await closed(s);
-    clearInterval(timer);
-    const waited = performance.now() - t0;
+    const waited = await trickleUntilClosed(s, 'c', 200);
     expect(waited).toBeGreaterThan(2_000);
     expect(waited).toBeLessThan(8_000);
     expect(answer).toMatch(/^HTTP\/1\.1 408/);
