@@ -15,9 +15,11 @@
  *   src/web/legacy-criteria.ts).
  *
  * (rewrite, fold and sortBy serve the fields that are not stored.)
+ *
+ * A derivation is known by its field's name; a catalog with a derived field of that name uses it
+ * (catalog.ts checks that the field's `source.from` agrees and that it reads stored fields).
  */
-import { FIELDS, fieldSpec, type CatalogField, type FieldName, type FieldNameOfType } from './fields.ts';
-import { FORM_TYPES, type FormType } from './schema.ts';
+import type { FieldName, FieldNameOfType } from './fields.ts';
 import { techCenterOf } from './values.ts';
 import { anyOf, between, eq, exists, NONE, or, type Cond, type Filter, type Value } from '../filter/ast.ts';
 
@@ -33,8 +35,12 @@ export type SourceFields = Readonly<Partial<Record<FieldName, unknown>>>;
  */
 export type ValueShape = { readonly oneOf: readonly [string, ...string[]] } | { readonly pattern: RegExp; readonly expected: string };
 
+export const FORM_TYPES = ['892', '1449', 'oa-text'] as const;
+export type FormType = (typeof FORM_TYPES)[number];
+
 export interface Derivation {
-  readonly field: CatalogField;
+  /** The derived field's name. */
+  readonly name: FieldName;
   /** The fields it is computed from (all stored). */
   readonly from: readonly FieldName[];
   compute(record: SourceFields): string | number | string[] | undefined;
@@ -68,7 +74,7 @@ function sumBy(counts: Counts | undefined, key: (value: string) => string | unde
 }
 
 const formType: Derivation = {
-  field: fieldSpec('formType'),
+  name: 'formType',
   from: Object.values(FORM_FLAG),
   compute: (r) => {
     const types = FORM_TYPES.filter((t) => r[FORM_FLAG[t]] === 1);
@@ -98,7 +104,7 @@ function artUnitsOf(center: Value): string[] {
 }
 
 const techCenter: Derivation = {
-  field: fieldSpec('techCenter'),
+  name: 'techCenter',
   from: ['artUnit'],
   compute: (r) => (typeof r.artUnit === 'string' ? techCenterOf(r.artUnit) : undefined),
   rewrite: (cond) => anyOf('artUnit', valuesOf(cond, 'techCenter').flatMap(artUnitsOf)),
@@ -116,7 +122,7 @@ function yearRange(year: Value): Filter {
 }
 
 const mailYear: Derivation = {
-  field: fieldSpec('mailYear'),
+  name: 'mailYear',
   from: ['mailDate'],
   compute: (r) => (typeof r.mailDate === 'string' ? Number(r.mailDate.slice(0, 4)) : undefined),
   rewrite: (cond) => (cond.kind === 'exists' ? exists('mailDate') : or(valuesOf(cond, 'mailYear').map(yearRange))),
@@ -126,26 +132,10 @@ const mailYear: Derivation = {
   criteria: (v) => `mailDate:[${v}0101 TO ${v}1231]`,
 };
 
-export const DERIVATIONS: ReadonlyMap<string, Derivation> = new Map([formType, techCenter, mailYear].map((d) => [d.field.name, d]));
+/** Every derivation, by its field's name. */
+export const DERIVATIONS: ReadonlyMap<string, Derivation> = new Map([formType, techCenter, mailYear].map((d) => [d.name, d]));
 
 /** The derivation of a derived field (but the id), or undefined. */
 export function derivationOf(name: string): Derivation | undefined {
   return DERIVATIONS.get(name);
-}
-
-/** The derivation of a derived field that is not stored: everything about it goes through its sources. */
-export function unstoredDerivation(name: string): Derivation | undefined {
-  const d = DERIVATIONS.get(name);
-  return d && !d.field.stored ? d : undefined;
-}
-
-// Every derived field but the id needs a derivation, and every derivation reads stored fields only.
-for (const f of FIELDS) {
-  if (f.source.table !== 'derived' || f.name === 'id') continue;
-  const d = DERIVATIONS.get(f.name);
-  if (!d) throw new Error(`catalog field ${f.name} is not stored, but src/catalog/derived.ts does not derive it`);
-  if (f.source.table !== 'derived' || f.source.from.join() !== d.from.join()) {
-    throw new Error(`catalog field ${f.name}: its source (${JSON.stringify(f.source)}) disagrees with its derivation (from ${d.from.join(', ')})`);
-  }
-  for (const name of d.from) if (!fieldSpec(name).stored) throw new Error(`derived field ${f.name} reads ${name}, which is not stored`);
 }

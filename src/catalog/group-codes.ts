@@ -1,8 +1,9 @@
 /**
  * The stored layout's group codes (see layout.ts): the flags and the code fields with usual values
- * packed as the digits of three decimal codes, and the filters that select codes by one digit.
+ * packed as the digits of a few decimal codes, and the filters that select codes by one digit.
+ * Each data set's catalog names its groups (GroupSpec); `groupsOf` checks and numbers them.
  */
-import { FIELDS, fieldSpec, type CatalogField, type FieldName } from './fields.ts';
+import type { FieldSpec } from './field-spec.ts';
 import { and, anyOf, exists, NONE, not, type Filter } from '../filter/ast.ts';
 
 /**
@@ -12,7 +13,7 @@ import { and, anyOf, exists, NONE, not, type Filter } from '../filter/ast.ts';
  *   k + 1 = another value, which is then also stored as written in the field's own attribute.
  */
 export interface Slot {
-  readonly field: CatalogField;
+  readonly field: FieldSpec;
   readonly kind: 'flag' | 'usual';
   /** The values of states 1..k (usual fields only). */
   readonly values: readonly string[];
@@ -31,22 +32,23 @@ export interface Group {
 }
 
 /**
- * The groups, by field name: every flag and every field with usual values packed exactly once
- * (checked below). A group holds fields of one scope, so it is left out exactly when they all are:
- * the citation's own fields, and the office action's in two groups. Codes stay small enough that a
- * condition on one field lists at most a few hundred of them (Meilisearch looks each up; few exist).
+ * A group as a catalog names it: the stored attribute holding the code, and the fields packed in
+ * it, lowest digit first. Every flag and every field with usual values of a catalog is packed
+ * exactly once (checked by groupsOf). A group holds fields of one scope, so it is left out exactly
+ * when they all are: the record's own fields, and the office action's (shared-fields.ts). Codes
+ * stay small enough that a condition on one field lists at most a few hundred of them
+ * (Meilisearch looks each up; few exist).
  */
-const GROUP_FIELDS: readonly (readonly [string, readonly FieldName[]])[] = [
-  ['codesCitation', ['form892', 'form1449', 'citationInOA', 'actionType', 'actionSubtype']],
-  ['codesOffice1', ['documentCd', 'headerMissing', 'formParagraphMissing', 'rejectFpMisMatch', 'closingMissing', 'rejection101', 'rejection102', 'rejection103']],
-  ['codesOffice2', ['signatureType', 'rejection112', 'rejectionDp', 'objection', 'allowedClaims', 'cite102Gt1', 'cite103Gt3', 'cite103Eq1']],
-];
+export type GroupSpec = readonly [attribute: string, fields: readonly string[]];
 
-function groupsOf(): Group[] {
-  const groups = GROUP_FIELDS.map(([attribute, names]) => {
+/** The groups of a catalog's fields, checked: one scope per group, every packable field packed once. */
+export function groupsOf(fields: readonly FieldSpec[], specs: readonly GroupSpec[]): Group[] {
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const groups = specs.map(([attribute, names]) => {
     let weight = 1;
     const slots = names.map((name): Slot => {
-      const field = fieldSpec(name);
+      const field = byName.get(name);
+      if (!field) throw new Error(`layout: group ${attribute} names ${name}, which is no field of its catalog`);
       const kind = field.type === 'flag' ? 'flag' : 'usual';
       if (kind === 'usual' && !field.usual?.length) throw new Error(`layout: ${name} has no usual values to pack`);
       const values = kind === 'flag' ? [] : field.usual!;
@@ -55,25 +57,20 @@ function groupsOf(): Group[] {
       weight *= radix;
       return slot;
     });
-    const scopes = new Set(slots.map((sl) => (sl.field.source.table === 'office_actions' ? 'office' : sl.field.source.table)));
+    const scopes = new Set(slots.map((sl) => sl.field.source.table));
     if (scopes.size !== 1) throw new Error(`layout: group ${attribute} mixes fields of different tables`);
     return { attribute, slots, size: weight };
   });
   const packed = groups.flatMap((g) => g.slots.map((sl) => sl.field.name));
-  const packable = FIELDS.filter((f) => f.stored && (f.type === 'flag' || f.usual)).map((f) => f.name);
+  const packable = fields.filter((f) => f.stored && (f.type === 'flag' || f.usual)).map((f) => f.name);
   if (packed.length !== new Set(packed).size || packed.sort().join() !== packable.sort().join()) {
     throw new Error(`layout: the groups must pack every flag and every field with usual values exactly once (packed: ${packed.join(', ')})`);
   }
   return groups;
 }
 
-export const GROUPS: readonly Group[] = groupsOf();
 /** Names of flags that are missing from a record although their group is present. (A stored attribute, no catalog field: typed as any string.) */
 export const MISSING: string = 'codesMissing';
-
-export const SLOT_OF: ReadonlyMap<string, { group: Group; slot: Slot }> = new Map(
-  GROUPS.flatMap((group) => group.slots.map((slot) => [slot.field.name, { group, slot }] as const)),
-);
 
 export const digit = (code: number, slot: Slot) => Math.floor(code / slot.weight) % slot.radix;
 
@@ -85,16 +82,19 @@ export function stateOf(slot: Slot, value: unknown): number | undefined {
   return i < 0 ? slot.values.length + 1 : i + 1;
 }
 
-const codeLists = new Map<string, readonly string[]>();
+/** Per group: the code lists already computed, by slot and states. */
+const codeLists = new WeakMap<Group, Map<string, readonly string[]>>();
 
 /** The codes of a group whose slot is in one of `states` (computed once per combination). */
 function codesWith(group: Group, slot: Slot, states: ReadonlySet<number>): readonly string[] {
-  const key = `${group.attribute} ${slot.field.name} ${[...states].sort((a, b) => a - b).join()}`;
-  let codes = codeLists.get(key);
+  let lists = codeLists.get(group);
+  if (!lists) codeLists.set(group, (lists = new Map()));
+  const key = `${slot.field.name} ${[...states].sort((a, b) => a - b).join()}`;
+  let codes = lists.get(key);
   if (!codes) {
     const list: string[] = [];
     for (let code = 0; code < group.size; code++) if (states.has(digit(code, slot))) list.push(String(code));
-    codeLists.set(key, (codes = list));
+    lists.set(key, (codes = list));
   }
   return codes;
 }

@@ -1,11 +1,12 @@
 /**
- * Meilisearch index settings, derived from the field catalog through the stored layout
- * (layout.ts). The indexer applies them before the first document; tests assert that the live
- * index carries them.
+ * Meilisearch index settings of a data set, derived from its catalog through its stored layout
+ * (stored-layout.ts). The indexer applies them before the first document; tests assert that the
+ * live index carries them.
  */
 import type { FilterableAttributes, Settings } from 'meilisearch';
-import { FIELDS, PRIMARY_KEY } from './fields.ts';
-import { storedAttributes } from './layout.ts';
+import type { Catalog } from './catalog.ts';
+import { CITATIONS } from './citations.ts';
+import { PRIMARY_KEY } from './field-spec.ts';
 
 /**
  * Above the full OARD release (58.9 M citations), so `totalHits` is always exact and the last page
@@ -23,9 +24,9 @@ export const MAX_VALUES_PER_FACET = 10_000;
  * indexing time. Comparison (range operators) on every catalog field, since criteria may range
  * over any v1 field; not on the packed flag codes, which are only ever listed.
  */
-function filterableAttributes(): FilterableAttributes {
+function filterableAttributes(catalog: Catalog): FilterableAttributes {
   const groups = new Map<string, { attributePatterns: string[]; features: { facetSearch: boolean; filter: { equality: boolean; comparison: boolean } } }>();
-  for (const a of storedAttributes()) {
+  for (const a of catalog.layout.storedAttributes()) {
     const key = `${a.facetSearch}/${a.comparison}`;
     const group = groups.get(key) ?? { attributePatterns: [], features: { facetSearch: a.facetSearch, filter: { equality: true, comparison: a.comparison } } };
     group.attributePatterns.push(a.name);
@@ -35,15 +36,16 @@ function filterableAttributes(): FilterableAttributes {
 }
 
 /** Names of the filterable attributes (flattening the granular form above). */
-export function filterableNames(): string[] {
-  return (indexSettings().filterableAttributes ?? []).flatMap((a) => (typeof a === 'string' ? [a] : a.attributePatterns));
+export function filterableNames(catalog: Catalog = CITATIONS): string[] {
+  return (indexSettings(catalog).filterableAttributes ?? []).flatMap((a) => (typeof a === 'string' ? [a] : a.attributePatterns));
 }
 
-export function indexSettings(): Settings {
-  const searchable = FIELDS.filter((f) => f.search);
+export function indexSettings(catalog: Catalog = CITATIONS): Settings {
+  const searchable = catalog.fields.filter((f) => f.search);
   return {
-    filterableAttributes: filterableAttributes(),
-    sortableAttributes: storedAttributes()
+    filterableAttributes: filterableAttributes(catalog),
+    sortableAttributes: catalog.layout
+      .storedAttributes()
       .filter((a) => a.sort)
       .map((a) => a.name),
     searchableAttributes: searchable.map((f) => f.name),
@@ -59,9 +61,12 @@ export function indexSettings(): Settings {
       minWordSizeForTypos: { oneTypo: 5, twoTypos: 9 },
     },
     pagination: { maxTotalHits: MAX_TOTAL_HITS },
-    // References by count, so "most-cited" analytics read the top of the facet, not its
-    // alphabetical head; every other facet in alphabetical order.
-    faceting: { maxValuesPerFacet: MAX_VALUES_PER_FACET, sortFacetValuesBy: { '*': 'alpha', Patent_PGPub: 'count' } },
+    // The catalog's count-ordered facets (most-cited references first); every other facet in
+    // alphabetical order.
+    faceting: {
+      maxValuesPerFacet: MAX_VALUES_PER_FACET,
+      sortFacetValuesBy: { '*': 'alpha', ...Object.fromEntries(catalog.facetsByCount.map((f) => [f, 'count' as const])) },
+    },
   };
 }
 

@@ -1,0 +1,57 @@
+/**
+ * The `oa_rejections` data set: one record per row of the OARD rejections table (a ground of
+ * rejection of some claims in one office action), joined with its office action exactly as a
+ * citation is. The v1 names are the contract's (../shared/reference/legacy-contract.md,
+ * "`oa_rejections` v1"); the Catalog derives the rest.
+ */
+import { Catalog } from './catalog.ts';
+import { derived, field, flag, own } from './field-spec.ts';
+import { applicationIdOf, ifwNumberOf, OFFICE_ACTION_FIELDS, OFFICE_ACTION_GROUPS, SHARED_DERIVED_FIELDS } from './shared-fields.ts';
+
+const rej = own('rejections');
+
+export const REJECTION_FIELDS = [
+  // A rejections row has no column of its own that tells it apart: the id hashes all of them but
+  // the case-law flags (which describe the ground, they do not make another one).
+  field(
+    ['id', 'Record id'],
+    'string',
+    derived('applicationId', 'ifwNumber', 'actionType', 'actionSubtype', 'claimNumbers'),
+    'Stable record id: a hash of (applicationId, ifwNumber, actionType, actionSubtype, claimNumbers).',
+    { filter: false, required: true },
+  ),
+  applicationIdOf('rejections'),
+  ifwNumberOf('rejections'),
+  field(
+    ['actionType', 'Ground'],
+    'string',
+    rej('action_type'),
+    'Ground of the rejection: 101, 102, 103, 112 or nonstatutory double patenting; events such as objected or allowed occur.',
+    { facet: true, usual: ['101', '102', '103', '112', 'nonstatutory double patenting'] },
+  ),
+  field(['actionSubtype', 'Subsection'], 'string', rej('action_subtype'), 'Subsection of the ground, e.g. a, b, e (102) or a, b, f (112).', { facet: true }),
+  field(
+    ['claimNumbers', 'Claims'],
+    'string',
+    rej('claim_numbers'),
+    'The rejected claims as one comma-separated string, e.g. "6,7,8,11" (v1 served it as one string).',
+    { distinct: 3_000_000 },
+  ),
+  flag(['aliceIn', 'Cites Alice'], rej('alice_in'), '1 = the rejection cites Alice Corp. v. CLS Bank (2014).'),
+  flag(['bilskiIn', 'Cites Bilski'], rej('bilski_in'), '1 = the rejection cites Bilski v. Kappos (2010).'),
+  flag(['mayoIn', 'Cites Mayo'], rej('mayo_in'), '1 = the rejection cites Mayo v. Prometheus (2012).'),
+  flag(['myriadIn', 'Cites Myriad'], rej('myriad_in'), '1 = the rejection cites AMP v. Myriad Genetics (2013).'),
+  ...OFFICE_ACTION_FIELDS,
+  ...SHARED_DERIVED_FIELDS,
+] as const;
+
+export type RejectionField = (typeof REJECTION_FIELDS)[number];
+
+export const REJECTIONS = new Catalog<RejectionField>({
+  dataset: 'oa_rejections',
+  version: 'v1',
+  noun: 'rejection',
+  table: 'rejections',
+  fields: REJECTION_FIELDS,
+  groups: [['codesRejection', ['aliceIn', 'bilskiIn', 'mayoIn', 'myriadIn', 'actionType']], ...OFFICE_ACTION_GROUPS],
+});

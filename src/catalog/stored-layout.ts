@@ -1,0 +1,414 @@
+/**
+ * The stored layout of a data set: how a record (its catalog's fields) is kept in a Meilisearch document, and how
+ * everything asked of the catalog's fields - filters, facets, sorts, the fields to read - is
+ * asked of the stored attributes instead. It is invisible above the store (src/store/): what goes
+ * in through `encode` comes out of `decode` unchanged.
+ *
+ * Why a layout at all: Meilisearch 1.21 keeps, for every filterable attribute, one database entry
+ * per record and value (about 50 bytes each, measured with mdb_stat on 1 M rows), so the index
+ * costs what its documents hold faceted values. The layout holds as few as say the same thing:
+ *
+ * - **small-domain fields are packed**: the flags (0/1) and the code fields with a few usual
+ *   values (actionType, documentCd, signatureType...: the catalog's `usual`) are digits of a few
+ *   group codes - the record's own fields, and the office action's in two groups - each a
+ *   decimal string. `form892 = 1` reads `codesCitation IN ["1", "3", ...]`: the
+ *   codes with that digit, which Meilisearch looks up (most do not occur: a lookup each, nothing
+ *   to merge). A group is left out when none of its fields is present (a citation without an
+ *   office action has no office-action traits). A flag missing while its group is present (an
+ *   empty cell) is named in `codesMissing`; a code field's value that is not a usual one is kept
+ *   as written in the field's own attribute (its digit says "other"). Real data fills neither, so
+ *   they cost nothing - yet every value, usual or not, answers exactly as before.
+ * - **derived fields are computed on read** (derived.ts); formType and techCenter are not stored at
+ *   all, mailYear is stored (for its facet counts), as a 4-digit string - sorted and compared as
+ *   the number would be, and cheaper to index than a number.
+ * - **a field may be stored only when it differs from another** (the catalog's
+ *   `storedUnlessSameAs`: citationText, since 93 % of references are written as their bare
+ *   number); a record without it stores `null`, so "absent" and "the same as" stay apart.
+ * - **ids are stored in base64url** (16 characters for the 96 bits the API writes as 24 hex
+ *   digits): the id is the primary key, kept in every document and in Meilisearch's id map.
+ *
+ * `storedLayout(catalog)` builds a data set's layout; layout.ts is the citations catalog's. An index
+ * built with another layout answers wrongly, so the layout is versioned: LAYOUT_MARKER is
+ * a filterable attribute no document holds, and the gateway checks that the index has it.
+ */
+import type { Catalog } from './catalog.ts';
+import type { Counts } from './derived.ts';
+import { PRIMARY_KEY, type FieldSpec } from './field-spec.ts';
+import type { FieldName } from './fields.ts';
+import type { OaRecord } from './schema.ts';
+import { and, anyOf, exists, mapConds, not, or, type Cond, type Filter, type Value } from '../filter/ast.ts';
+import { meets } from '../filter/evaluate.ts';
+import { normalizeFacet, sendableNeedle } from '../filter/normalize.ts';
+import { digit, groupWhere, MISSING, stateOf, type Group, type Slot } from './group-codes.ts';
+
+/** Bump when documents or settings change shape: an index built with another layout must be rebuilt. */
+export const LAYOUT_VERSION = 2;
+/** A filterable attribute no document holds: an index whose settings name it was built with this layout. */
+export const LAYOUT_MARKER = `oaLayoutV${LAYOUT_VERSION}`;
+
+export type StoredDoc = Record<string, unknown>;
+
+// ---- ids -------------------------------------------------------------------------------------------
+
+const HEX_ID = /^[0-9a-f]{24}$/;
+
+/** The stored form of a record id (base64url of its 12 bytes); undefined for a string that is no id. */
+export function storedId(id: string): string | undefined {
+  const hex = id.toLowerCase();
+  return HEX_ID.test(hex) ? Buffer.from(hex, 'hex').toString('base64url') : undefined;
+}
+
+/** The API's form of a stored id (24 hex digits). */
+export function publicId(stored: string): string {
+  return Buffer.from(stored, 'base64url').toString('hex');
+}
+
+/** A condition with its number values as text. */
+function asText(c: Cond): Cond {
+  const text = (v: Value) => String(v);
+  switch (c.kind) {
+    case 'eq':
+    case 'cmp':
+      return { ...c, value: text(c.value) };
+    case 'in':
+      return { ...c, values: c.values.map(text) };
+    default:
+      return c;
+  }
+}
+
+/** The number a text spells as Meilisearch would print it (`"3"`, not `"03"` or `"3.0"`). */
+const canonicalNumber = (text: string): number | undefined => (/^(?:0|-?[1-9]\d{0,14})$/.test(text) ? Number(text) : undefined);
+
+/** NONE as Meilisearch reads it: every record has its application id. */
+export const NOTHING: Filter = not(exists('applicationId'));
+
+export interface StoredAttribute {
+  readonly name: string;
+  /** Range operators (<, >=, TO): strings and dates compare lexicographically, numbers numerically. */
+  readonly comparison: boolean;
+  readonly facetSearch: boolean;
+  readonly sort: boolean;
+}
+
+/** A data set's stored layout: what the store and the indexer ask of it. */
+export interface StoredLayout {
+  /** A record as a stored document. */
+  encode(record: Readonly<OaRecord>): StoredDoc;
+  /** A stored document (any subset of its attributes) as a record, derived fields computed. */
+  decode(doc: Readonly<StoredDoc>): OaRecord;
+  /** The stored attributes needed to decode the given fields. */
+  attributesFor(fields: readonly string[]): string[];
+  /** Whether a condition needs the values its field holds, listed by the store (see below). */
+  needsValues(c: Cond): boolean;
+  /** The values of a packed field decided without Meilisearch (its usual values). */
+  usualValues(field: string): readonly string[];
+  /** A filter over catalog fields as a filter over stored attributes. */
+  lower(filter: Filter): Filter;
+  /** The stored attributes whose facet counts give the counts of the given fields. */
+  facetAttributesFor(fields: readonly string[]): string[];
+  /** Facet counts of the given fields from the stored attributes' counts. */
+  foldFacets(fields: readonly string[], stored: Readonly<Record<string, Counts>>): Partial<Record<FieldName, Counts>>;
+  /** Whether Meilisearch can search a field's facet values itself. */
+  facetSearchable(name: string): boolean;
+  /** A sort over catalog fields (`mailYear:desc`) as a sort over stored attributes. */
+  lowerSort(sort: readonly string[]): string[];
+  /** Every filterable attribute of the layout, with what Meilisearch must build for it. */
+  storedAttributes(): StoredAttribute[];
+}
+
+export function storedLayout(catalog: Catalog): StoredLayout {
+  // ---- records <-> documents ------------------------------------------------------------------------
+
+    const { fields, byName, groups, slotOf: SLOT_OF } = catalog;
+    // The field stored only when it differs from another (citationText, unless it is the reference).
+    const SAME = catalog.storedUnlessSameAs;
+
+  /** Stored catalog fields kept as attributes of their own name: everything but the packed fields (whose unusual values are kept there too). */
+  const PLAIN_FIELDS: readonly FieldSpec[] = fields.filter((f) => f.stored && !SLOT_OF.has(f.name));
+
+  /** A record as a stored document. */
+  function encode(rec: Readonly<OaRecord>): StoredDoc {
+    // By name: the catalog's fields are any data set's (names typed as strings).
+    const record = rec as Readonly<Record<string, unknown>>;
+    const doc: StoredDoc = {};
+    for (const f of PLAIN_FIELDS) {
+      const derivation = catalog.derivation(f.name);
+      if (derivation) {
+        const v = derivation.compute(record);
+        if (v !== undefined) doc[f.name] = String(v);
+        continue;
+      }
+      const v = record[f.name];
+      if (f.name === PRIMARY_KEY) {
+        const id = storedId(String(v));
+        if (id === undefined) throw new Error(`internal: record id ${JSON.stringify(v)} is not 24 hex digits`);
+        doc[f.name] = id;
+      } else if (f.name === SAME?.field) {
+        if (v === undefined) doc[f.name] = null;
+        else if (v !== record[SAME.as]) doc[f.name] = v;
+      } else if (v !== undefined) doc[f.name] = v;
+    }
+    const missing: string[] = [];
+    for (const group of groups) {
+      // A group none of whose fields is present is left out (the record has no such traits).
+      if (!group.slots.some((sl) => record[sl.field.name] !== undefined)) continue;
+      let code = 0;
+      for (const slot of group.slots) {
+        const v = record[slot.field.name];
+        const state = stateOf(slot, v);
+        if (state === undefined) {
+          if (slot.kind === 'flag') missing.push(slot.field.name);
+          continue;
+        }
+        code += state * slot.weight;
+        if (slot.kind === 'usual' && state === slot.radix - 1) doc[slot.field.name] = v;
+      }
+      doc[group.attribute] = String(code);
+    }
+    if (missing.length) doc[MISSING] = missing;
+    return doc;
+  }
+
+  /** A stored document (any subset of its attributes) as a record, derived fields computed. */
+  function decode(doc: Readonly<StoredDoc>): OaRecord {
+    const record: Record<string, unknown> = {};
+    const missing = Array.isArray(doc[MISSING]) ? (doc[MISSING] as string[]) : undefined;
+    for (const f of fields) {
+      if (!f.stored) continue;
+      const packed = SLOT_OF.get(f.name);
+      if (packed) {
+        const code = doc[packed.group.attribute];
+        if (typeof code !== 'string') continue;
+        const { slot } = packed;
+        const state = digit(Number(code), slot);
+        if (slot.kind === 'flag') {
+          if (!missing?.includes(f.name)) record[f.name] = state;
+        } else if (state > 0 && state <= slot.values.length) record[f.name] = slot.values[state - 1];
+        else if (state === slot.radix - 1 && typeof doc[f.name] === 'string') record[f.name] = doc[f.name];
+        continue;
+      }
+      // Derived fields come from their sources, below.
+      if (catalog.derivation(f.name)) continue;
+      const v = doc[f.name];
+      if (f.name === PRIMARY_KEY) {
+        if (typeof v === 'string') record[f.name] = publicId(v);
+      } else if (f.name === SAME?.field) {
+        if (v === undefined) {
+          if (doc[SAME.as] !== undefined) record[f.name] = doc[SAME.as];
+        } else if (v !== null) record[f.name] = v;
+      } else if (v !== undefined && v !== null) record[f.name] = v;
+    }
+    for (const d of catalog.derivations.values()) {
+      const v = d.compute(record);
+      if (v !== undefined) record[d.name] = v;
+    }
+    return record as OaRecord;
+  }
+
+  // ---- fields to read --------------------------------------------------------------------------------
+
+  /** The stored attributes needed to decode the given fields. */
+  function attributesFor(fields: readonly FieldName[]): string[] {
+    const out = new Set<string>();
+    const add = (name: FieldName): void => {
+      const derivation = catalog.derivation(name);
+      if (derivation) return derivation.from.forEach(add);
+      const packed = SLOT_OF.get(name);
+      if (packed) {
+        out.add(packed.group.attribute);
+        if (packed.slot.kind === 'usual') out.add(name);
+        else if (!packed.slot.field.required) out.add(MISSING);
+        return;
+      }
+      out.add(name);
+      if (name === SAME?.field) out.add(SAME.as);
+    };
+    fields.forEach(add);
+    return [...out];
+  }
+
+  // ---- filters ---------------------------------------------------------------------------------------
+
+  /** A condition on a packed field, over its group's code (and, for unusual values, its own attribute). */
+  function lowerPacked(c: Cond, group: Group, slot: Slot): Filter {
+    if (slot.kind === 'flag') {
+      const states = new Set(([0, 1] as const).filter((v) => meets(c, v)));
+      // A present group still lacks the flag when it is named missing (required flags never are).
+      const notMissing = slot.field.required || !states.has(0) ? [] : [not(anyOf(MISSING, [slot.field.name]))];
+      return and([groupWhere(group, slot, states), ...notMissing]);
+    }
+    // Present: any state but 0 (the "other" state included: its value is in the own attribute).
+    if (c.kind === 'exists') return groupWhere(group, slot, new Set(Array.from({ length: slot.radix - 1 }, (_, i) => i + 1)));
+    const states = new Set(slot.values.flatMap((v, i) => (meets(c, v) ? [i + 1] : [])));
+    // Unusual values are in the field's own attribute, which only they fill: the condition as is.
+    return or([groupWhere(group, slot, states), lowerPlain(c)]);
+  }
+
+  /** Whether a field is kept as a number in an attribute of its own name (cite103Max). */
+  function numericAttribute(name: string): boolean {
+    return byName.get(name)?.type === 'int' && !catalog.derivation(name);
+  }
+
+  /**
+   * Whether a condition needs the values its field holds, listed by the store (src/store/values.ts),
+   * rather than being lowered as it is: Meilisearch has no operator for it. Those are wildcards of
+   * other shapes than `abc*` / `*abc*` (`pattern`), texts that begin or end with a space (which
+   * Meilisearch trims from STARTS WITH / CONTAINS), and text ranges or wildcards over a number
+   * attribute (the v1 string fields compared `cite103Max` as text: "2" > "10"). Packed flags never
+   * need it: their two values are decided here.
+   */
+  function needsValues(c: Cond): boolean {
+    if (SLOT_OF.get(c.field)?.slot.kind === 'flag') return false;
+    switch (c.kind) {
+      case 'pattern':
+        return true;
+      case 'startsWith':
+      case 'contains':
+        return !sendableNeedle(c.text) || numericAttribute(c.field);
+      case 'cmp':
+        return typeof c.value === 'string' && numericAttribute(c.field);
+      default:
+        return false;
+    }
+  }
+
+  /** The values of a packed field decided without Meilisearch (its usual values), for the store's listing. */
+  function usualValues(field: string): readonly string[] {
+    return SLOT_OF.get(field)?.slot.values ?? [];
+  }
+
+  /** A condition on an attribute of the field's own name. */
+  function lowerPlain(c: Cond): Filter {
+    if (needsValues(c)) throw new Error(`internal: a ${c.kind} condition on ${c.field} reached the layout unanswered (see needsValues)`);
+    // Meilisearch compares a range bound, as written, with normalised stored values: normalise it too.
+    if (c.kind === 'cmp' && typeof c.value === 'string') return { op: 'cond', cond: { ...c, value: normalizeFacet(c.value) } };
+    // A text value of a number attribute matches the number it spells as the number is written.
+    if (numericAttribute(c.field) && (c.kind === 'eq' || c.kind === 'in')) {
+      const values = (c.kind === 'eq' ? [c.value] : c.values).flatMap((v) => (typeof v === 'number' ? [v] : (canonicalNumber(normalizeFacet(v)) ?? [])));
+      return anyOf(c.field, values);
+    }
+    return { op: 'cond', cond: c };
+  }
+
+  function lowerCond(c: Cond): Filter {
+    const derivation = catalog.unstored(c.field);
+    if (derivation) return lower(derivation.rewrite(c));
+    // A stored derived number (mailYear) is kept as its decimal text.
+    if (catalog.derivation(c.field)) return lowerPlain(asText(c));
+    const packed = SLOT_OF.get(c.field);
+    if (packed) return lowerPacked(c, packed.group, packed.slot);
+    if (!byName.get(c.field)?.filter) throw new Error(`internal: ${c.field} is not a filterable field`);
+    return lowerPlain(c);
+  }
+
+  /** A filter over catalog fields as a filter over stored attributes. */
+  function lower(filter: Filter): Filter {
+    return mapConds(filter, lowerCond);
+  }
+
+  // ---- facets ----------------------------------------------------------------------------------------
+
+  /** The stored attributes whose facet counts give the counts of the given fields. */
+  function facetAttributesFor(fields: readonly FieldName[]): string[] {
+    const out = new Set<string>();
+    const add = (name: FieldName): void => {
+      const derivation = catalog.unstored(name);
+      if (derivation) return derivation.from.forEach(add);
+      const packed = SLOT_OF.get(name);
+      if (packed) {
+        out.add(packed.group.attribute);
+        if (packed.slot.kind === 'usual') out.add(name);
+        else if (!packed.slot.field.required) out.add(MISSING);
+        return;
+      }
+      out.add(name);
+    };
+    fields.forEach(add);
+    return [...out];
+  }
+
+  /** Counts of a packed field from its group's counts (code -> records). */
+  function packedCounts(packed: { group: Group; slot: Slot }, stored: Readonly<Record<string, Counts>>): Counts {
+    const { group, slot } = packed;
+    const byState = new Map<number, number>();
+    for (const [code, n] of Object.entries(stored[group.attribute] ?? {})) {
+      const state = digit(Number(code), slot);
+      byState.set(state, (byState.get(state) ?? 0) + n);
+    }
+    const counts: Counts = {};
+    if (slot.kind === 'flag') {
+      // Records naming the flag missing hold a 0 digit for it; they count for neither value.
+      const zeros = (byState.get(0) ?? 0) - (stored[MISSING]?.[slot.field.name] ?? 0);
+      if (zeros > 0) counts['0'] = zeros;
+      if ((byState.get(1) ?? 0) > 0) counts['1'] = byState.get(1)!;
+      return counts;
+    }
+    slot.values.forEach((v, i) => {
+      const n = byState.get(i + 1) ?? 0;
+      if (n > 0) counts[v] = n;
+    });
+    // Unusual values, from the own attribute. One that Meilisearch holds as the same value as a usual
+    // one ("ctnf" and "CTNF") adds to it: Meilisearch counts them as one value, under one spelling.
+    for (const [value, n] of Object.entries(stored[slot.field.name] ?? {})) {
+      const usual = slot.values.find((u) => counts[u] !== undefined && normalizeFacet(u) === normalizeFacet(value));
+      const key = usual ?? value;
+      counts[key] = (counts[key] ?? 0) + n;
+    }
+    return counts;
+  }
+
+  /** Facet counts of the given fields from the stored attributes' counts. */
+  function foldFacets(fields: readonly FieldName[], stored: Readonly<Record<string, Counts>>): Partial<Record<FieldName, Counts>> {
+    const memo = new Map<FieldName, Counts>();
+    const countsOf = (name: FieldName): Counts => {
+      const known = memo.get(name);
+      if (known) return known;
+      const derivation = catalog.unstored(name);
+      const packed = SLOT_OF.get(name);
+      const counts = derivation
+        ? derivation.fold(Object.fromEntries(derivation.from.map((f) => [f, countsOf(f)])))
+        : packed
+          ? packedCounts(packed, stored)
+          : { ...(stored[name] ?? {}) };
+      memo.set(name, counts);
+      return counts;
+    };
+    return Object.fromEntries(fields.map((f) => [f, countsOf(f)]));
+  }
+
+  /** Whether Meilisearch can search a field's facet values itself (text attributes stored as themselves only). */
+  function facetSearchable(name: string): boolean {
+    const f = byName.get(name);
+    return Boolean(f?.facet && f.stored && !SLOT_OF.has(name) && (f.type === 'string' || f.type === 'strings'));
+  }
+
+  // ---- sorting ---------------------------------------------------------------------------------------
+
+  /** A sort over catalog fields (`mailYear:desc`) as a sort over stored attributes. */
+  function lowerSort(sort: readonly string[]): string[] {
+    return sort.map((s) => {
+      const [field, dir] = s.split(':') as [string, string];
+      const by = catalog.unstored(field)?.sortBy ?? field;
+      if (!byName.get(by)?.sort || SLOT_OF.has(by)) throw new Error(`internal: ${field} is not sortable`);
+      return `${by}:${dir}`;
+    });
+  }
+
+  /** Every filterable attribute of the layout, with what Meilisearch must build for it. */
+  function storedAttributes(): StoredAttribute[] {
+    const own = fields
+      .filter((f) => f.stored && (f.filter || f.sort) && SLOT_OF.get(f.name)?.slot.kind !== 'flag')
+      .map((f) => ({
+        name: f.name,
+        // Any v1 field may be ranged over in criteria (a packed field's unusual values are here).
+        comparison: true,
+        facetSearch: facetSearchable(f.name),
+        sort: f.sort,
+      }));
+    const codes = [...groups.map((g) => g.attribute), MISSING, LAYOUT_MARKER].map((name) => ({ name, comparison: false, facetSearch: false, sort: false }));
+    return [...own, ...codes];
+  }
+
+  return { encode, decode, attributesFor, needsValues, usualValues, lower, facetAttributesFor, foldFacets, facetSearchable, lowerSort, storedAttributes };
+}
