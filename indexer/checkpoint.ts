@@ -28,14 +28,17 @@ export async function identify(path: string): Promise<FileIdentity> {
   return { path: abs, size: s.size, mtimeMs: Math.trunc(s.mtimeMs) };
 }
 
+/** What a checkpoint belongs to: one data set's pass (its index and table file) of one run's arguments. */
 export interface CheckpointKey {
   index: string;
   reindex: boolean;
-  citations: FileIdentity;
+  /** The table file of the pass: citations, or rejections. */
+  citations?: FileIdentity;
+  rejections?: FileIdentity;
   officeActions?: FileIdentity;
 }
 
-/** Counters of the citations file up to the checkpoint line. */
+/** Counters of the pass's table file up to the checkpoint line. */
 export interface CheckpointCounters {
   rowsRead: number;
   rejected: number;
@@ -76,6 +79,11 @@ export interface Checkpoint extends Mark {
   /** Payloads sent after `line`, in order, whose tasks may still be running. */
   pending: PendingPayload[];
   rejectsFile?: string;
+  /**
+   * The pass is complete (and swapped in, with --reindex), while a later pass of the same run is
+   * not yet: a re-run skips it. Removed with the others when the whole run completes.
+   */
+  done?: boolean;
   updatedAt: string;
 }
 
@@ -130,7 +138,7 @@ export class CheckpointBook {
   ) {
     this.cp = start ?? {
       version: 2,
-      key: store?.key ?? { index: writeIndex, reindex: false, citations: { path: '', size: 0, mtimeMs: 0 } },
+      key: store?.key ?? { index: writeIndex, reindex: false },
       writeIndex,
       line: 1,
       bytesRead: 0,
@@ -178,8 +186,16 @@ export class CheckpointBook {
     else this.save();
   }
 
+  /** The pass is complete: its checkpoint says so until the run is (`remove`), or goes now. */
+  finish(options: { keepUntilRunEnds?: boolean } = {}): void {
+    if (options.keepUntilRunEnds) {
+      this.cp = { ...this.cp, pending: [], done: true };
+      this.save();
+    } else this.store?.remove();
+  }
+
   /** The run is complete: no checkpoint is left behind. */
-  finish(): void {
+  remove(): void {
     this.store?.remove();
   }
 

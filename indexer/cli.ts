@@ -1,7 +1,8 @@
 /**
- * npm run index -- --citations <file> [--office-actions <file>] [--index <uid>] [options]
+ * npm run index -- [--citations <file>] [--rejections <file>] [--office-actions <file>] [options]
  *
- * Indexes the OARD CSVs into Meilisearch (see run.ts). Meilisearch from MEILI_URL /
+ * Indexes the OARD CSVs into Meilisearch (see run.ts): the citations into one index, the
+ * rejections into another, both joined with the office actions (read once). Meilisearch from MEILI_URL /
  * MEILI_MASTER_KEY, or the embedded one in DATA_DIR. Everything goes to stderr, except the final
  * summary as one JSON line on stdout with --json.
  *
@@ -14,28 +15,31 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { connectAdmin, type AdminConnection } from '../src/meili/connect.ts';
 import { progressPrinter } from './progress.ts';
-import { InputError, RejectedRowsError, runIndex, type IndexSummary } from './run.ts';
+import { InputError, RejectedRowsError, runIndex, type IndexSummary, type TableSummary } from './run.ts';
 import { checkReadable } from './sources.ts';
 
 /** MB per payload for an external Meilisearch of unknown limit: under its default of 100 MB. */
 const EXTERNAL_DEFAULT_MB = 95;
 
-const USAGE = `usage: npm run index -- --citations <file> [--office-actions <file>] [options]
+const USAGE = `usage: npm run index -- [--citations <file>] [--rejections <file>] [--office-actions <file>] [options]
 
-  --citations <file>        citations table: .csv, .csv.gz or .zip (first CSV inside); required
-  --office-actions <file>   office_actions table (same formats); joined on ifw_number
-  --index <uid>             target index (default OA_INDEX, "oa_citations")
+  --citations <file>        citations table: .csv, .csv.gz or .zip (first CSV inside)
+  --rejections <file>       rejections table (same formats); at least one of the two is required
+  --office-actions <file>   office_actions table (same formats); joined on ifw_number with both
+  --index <uid>             citations index (default OA_INDEX, "oa_citations")
+  --rejections-index <uid>  rejections index (default OA_REJECTIONS_INDEX, "oa_rejections")
   --batch-mb <n>            largest upload payload, MB of NDJSON; 0 sends the whole run as one payload
                             (default: 0 with the embedded Meilisearch, else under the server's
                             MEILI_HTTP_PAYLOAD_SIZE_LIMIT when set here, else ${EXTERNAL_DEFAULT_MB} - under Meilisearch's 100 MB)
-  --rejects <file>          rejected rows, NDJSON (default DATA_DIR/rejects/<index>.ndjson)
+  --rejects <file>          rejected rows, NDJSON (default DATA_DIR/rejects/<index>.ndjson; the
+                            rejections' go to <rejections-index>.ndjson beside it)
   --reindex                 build into a fresh index, then swap it in atomically
   --strict                  exit 3 when any row was rejected (after finishing)
   --no-resume               ignore the checkpoint of an interrupted run
   --json                    print the summary as one JSON line on stdout
   -h, --help                show this help
 
-Environment: MEILI_URL, MEILI_MASTER_KEY (embedded Meilisearch in DATA_DIR when unset), OA_INDEX,
+Environment: MEILI_URL, MEILI_MASTER_KEY (embedded Meilisearch in DATA_DIR when unset), OA_INDEX, OA_REJECTIONS_INDEX,
 DATA_DIR (checkpoints in DATA_DIR/checkpoints), MEILI_HTTP_PAYLOAD_SIZE_LIMIT (the server's).
 Exit codes: 0 done, 1 failed, 2 usage/input error, 3 rows rejected with --strict, 130 interrupted.`;
 
@@ -51,8 +55,10 @@ function parse() {
     return parseArgs({
       options: {
         citations: { type: 'string' },
+        rejections: { type: 'string' },
         'office-actions': { type: 'string' },
         index: { type: 'string' },
+        'rejections-index': { type: 'string' },
         'batch-mb': { type: 'string' },
         rejects: { type: 'string' },
         reindex: { type: 'boolean' },
@@ -92,19 +98,30 @@ function payloadBytes(flag: string | undefined, config: Config, log: (line: stri
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 
-function report(s: IndexSummary): string {
+/** What each data set's rows are, and what makes two of them the same row. */
+const ROWS: Record<string, { noun: string; key: string }> = {
+  oa_citations: { noun: 'citations', key: 'an (app_id, ifw_number, parsed) triple' },
+  oa_rejections: { noun: 'rejections', key: 'the (app_id, ifw_number, action_type, action_subtype, claim_numbers) of a row' },
+};
+
+function report(summary: IndexSummary): string {
+  return [summary, ...(summary.rejections ? [summary.rejections] : [])].map((s, i) => reportTable(s, i === 0)).join('');
+}
+
+function reportTable(s: TableSummary, first: boolean): string {
+  const rows = ROWS[s.dataset] ?? { noun: 'rows', key: 'the id columns of a row' };
   const lines = [
     `indexed: ${fmt(s.indexed)} documents in index ${s.index}${s.builtIndex ? ` (built as ${s.builtIndex}, swapped in)` : ''}`,
-    `  rows read     ${fmt(s.rowsRead)} citations, ${fmt(s.officeActions.read)} office actions`,
+    `  rows read     ${fmt(s.rowsRead)} ${rows.noun}${first ? `, ${fmt(s.officeActions.read)} office actions` : ''}`,
   ];
   if (s.rejected > 0) {
     const where = s.rejectedLines.map((r) => `${r.file}:${r.line}`).join(', ');
-    lines.push(`  rejected      ${fmt(s.rejected)} rows (${fmt(s.officeActions.rejected)} office actions); first: ${where}`);
+    lines.push(`  rejected      ${fmt(s.rejected)} rows${first ? ` (${fmt(s.officeActions.rejected)} office actions)` : ''}; first: ${where}`);
     lines.push(`  rejects file  ${s.rejectsFile ?? '(none written)'}`);
   } else lines.push('  rejected      0');
-  lines.push(`  orphans       ${fmt(s.orphans)} citations whose ifw_number matches no office action`);
-  lines.push(`  duplicates    ${fmt(s.duplicates)} rows repeating an (app_id, ifw_number, parsed) triple (counted within a window of ${fmt(s.duplicateWindow)} rows)`);
-  if (s.officeActions.duplicates > 0) lines.push(`  office actions with a repeated ifw_number: ${fmt(s.officeActions.duplicates)} (first kept)`);
+  lines.push(`  orphans       ${fmt(s.orphans)} ${rows.noun} whose ifw_number matches no office action`);
+  lines.push(`  duplicates    ${fmt(s.duplicates)} rows repeating ${rows.key} (counted within a window of ${fmt(s.duplicateWindow)} rows)`);
+  if (first && s.officeActions.duplicates > 0) lines.push(`  office actions with a repeated ifw_number: ${fmt(s.officeActions.duplicates)} (first kept)`);
   if (s.resumedFromLine !== undefined) lines.push(`  resumed       from line ${fmt(s.resumedFromLine)} (earlier lines were indexed by an interrupted run)`);
   lines.push(`  elapsed       ${(s.elapsedMs / 1000).toFixed(1)} s, ${fmt(Math.round(s.rowsPerSecond))} rows/s, ${fmt(s.payloads)} upload payload${s.payloads === 1 ? '' : 's'}`);
   return lines.join('\n') + '\n';
@@ -116,7 +133,7 @@ async function main(): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  if (!values.citations) usageError('--citations <file> is required');
+  if (!values.citations && !values.rejections) usageError('--citations <file> or --rejections <file> is required (or both)');
   if (values['batch-mb'] !== undefined) payloadMb(values['batch-mb']);
 
   let config;
@@ -131,10 +148,14 @@ async function main(): Promise<number> {
   }
   const index = values.index ?? config.OA_INDEX;
   if (!/^[A-Za-z0-9_-]{1,400}$/.test(index)) usageError(`--index must be letters, digits, - and _ only, got ${JSON.stringify(index)}`);
+  const rejectionsIndex = values['rejections-index'] ?? config.OA_REJECTIONS_INDEX;
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(rejectionsIndex)) usageError(`--rejections-index must be letters, digits, - and _ only, got ${JSON.stringify(rejectionsIndex)}`);
+  if (values.citations && values.rejections && index === rejectionsIndex) usageError(`the citations and the rejections need indexes of their own, not both ${JSON.stringify(index)}`);
 
   // Missing files are reported before Meilisearch is started.
   try {
-    await checkReadable(values.citations, 'citations');
+    if (values.citations) await checkReadable(values.citations, 'citations');
+    if (values.rejections) await checkReadable(values.rejections, 'rejections');
     if (values['office-actions']) await checkReadable(values['office-actions'], 'office actions');
   } catch (e) {
     if (e instanceof InputError) {
@@ -169,11 +190,14 @@ async function main(): Promise<number> {
     if (admin.embedded) say(`index: started the embedded Meilisearch at ${admin.url} (data in ${join(config.DATA_DIR, 'meilisearch')})`);
     const summary = await runIndex({
       citations: values.citations,
+      rejections: values.rejections,
       officeActions: values['office-actions'],
       index,
+      rejectionsIndex,
       meili: { url: admin.url, apiKey: admin.masterKey },
       payloadBytes: payloadBytes(values['batch-mb'], config, say),
-      rejectsFile: values.rejects ?? join(config.DATA_DIR, 'rejects', `${index}.ndjson`),
+      rejectsFile: values.rejects ?? join(config.DATA_DIR, 'rejects', `${values.citations ? index : rejectionsIndex}.ndjson`),
+      ...(values.rejects ? {} : { rejectionsRejectsFile: join(config.DATA_DIR, 'rejects', `${rejectionsIndex}.ndjson`) }),
       checkpointDir: join(config.DATA_DIR, 'checkpoints'),
       resume: !values['no-resume'],
       reindex: values.reindex ?? false,

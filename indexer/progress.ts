@@ -4,8 +4,8 @@
  */
 
 export interface IndexProgress {
-  /** Reading office actions; reading and sending citations; waiting for Meilisearch to index them. */
-  phase: 'office-actions' | 'citations' | 'indexing';
+  /** Reading office actions; reading and sending citations or rejections; waiting for Meilisearch to index them. */
+  phase: 'office-actions' | 'citations' | 'rejections' | 'indexing';
   /** The file being read. */
   file: string;
   /** Data rows read from that file so far (resumed prefix included). */

@@ -1,5 +1,5 @@
 /**
- * Citation rows -> records: the one stream every consumer of records reads - the indexer run
+ * A data set's rows (citations, rejections) -> records: the one stream every consumer of records reads - the indexer run
  * (upload.ts), `buildRecords` (benchmarks, tests) and through them the CLI and the sample load.
  *
  * Per row: build the record (records.ts: validate, join, derive), or reject it - counted, listed
@@ -10,6 +10,8 @@
  * The rows of a chunk are built one at a time as the consumer asks, into one reused object: the consumer can stop between two rows (a payload that is full) and ask what
  * the counters were before the row in hand (`countsBefore`), which is what a checkpoint records.
  */
+import type { Catalog } from '../src/catalog/catalog.ts';
+import { CITATIONS } from '../src/catalog/datasets.ts';
 import type { OaRecord } from '../src/catalog/schema.ts';
 import type { CheckpointCounters } from './checkpoint.ts';
 import type { RunCounters } from './counters.ts';
@@ -50,8 +52,9 @@ export class RecordStream {
     officeActions: OfficeActionMap | undefined,
     private readonly counters: RunCounters,
     private readonly onReject?: (r: Rejection) => void,
+    private readonly catalog: Catalog = CITATIONS,
   ) {
-    this.builder = new RecordBuilder(bindHeader('citations', reader.header, reader.path, 'citations'), officeActions, counters.c);
+    this.builder = new RecordBuilder(bindHeader(catalog.table, reader.header, reader.path, catalog.table, catalog), officeActions, counters.c);
   }
 
   /** The chunks of the file (from where the reader starts), each with its rows built on demand. */
@@ -95,7 +98,7 @@ export class RecordStream {
       this.onReject?.({ file: this.reader.path, line: row.line, reason: rec, raw: rawText(row) });
       out.record = undefined;
     } else {
-      if (this.built++ < 100 || this.built % SCHEMA_SAMPLE_EVERY === 0) checkRecord(rec);
+      if (this.built++ < 100 || this.built % SCHEMA_SAMPLE_EVERY === 0) checkRecord(rec, this.catalog);
       out.record = rec;
     }
   }

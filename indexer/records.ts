@@ -1,16 +1,18 @@
 /**
- * Citation row -> stored record. Pure and synchronous: this is the indexer's hot path (tens of
- * millions of rows), so it allocates one object per row and throws nothing.
+ * Row of a data set's table (citations, rejections) -> record. Pure and synchronous: this is the
+ * indexer's hot path (tens of millions of rows), so it allocates one object per row and throws
+ * nothing.
  *
  * Per row:
- * 1. validate every catalog column of the citations table by its type (rules.ts) and the column
- *    count against the header; empty optional cells are left out of the record;
- * 2. `id` = first 24 hex digits of sha1(app_id NUL ifw_number NUL parsed): deterministic, so a
- *    re-run replaces instead of duplicating (NUL cannot occur inside a cell of a text CSV);
- * 3. join on ifw_number: the office action's traits (document and application scope). A citation
- *    without ifw_number (form-only), or whose ifw_number has no office action (an orphan,
- *    counted), gets the application-level traits of its application's latest office action and
- *    no document-level ones;
+ * 1. validate every catalog column of the table by its type (rules.ts) and the column count
+ *    against the header; empty optional cells are left out of the record;
+ * 2. `id` = first 24 hex digits of sha1 of the catalog's `idFrom` cells joined by NUL (for a
+ *    citation: app_id NUL ifw_number NUL parsed): deterministic, so a re-run replaces instead of
+ *    duplicating (NUL cannot occur inside a cell of a text CSV);
+ * 3. join on ifw_number: the office action's traits (document and application scope). A row
+ *    without ifw_number (a form-only citation), or whose ifw_number has no office action (an
+ *    orphan, counted), gets the application-level traits of its application's latest office
+ *    action and no document-level ones;
  * 4. count a duplicate when the id was seen recently (duplicates.ts).
  *
  * The record holds the stored fields; the derived ones (formType, techCenter, mailYear) are
@@ -29,9 +31,9 @@ import { RecentIds } from './duplicates.ts';
 import type { OfficeActionMap, Part } from './office-actions.ts';
 import { F, PART_FIELDS, storedValue, Invalid, type ColumnRule, type TableBinding } from './rules.ts';
 
-/** The record id of a citation triple. */
-export function recordId(app: string, ifw: string, parsed: string): string {
-  return hash('sha1', `${app}\u0000${ifw}\u0000${parsed}`, 'hex').slice(0, 24);
+/** The record id of a row: its `idFrom` cells (a citation's app_id, ifw_number, parsed), empty ones as "". */
+export function recordId(...cells: string[]): string {
+  return hash('sha1', cells.join('\u0000'), 'hex').slice(0, 24);
 }
 
 type Reader = (fields: readonly string[]) => Record<string, unknown> | string;
@@ -40,15 +42,15 @@ type PartCopy = (rec: Record<string, unknown>, part: Part) => void;
 const lit = (v: string | number) => JSON.stringify(v);
 
 /**
- * Generates `fields -> record | reason` for a citations header: trims and validates every catalog
+ * Generates `fields -> record | reason` for a data set's header: trims and validates every catalog
  * column, computes the id, and builds the record with the required fields in the literal and each
  * optional one added only when present.
  */
 function compileReader(binding: TableBinding): Reader {
   const rules = binding.rules;
-  const idArgs = [F.applicationId, F.ifwNumber, F.parsed].map((name) => {
+  const idArgs = binding.catalog.idFrom.map((name) => {
     const i = rules.findIndex((r) => r.field === name);
-    if (i < 0) throw new Error(`the citations rules lack ${name}`);
+    if (i < 0) throw new Error(`the ${binding.table} rules lack ${name}`);
     return `c${i}`;
   });
   const body: string[] = [];
@@ -100,7 +102,7 @@ const copyPart = compilePartCopy();
 
 /** What the builder counts: the run's counters (counters.ts), or an object of its own. */
 export interface BuildCounts {
-  /** Citations whose non-empty ifw_number matches no office action (only with an office-action map). */
+  /** Rows whose non-empty ifw_number matches no office action (only with an office-action map). */
   orphans: number;
   /** Rows whose id was already seen within the duplicate window. */
   duplicates: number;
@@ -115,7 +117,7 @@ export class RecordBuilder {
     readonly counts: BuildCounts = { orphans: 0, duplicates: 0 },
     private readonly recent: RecentIds | undefined = new RecentIds(),
   ) {
-    if (binding.table !== 'citations') throw new Error('RecordBuilder needs a citations header');
+    if (binding.table !== binding.catalog.table) throw new Error(`RecordBuilder needs a ${binding.catalog.table} header, not ${binding.table}`);
     this.read = compileReader(binding);
   }
 

@@ -11,6 +11,8 @@ import type { CheckedInputs } from './inputs.ts';
 import type { IndexProgress } from './progress.ts';
 
 export interface StartPoint {
+  /** The pass was completed by the interrupted run (its checkpoint says `done`): nothing to do. */
+  done: boolean;
   /** The index written: the target, or the build index of a --reindex run. */
   writeIndex: string;
   book: CheckpointBook;
@@ -20,24 +22,39 @@ export interface StartPoint {
 
 export interface ResumeOptions {
   index: string;
+  /** The pass's table: its file's identity keys the checkpoint. */
+  table: 'citations' | 'rejections';
   reindex: boolean;
   /** Where checkpoints go (none: the run is not resumable). */
   checkpointDir?: string;
   resume: boolean;
   rejectsFile?: string;
-  citations: string;
+  /** The table file (for messages). */
+  file: string;
   onProgress?: (p: IndexProgress) => void;
   log: (line: string) => void;
 }
 
 export async function startOrResume(admin: MeiliAdmin, inputs: CheckedInputs, options: ResumeOptions): Promise<StartPoint> {
   const { log } = options;
+  // The key's fields in this order: checkpoint files of earlier versions (citations only) keep their names.
   const store = options.checkpointDir
-    ? new CheckpointStore(options.checkpointDir, { index: options.index, reindex: options.reindex, citations: inputs.citations, officeActions: inputs.officeActions })
+    ? new CheckpointStore(options.checkpointDir, {
+        index: options.index,
+        reindex: options.reindex,
+        [options.table]: inputs[options.table],
+        officeActions: inputs.officeActions,
+      })
     : undefined;
   const earlier = store?.load();
   let cp: Checkpoint | undefined = options.resume ? earlier : undefined;
-  if (earlier && !cp && earlier.writeIndex !== options.index) {
+  // A pass the interrupted run completed (swapped in, with --reindex) is not done again.
+  if (cp?.done && (await admin.indexExists(options.index))) {
+    log(`${options.file} was indexed completely by the interrupted run (${cp.documents} documents): skipping it`);
+    return { done: true, writeIndex: options.index, book: new CheckpointBook(store, options.index, cp, options.rejectsFile), resumeAt: cp };
+  }
+  if (cp?.done) cp = undefined;
+  if (earlier && !cp && !earlier.done && earlier.writeIndex !== options.index) {
     log(`ignoring the checkpoint of an interrupted --reindex run: deleting its build index ${earlier.writeIndex}`);
     await admin.deleteIndex(earlier.writeIndex);
   }
@@ -50,9 +67,9 @@ export async function startOrResume(admin: MeiliAdmin, inputs: CheckedInputs, op
   if (cp?.pending.length) await awaitPending(admin, book, cp.pending, options);
   const resumeAt = cp ? book.acknowledged : undefined;
   if (resumeAt && resumeAt.line > 1) {
-    log(`resuming: lines 2-${resumeAt.line} of ${options.citations} were indexed by an earlier run (${resumeAt.documents} documents); skipping them`);
+    log(`resuming: lines 2-${resumeAt.line} of ${options.file} were indexed by an earlier run (${resumeAt.documents} documents); skipping them`);
   }
-  return { writeIndex, book, resumeAt };
+  return { done: false, writeIndex, book, resumeAt };
 }
 
 function buildIndexName(index: string): string {
@@ -74,7 +91,7 @@ async function awaitPending(admin: MeiliAdmin, book: CheckpointBook, pending: re
     }
     log(`waiting for the payload the interrupted run sent (lines ${p.firstLine}-${p.mark.line}, Meilisearch task ${p.taskUid}, ${known.status})`);
     const t0 = performance.now();
-    const task = await admin.waitTask(p.taskUid, (percent) => options.onProgress?.(indexingProgress(options.citations, p.mark, book.acknowledged.documents, t0, percent)));
+    const task = await admin.waitTask(p.taskUid, (percent) => options.onProgress?.(indexingProgress(options.file, p.mark, book.acknowledged.documents, t0, percent)));
     if (task.status !== 'succeeded') {
       log(`${admin.taskError(task, `the payload of lines ${p.firstLine}-${p.mark.line}`).message}: sending those lines again`);
       break;

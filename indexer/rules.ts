@@ -1,8 +1,8 @@
 /**
- * Row validation rules, derived from the field catalog (src/catalog/fields.ts) - no column or
+ * Row validation rules, derived from a data set's catalog (src/catalog/catalog.ts) - no column or
  * field list is written here.
  *
- * - Which columns a table must have: `columnsOf(table)`.
+ * - Which columns a table must have: `catalog.columnsOf(table)`.
  * - Which field a column feeds, and how its text becomes a stored value: the field's `type`
  *   (string / flag / int / date, parsed with src/catalog/values.ts).
  * - Which fields must not be empty: the catalog's `required` ones.
@@ -11,12 +11,13 @@
  * whole rest of the pipeline); `checkRecord` runs the real zod schema on a sample of built records
  * as a guard, and the tests run it on every record.
  */
-import { FIELDS, KEY_COLUMNS, PRIMARY_KEY, columnsOf, type FieldSpec, type FieldType } from '../src/catalog/fields.ts';
-import { isRequired, recordSchema } from '../src/catalog/schema.ts';
+import type { Catalog } from '../src/catalog/catalog.ts';
+import { CITATIONS } from '../src/catalog/datasets.ts';
+import { KEY_COLUMNS, PRIMARY_KEY, type FieldSpec, type FieldType, type Table } from '../src/catalog/fields.ts';
 import { parseDate, parseFlag, parseInt10 } from '../src/catalog/values.ts';
 import { InputError } from './sources.ts';
 
-export type Table = 'citations' | 'office_actions';
+export type { Table } from '../src/catalog/fields.ts';
 export type StoredValue = string | number;
 
 export interface ColumnRule {
@@ -34,6 +35,8 @@ export interface ColumnRule {
 /** A table's rules bound to one file's header. */
 export interface TableBinding {
   readonly table: Table;
+  /** The data set whose rules these are (for office_actions: either; they share those fields). */
+  readonly catalog: Catalog;
   readonly file: string;
   /** Number of columns every row must have. */
   readonly width: number;
@@ -44,18 +47,15 @@ export interface TableBinding {
   readonly ifwIndex: number;
 }
 
-/** The catalog field fed by a column of a table. */
+/** The citations field fed by a column of a table. */
 export function fieldOf(table: Table, column: string): FieldSpec {
-  const f = (FIELDS as readonly FieldSpec[]).find((x) => x.source.table === table && x.source.column === column);
-  if (!f) throw new Error(`the field catalog has no field for ${table}.${column}`);
-  return f;
+  return CITATIONS.fieldOfColumn(table, column);
 }
 
-/** Field names the record builder reads and writes (checked against the catalog at load). */
+/** Field names the record builder reads and writes, the same in every data set (checked against the catalog at load). */
 export const F = {
   applicationId: fieldOf('citations', 'app_id').name,
   ifwNumber: fieldOf('citations', 'ifw_number').name,
-  parsed: fieldOf('citations', 'parsed').name,
   mailDate: fieldOf('office_actions', 'mail_dt').name,
   id: PRIMARY_KEY,
 } as const;
@@ -66,7 +66,7 @@ export const F = {
  * builder's loads monomorphic. (Derived fields are not built: they are computed on read, see
  * src/catalog/derived.ts.)
  */
-export const PART_FIELDS: readonly { field: string; scope: 'document' | 'application' }[] = (FIELDS as readonly FieldSpec[]).flatMap((f) =>
+export const PART_FIELDS: readonly { field: string; scope: 'document' | 'application' }[] = CITATIONS.fields.flatMap((f) =>
   f.source.table === 'office_actions' ? [{ field: f.name, scope: f.source.scope }] : [],
 );
 
@@ -79,8 +79,11 @@ export const PART_SLOT: ReadonlyMap<string, number> = new Map(PART_FIELDS.map((p
 /** Header names compare trimmed and case-insensitively (`App_ID` = `app_id`). */
 const norm = (s: string) => s.trim().toLowerCase();
 
-/** Binds a table's rules to a file's header; a header without the required columns is an InputError. */
-export function bindHeader(table: Table, header: readonly string[], file: string, what: string): TableBinding {
+/**
+ * Binds a table's rules (of the data set's catalog; default citations) to a file's header; a header
+ * without the required columns is an InputError.
+ */
+export function bindHeader(table: Table, header: readonly string[], file: string, what: string, catalog: Catalog = CITATIONS): TableBinding {
   const position = new Map<string, number>();
   const repeated: string[] = [];
   header.forEach((h, i) => {
@@ -89,7 +92,7 @@ export function bindHeader(table: Table, header: readonly string[], file: string
     if (position.has(k)) repeated.push(h);
     else position.set(k, i);
   });
-  const required = columnsOf(table);
+  const required = catalog.columnsOf(table);
   const missing = required.filter((c) => !position.has(c));
   if (missing.length > 0) {
     throw new InputError(
@@ -101,20 +104,21 @@ export function bindHeader(table: Table, header: readonly string[], file: string
   if (repeated.length > 0) throw new InputError(file, `${what} file ${file}: the header repeats column ${repeated.join(', ')}`);
 
   const rules: ColumnRule[] = [];
-  for (const f of FIELDS as readonly FieldSpec[]) {
+  for (const f of catalog.fields) {
     if (f.source.table !== table) continue;
     rules.push({
       field: f.name,
       column: f.source.column,
       index: position.get(f.source.column)!,
       type: f.type,
-      required: isRequired(f.name),
+      required: f.required,
       ...(f.source.table === 'office_actions' ? { scope: f.source.scope } : {}),
     });
   }
   const [appCol, ifwCol] = KEY_COLUMNS;
   return {
     table,
+    catalog,
     file,
     width: header.length,
     rules,
@@ -192,8 +196,8 @@ export function widthError(binding: TableBinding, found: number): string {
  * Guard: validates a built record with the zod schema. Records are correct by construction, so a
  * failure is a bug in the indexer, reported with the offending fields.
  */
-export function checkRecord(record: unknown): void {
-  const res = recordSchema.safeParse(record);
+export function checkRecord(record: unknown, catalog: Catalog = CITATIONS): void {
+  const res = catalog.recordSchema.safeParse(record);
   if (!res.success) {
     const issues = res.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`internal error: a built record does not match the record schema (${issues}): ${JSON.stringify(record)}`);

@@ -17,9 +17,12 @@
  * are objects of their own that the stages share.
  */
 import { MeiliAdmin } from '../src/meili/admin.ts';
+import type { Catalog } from '../src/catalog/catalog.ts';
+import { CITATIONS, REJECTIONS } from '../src/catalog/datasets.ts';
 import type { OaRecord } from '../src/catalog/schema.ts';
+import type { CheckpointBook } from './checkpoint.ts';
 import { RunCounters } from './counters.ts';
-import { checkArguments, checkInputs } from './inputs.ts';
+import { checkArguments, checkInputs, type CheckedInputs } from './inputs.ts';
 import { loadOfficeActionStage, type OfficeActionCounts } from './office-action-load.ts';
 import { loadOfficeActions, type OfficeActionMap } from './office-actions.ts';
 import type { IndexProgress } from './progress.ts';
@@ -28,22 +31,26 @@ import { bindHeader } from './rules.ts';
 import { RejectsFile, type Rejection } from './rejects.ts';
 import { startOrResume } from './resume.ts';
 import { openCsv } from './sources.ts';
-import { RejectedRowsError, summarize, type IndexSummary } from './summary.ts';
-import { CitationProgress, uploadRecords } from './upload.ts';
+import { RejectedRowsError, summarize, type IndexSummary, type TableSummary } from './summary.ts';
+import { TableProgress, uploadRecords } from './upload.ts';
 
 export type { IndexProgress } from './progress.ts';
 export type { Rejection } from './rejects.ts';
 export { InputError } from './sources.ts';
 export { MeiliError } from '../src/meili/admin.ts';
-export { RejectedRowsError, type IndexSummary } from './summary.ts';
+export { RejectedRowsError, type IndexSummary, type TableSummary } from './summary.ts';
 
 export interface IndexRunOptions {
-  /** citations table: .csv, .csv.gz or .zip */
-  citations: string;
-  /** office_actions table; without it records carry only the citation fields */
+  /** citations table: .csv, .csv.gz or .zip (builds `index`) */
+  citations?: string;
+  /** rejections table: .csv, .csv.gz or .zip (builds `rejectionsIndex`); one run may build both */
+  rejections?: string;
+  /** office_actions table, read once for both; without it records carry only their own table's fields */
   officeActions?: string;
-  /** target index uid */
+  /** target index uid of the citations */
   index: string;
+  /** target index uid of the rejections (default `oa_rejections`) */
+  rejectionsIndex?: string;
   meili: { url: string; apiKey?: string };
   /**
    * Largest upload payload, in NDJSON bytes; 0 (the default) sends the whole run as one payload,
@@ -51,13 +58,15 @@ export interface IndexRunOptions {
    * (Meilisearch's MEILI_HTTP_PAYLOAD_SIZE_LIMIT, 100 MB unless raised).
    */
   payloadBytes?: number;
-  /** where rejected rows go (NDJSON); none written when unset */
+  /** where rejected rows of the citations and office actions go (NDJSON); none written when unset */
   rejectsFile?: string;
+  /** where rejected rows of the rejections table go (default: beside rejectsFile, `<name>.rejections.ndjson`) */
+  rejectionsRejectsFile?: string;
   /** where checkpoints go; the run is not resumable when unset */
   checkpointDir?: string;
   /** resume from a checkpoint of an interrupted run with the same arguments (default true) */
   resume?: boolean;
-  /** build into a fresh index and swap it in atomically at the end */
+  /** build into a fresh index and swap it in atomically at the end (each data set's) */
   reindex?: boolean;
   /** finish the run, then reject with a RejectedRowsError (carrying the summary) if any row was rejected */
   strict?: boolean;
@@ -67,68 +76,145 @@ export interface IndexRunOptions {
   signal?: AbortSignal;
 }
 
+/** One data set's pass of a run: its table file into its index. */
+interface Pass {
+  catalog: Catalog;
+  file: string;
+  index: string;
+  rejectsFile: string | undefined;
+}
+
+/** The rejections' rejects file beside the citations' (`rejects/x.ndjson` -> `rejects/x.rejections.ndjson`). */
+const besides = (file: string | undefined) => file && file.replace(/(\.ndjson)?$/, '.rejections.ndjson');
+
 export async function runIndex(options: IndexRunOptions): Promise<IndexSummary> {
   const startedMs = performance.now();
   const log = options.log ?? (() => {});
-  const { signal, onProgress } = options;
   const payloadBytes = options.payloadBytes ?? 0;
   const reindex = options.reindex ?? false;
-  checkArguments(options.index, payloadBytes);
+  const passes: Pass[] = [];
+  if (options.citations) passes.push({ catalog: CITATIONS, file: options.citations, index: options.index, rejectsFile: options.rejectsFile });
+  if (options.rejections) {
+    const rejectsFile = options.rejectionsRejectsFile ?? (options.citations ? besides(options.rejectsFile) : options.rejectsFile);
+    passes.push({ catalog: REJECTIONS, file: options.rejections, index: options.rejectionsIndex ?? REJECTIONS.dataset, rejectsFile });
+  }
+  checkArguments(
+    passes.map((p) => p.index),
+    payloadBytes,
+  );
   const inputs = await checkInputs(options);
-
   const admin = new MeiliAdmin(options.meili, { log });
-  const { writeIndex, book, resumeAt } = await startOrResume(admin, inputs, { ...options, reindex, resume: options.resume !== false, log });
-  log(`preparing index ${writeIndex}${reindex ? ` (to replace ${options.index})` : ''}: settings and features`);
-  await admin.prepareIndex(writeIndex);
 
-  const rejects = options.rejectsFile ? new RejectsFile(options.rejectsFile, resumeAt ? resumeAt.rejectsBytes : undefined) : undefined;
+  // The office actions are read once, by the first pass, after it knows whether it resumes: a
+  // resumed run's counters already cover their rejected rows (they precede every payload).
+  let officeActions: { map: OfficeActionMap; counts: OfficeActionCounts } | undefined;
+  const loadOnce = async (reject: ((r: Rejection) => void) | undefined, rejectedBefore: () => number) => {
+    if (!options.officeActions) return undefined;
+    officeActions ??= await loadOfficeActionStage(options.officeActions, { signal: options.signal, onProgress: options.onProgress, onReject: reject, rejectedBefore, log });
+    return officeActions;
+  };
+
+  const summaries: TableSummary[] = [];
+  const books: CheckpointBook[] = [];
+  for (const [i, pass] of passes.entries()) {
+    const result = await indexPass(pass, { admin, inputs, options, reindex, payloadBytes, log, first: i === 0, last: i === passes.length - 1, loadOfficeActions: loadOnce });
+    summaries.push(result.summary);
+    books.push(result.book);
+  }
+  // Every pass complete: no checkpoint is left behind.
+  for (const book of books) book.remove();
+  const [first, second] = summaries as [TableSummary, TableSummary | undefined];
+  const summary: IndexSummary = { ...first, elapsedMs: performance.now() - startedMs, ...(second ? { rejections: second } : {}) };
+  if (options.strict && summaries.some((s) => s.rejected > 0)) throw new RejectedRowsError(summary);
+  return summary;
+}
+
+/** One pass: start or resume, the index prepared, rows -> records -> upload, the swap, its summary. */
+async function indexPass(
+  pass: Pass,
+  run: {
+    admin: MeiliAdmin;
+    inputs: CheckedInputs;
+    options: IndexRunOptions;
+    reindex: boolean;
+    payloadBytes: number;
+    log: (line: string) => void;
+    /** The first pass reads (and reports) the office actions. */
+    first: boolean;
+    /** No pass follows: a completed pass's checkpoint goes at once. */
+    last: boolean;
+    loadOfficeActions: (
+      reject: ((r: Rejection) => void) | undefined,
+      rejectedBefore: () => number,
+    ) => Promise<{ map: OfficeActionMap; counts: OfficeActionCounts } | undefined>;
+  },
+): Promise<{ summary: TableSummary; book: CheckpointBook }> {
+  const { admin, options, log, reindex } = run;
+  const { catalog } = pass;
+  const startedMs = performance.now();
+  const table = catalog.table;
+  const start = await startOrResume(admin, run.inputs, {
+    index: pass.index,
+    table,
+    file: pass.file,
+    reindex,
+    resume: options.resume !== false,
+    checkpointDir: options.checkpointDir,
+    rejectsFile: pass.rejectsFile,
+    onProgress: options.onProgress,
+    log,
+  });
+  const { writeIndex, book, resumeAt } = start;
+  const counters = RunCounters.from(resumeAt?.counters);
+  const rejects = !start.done && pass.rejectsFile ? new RejectsFile(pass.rejectsFile, resumeAt ? resumeAt.rejectsBytes : undefined) : undefined;
+  const reject = (r: Rejection) => {
+    rejects?.write(r);
+    counters.noteRejected(r.file, r.line);
+  };
   try {
-    const counters = RunCounters.from(resumeAt?.counters);
-    const reject = (r: Rejection) => {
-      rejects?.write(r);
-      counters.noteRejected(r.file, r.line);
-    };
-    let map: OfficeActionMap | undefined;
-    let officeActions: OfficeActionCounts = { read: 0, rejected: 0, duplicates: 0 };
-    if (options.officeActions) {
-      // A resumed run's counters already cover these rejects (they precede every payload).
-      ({ map, counts: officeActions } = await loadOfficeActionStage(options.officeActions, {
-        signal,
-        onProgress,
-        onReject: resumeAt ? undefined : reject,
-        rejectedBefore: () => counters.c.rejected,
-        log,
-      }));
+    const loaded = await run.loadOfficeActions(run.first && !resumeAt ? reject : undefined, () => counters.c.rejected);
+    const officeActions = run.first ? loaded?.counts : undefined;
+    if (!start.done) {
+      log(`preparing index ${writeIndex}${reindex ? ` (to replace ${pass.index})` : ''}: settings and features`);
+      await admin.prepareIndex(writeIndex, catalog);
+      const reader = await openCsv(pass.file, { what: table, skipThroughLine: resumeAt?.line });
+      try {
+        const stream = new RecordStream(reader, loaded?.map, counters, (r) => rejects?.write(r), catalog);
+        const progress = new TableProgress({
+          table,
+          file: pass.file,
+          bytesTotal: reader.size,
+          counters,
+          book,
+          otherRejected: officeActions?.rejected ?? 0,
+          resumeAt,
+          onProgress: options.onProgress,
+        });
+        await uploadRecords(stream, { catalog, admin, writeIndex, payloadBytes: run.payloadBytes, book, counters, rejects, resumeAt, progress, signal: options.signal });
+      } finally {
+        reader.close();
+      }
+      if (reindex) {
+        log(`swapping ${writeIndex} in as ${pass.index}`);
+        await admin.swapIn(pass.index, writeIndex);
+      }
+      book.finish({ keepUntilRunEnds: !run.last });
     }
-
-    const reader = await openCsv(options.citations, { what: 'citations', skipThroughLine: resumeAt?.line });
-    try {
-      const stream = new RecordStream(reader, map, counters, (r) => rejects?.write(r));
-      const progress = new CitationProgress({ file: options.citations, bytesTotal: reader.size, counters, book, otherRejected: officeActions.rejected, resumeAt, onProgress });
-      await uploadRecords(stream, { admin, writeIndex, payloadBytes, book, counters, rejects, resumeAt, progress, signal });
-    } finally {
-      reader.close();
-    }
-
-    if (reindex) {
-      log(`swapping ${writeIndex} in as ${options.index}`);
-      await admin.swapIn(options.index, writeIndex);
-    }
-    book.finish();
     rejects?.close();
     const summary = summarize({
-      index: options.index,
-      indexed: await admin.documentCount(options.index),
+      dataset: catalog.dataset,
+      index: pass.index,
+      indexed: await admin.documentCount(pass.index),
       counters,
-      officeActions,
+      officeActions: officeActions ?? loaded?.counts ?? { read: 0, rejected: 0, duplicates: 0 },
+      officeActionRejectsHere: run.first,
       payloads: book.acknowledged.payloads,
       startedMs,
-      resumeAt,
-      rejectsFile: options.rejectsFile,
-      builtIndex: reindex ? writeIndex : undefined,
+      resumeAt: start.done ? undefined : resumeAt,
+      rejectsFile: pass.rejectsFile,
+      builtIndex: reindex && !start.done ? writeIndex : undefined,
     });
-    if (options.strict && summary.rejected > 0) throw new RejectedRowsError(summary);
-    return summary;
+    return { summary, book };
   } finally {
     rejects?.close();
   }
@@ -143,16 +229,21 @@ const YIELD_RECORDS = 2048;
  * in arrays of up to 2048 records, in file order.
  */
 export async function* buildRecords(options: {
-  citations: string;
+  /** The table read: citations, or else rejections. */
+  citations?: string;
+  rejections?: string;
   officeActions?: string;
   onReject?: (r: Rejection) => void;
 }): AsyncGenerator<OaRecord[]> {
-  const reader = await openCsv(options.citations, { what: 'citations' });
+  const catalog = options.citations ? CITATIONS : REJECTIONS;
+  const file = options.citations ?? options.rejections;
+  if (!file) throw new RangeError('buildRecords needs a citations or a rejections file');
+  const reader = await openCsv(file, { what: catalog.table });
   try {
-    // The header first, so that a wrong citations file is refused before the office actions load.
-    bindHeader('citations', reader.header, options.citations, 'citations');
+    // The header first, so that a wrong table file is refused before the office actions load.
+    bindHeader(catalog.table, reader.header, file, catalog.table, catalog);
     const map = options.officeActions ? (await loadOfficeActions(options.officeActions, { onReject: options.onReject })).map : undefined;
-    const stream = new RecordStream(reader, map, RunCounters.from(), options.onReject);
+    const stream = new RecordStream(reader, map, RunCounters.from(), options.onReject, catalog);
     let out: OaRecord[] = [];
     for await (const chunk of stream.chunks()) {
       for (const row of chunk.rows) {

@@ -4,22 +4,25 @@ import type { RunCounters } from './counters.ts';
 import { DEFAULT_DUPLICATE_WINDOW } from './duplicates.ts';
 import type { OfficeActionCounts } from './office-action-load.ts';
 
-export interface IndexSummary {
+/** What one data set's pass reports. */
+export interface TableSummary {
+  /** The data set (`oa_citations`, `oa_rejections`). */
+  dataset: string;
   /** Index written (the target uid). */
   index: string;
-  /** Data rows of the citations file (header and blank lines excluded; a resumed prefix included). */
+  /** Data rows of its table's file (header and blank lines excluded; a resumed prefix included). */
   rowsRead: number;
   /** Documents in the index at the end (from its stats). */
   indexed: number;
-  /** Rejected rows of both files. */
+  /** Rejected rows of its file, and of the office actions when this pass read them (the first pass). */
   rejected: number;
   /** First 20 rejected rows, by file and physical line. */
   rejectedLines: { file: string; line: number }[];
   /** The rejects file, when rows were rejected and one was configured. */
   rejectsFile?: string;
-  /** Citations whose non-empty ifw_number matches no office action. */
+  /** Rows whose non-empty ifw_number matches no office action. */
   orphans: number;
-  /** Rows repeating an (app_id, ifw_number, parsed) triple seen within the duplicate window. */
+  /** Rows repeating the id columns (a citation's app_id, ifw_number, parsed) of a row seen within the duplicate window. */
   duplicates: number;
   /** How far apart a duplicate may be from its original and still be counted (rows, at least). */
   duplicateWindow: number;
@@ -27,12 +30,20 @@ export interface IndexSummary {
   /** Upload payloads sent (by this run and the one it resumed). */
   payloads: number;
   elapsedMs: number;
-  /** Citation rows read by this run per second of its elapsed time (office-action load and final waits included). */
+  /** Rows read by this pass per second of its elapsed time (office-action load and final waits included). */
   rowsPerSecond: number;
-  /** First citations line read by this run, when it resumed from a checkpoint. */
+  /** First line of the file read by this run, when it resumed from a checkpoint. */
   resumedFromLine?: number;
   /** With reindex: the build index that was swapped in. */
   builtIndex?: string;
+}
+
+/**
+ * What a run reports: its first pass's summary (the citations', when it read them) at the top, as
+ * earlier versions printed it, and the rejections' pass beside it when one run built both.
+ */
+export interface IndexSummary extends TableSummary {
+  rejections?: TableSummary;
 }
 
 /** Thrown by a strict run that completed with rejected rows; the index is complete all the same. */
@@ -44,20 +55,24 @@ export class RejectedRowsError extends Error {
 }
 
 export function summarize(run: {
+  dataset: string;
   index: string;
   indexed: number;
   counters: RunCounters;
   officeActions: OfficeActionCounts;
+  /** Whether the office actions' rejected rows count in this pass's `rejected`. */
+  officeActionRejectsHere: boolean;
   payloads: number;
   startedMs: number;
   resumeAt: Checkpoint | undefined;
   rejectsFile: string | undefined;
   builtIndex: string | undefined;
-}): IndexSummary {
+}): TableSummary {
   const { c } = run.counters;
   const elapsedMs = performance.now() - run.startedMs;
-  const rejected = c.rejected + run.officeActions.rejected;
-  const summary: IndexSummary = {
+  const rejected = c.rejected + (run.officeActionRejectsHere ? run.officeActions.rejected : 0);
+  const summary: TableSummary = {
+    dataset: run.dataset,
     index: run.index,
     rowsRead: c.rowsRead,
     indexed: run.indexed,

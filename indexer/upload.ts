@@ -8,7 +8,7 @@
  * checkpoint mark taken there holds the counters as they were before that row, so a resumed run
  * starts exactly on it.
  */
-import { encode } from '../src/catalog/layout.ts';
+import type { Catalog } from '../src/catalog/catalog.ts';
 import type { MeiliAdmin } from '../src/meili/admin.ts';
 import type { Checkpoint, CheckpointBook, CheckpointCounters, Mark } from './checkpoint.ts';
 import type { RunCounters } from './counters.ts';
@@ -18,6 +18,8 @@ import type { RecordStream } from './record-stream.ts';
 import type { RejectsFile } from './rejects.ts';
 
 export interface UploadOptions {
+  /** The data set's catalog: its stored layout encodes the records. */
+  catalog: Catalog;
   admin: MeiliAdmin;
   writeIndex: string;
   payloadBytes: number;
@@ -25,12 +27,13 @@ export interface UploadOptions {
   counters: RunCounters;
   rejects: RejectsFile | undefined;
   resumeAt: Checkpoint | undefined;
-  progress: CitationProgress;
+  progress: TableProgress;
   signal?: AbortSignal;
 }
 
 export async function uploadRecords(stream: RecordStream, options: UploadOptions): Promise<void> {
   const { book, counters, rejects, progress } = options;
+  const { encode } = options.catalog.layout;
   let lastLine = options.resumeAt?.line ?? 1;
   let bytesRead = options.resumeAt?.bytesRead ?? 0;
   const markAt = (c: CheckpointCounters): Mark => {
@@ -77,9 +80,9 @@ export async function uploadRecords(stream: RecordStream, options: UploadOptions
   }
 }
 
-/** The progress lines of the citations pass: reading (ETA from the byte rate), then indexing. */
-export class CitationProgress {
-  private phase: 'citations' | 'indexing' = 'citations';
+/** The progress lines of a data set's pass: reading its table (ETA from the byte rate), then indexing. */
+export class TableProgress {
+  private phase: 'citations' | 'rejections' | 'indexing';
   private indexingPercent: number | undefined;
   private bytesRead: number;
   private readonly t0 = performance.now();
@@ -88,16 +91,19 @@ export class CitationProgress {
 
   constructor(
     private readonly options: {
+      /** The table read: the reading phase's name. */
+      table: 'citations' | 'rejections';
       file: string;
       bytesTotal: number;
       counters: RunCounters;
       book: CheckpointBook;
-      /** Office-action rows rejected (counted apart from the citations'). */
+      /** Rows rejected in other files (office actions, an earlier pass), counted apart. */
       otherRejected: number;
       resumeAt: Checkpoint | undefined;
       onProgress?: (p: IndexProgress) => void;
     },
   ) {
+    this.phase = options.table;
     this.startRows = options.counters.c.rowsRead;
     this.startBytes = options.resumeAt?.bytesRead ?? 0;
     this.bytesRead = this.startBytes;
@@ -137,7 +143,7 @@ export class CitationProgress {
       elapsedMs,
       rowsPerSecond: (counters.c.rowsRead - this.startRows) / Math.max(elapsedMs / 1000, 1e-3),
       ...(this.phase === 'indexing' ? { indexingPercent: this.indexingPercent } : {}),
-      etaSeconds: this.phase === 'citations' && byteRate > 0 ? (bytesTotal - this.bytesRead) / byteRate : undefined,
+      etaSeconds: this.phase !== 'indexing' && byteRate > 0 ? (bytesTotal - this.bytesRead) / byteRate : undefined,
     });
   }
 }

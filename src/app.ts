@@ -25,7 +25,8 @@ import type { MeiliReader } from './meili/reader.ts';
 import { Metrics } from './ops/metrics.ts';
 import { Readiness } from './ops/readiness.ts';
 import { opsRoutes } from './ops/routes.ts';
-import { CitationStore } from './store/citations.ts';
+import { RecordStore } from './store/records.ts';
+import { CITATIONS, REJECTIONS } from './catalog/datasets.ts';
 import { DEFAULT_EXPORT_LIMITS } from './api/export.ts';
 import { modernRoutes } from './api/routes.ts';
 import { keyGate } from './web/key-gate.ts';
@@ -37,7 +38,10 @@ export type GatewayConfig = Pick<
 > & Partial<Pick<Config, 'WEB_UI' | 'WEB_PUBLIC' | 'MAX_FILTER_COST' | 'EXPORT_MAX_CONCURRENT' | 'EXPORT_MAX_PER_KEY' | 'EXPORT_IDLE_TIMEOUT_MS'>>;
 
 export interface GatewayDeps {
+  /** The citations index's reader (the modern API's and the web page's data set). */
   reader: MeiliReader;
+  /** The rejections index's reader; default: the index `oa_rejections` through the citations reader's connections. */
+  rejections?: MeiliReader;
   config: GatewayConfig;
   log: Logger;
   metrics?: Metrics;
@@ -51,7 +55,8 @@ export interface GatewayDeps {
 
 export function createApp(deps: GatewayDeps): Hono {
   const { reader, config, log } = deps;
-  const store = new CitationStore(reader, { maxFilterCost: config.MAX_FILTER_COST });
+  const store = new RecordStore(CITATIONS, reader, { maxFilterCost: config.MAX_FILTER_COST });
+  const rejections = new RecordStore(REJECTIONS, deps.rejections ?? reader.forIndex(REJECTIONS.dataset), { maxFilterCost: config.MAX_FILTER_COST });
   const readiness = deps.readiness ?? new Readiness(reader);
   const metrics = deps.metrics ?? new Metrics();
   const accepting = deps.accepting ?? (() => true);
@@ -72,7 +77,7 @@ export function createApp(deps: GatewayDeps): Hono {
 
   app.route('/', opsRoutes({ readiness, metrics, accepting }));
   const legacyOptions = {
-    store,
+    stores: [store, rejections],
     maxRows: config.MAX_ROWS,
     maxCriteriaLength: config.MAX_CRITERIA_LENGTH,
     maxClauses: config.MAX_CLAUSES,

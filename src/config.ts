@@ -46,6 +46,8 @@ export const envSchema = z.object({
   MEILI_HTTP_PAYLOAD_SIZE_LIMIT: byteSize.optional(),
   /** Index uid shared by the indexer and the gateway. */
   OA_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/).default('oa_citations'),
+  /** Index uid of the rejections data set (`oa_rejections` v1), shared by the indexer and the gateway. */
+  OA_REJECTIONS_INDEX: z.string().regex(/^[A-Za-z0-9_-]{1,400}$/).default('oa_rejections'),
   /** Folder of the embedded Meilisearch (database, master.key, log) and indexer checkpoints. */
   DATA_DIR: z.string().default('./data'),
   /** Port of the embedded Meilisearch; a free one when unset. */

@@ -29,16 +29,18 @@ async function main(): Promise<void> {
   // gateway cannot write; data comes from the indexer (or the setup service's LOAD_SAMPLE).
   const searchOnly = Boolean(config.MEILI_SEARCH_KEY) && !admin.masterKey;
   if (config.LOAD_SAMPLE && searchOnly) log.warn('LOAD_SAMPLE ignored: the gateway holds only a search key');
-  else if (config.LOAD_SAMPLE) await loadSampleIfEmpty(admin, config.OA_INDEX, log);
+  else if (config.LOAD_SAMPLE) await loadSampleIfEmpty(admin, { citations: config.OA_INDEX, rejections: config.OA_REJECTIONS_INDEX }, log);
 
-  const searchKey = await searchKeyFor(admin, config.OA_INDEX, config.MEILI_SEARCH_KEY);
+  // One search key for both data sets' indexes; one reader each, sharing connections and lanes.
+  const searchKey = await searchKeyFor(admin, [config.OA_INDEX, config.OA_REJECTIONS_INDEX], config.MEILI_SEARCH_KEY);
   const reader = new MeiliReader({ url: admin.url, apiKey: searchKey, index: config.OA_INDEX, timeoutMs: config.REQUEST_TIMEOUT_MS, lanes: laneLimitsFrom(config) });
+  const rejections = reader.forIndex(config.OA_REJECTIONS_INDEX);
   let accepting = true;
   const readiness = new Readiness(reader);
   // Links in answers name PUBLIC_URL, else the address listened on (the port known once listening).
   const listenHost = ['0.0.0.0', '::', ''].includes(config.HOST) ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   let publicUrl = config.PUBLIC_URL ?? `http://${listenHost}:${config.PORT}`;
-  const app = createApp({ reader, config, log, accepting: () => accepting, readiness, publicUrl: () => publicUrl });
+  const app = createApp({ reader, rejections, config, log, accepting: () => accepting, readiness, publicUrl: () => publicUrl });
   // Say once, at start, what keeps the gateway from answering (an old index would answer wrongly).
   const ready = await readiness.check();
   if (!ready.ready) log.warn('not ready', { reason: ready.reason });

@@ -20,7 +20,14 @@ const INDEXER_CLI = fileURLToPath(new URL('../indexer/cli.ts', import.meta.url))
 export const SAMPLE = {
   citations: fileURLToPath(new URL('../samples/citations.csv.gz', import.meta.url)),
   officeActions: fileURLToPath(new URL('../samples/office_actions.csv.gz', import.meta.url)),
+  rejections: fileURLToPath(new URL('../samples/rejections.csv.gz', import.meta.url)),
 };
+
+/** The indexes the sample fills: the citations' and the rejections'. */
+export interface SampleIndexes {
+  citations: string;
+  rejections: string;
+}
 
 async function documentCount(admin: AdminConnection, index: string): Promise<number> {
   try {
@@ -30,22 +37,32 @@ async function documentCount(admin: AdminConnection, index: string): Promise<num
   }
 }
 
-/** Loads the sample into `index` when it is empty or missing; the number of documents loaded, 0 when it was not empty. */
-export async function loadSampleIfEmpty(admin: AdminConnection, index: string, log: Logger): Promise<number> {
-  if ((await documentCount(admin, index)) > 0) return 0;
-  log.info('loading the bundled sample into an empty index', { index });
-  const args = ['--citations', SAMPLE.citations, '--office-actions', SAMPLE.officeActions, '--index', index, '--no-resume', '--json'];
+/**
+ * Loads the sample into each of the indexes that is empty or missing (both in one indexer run,
+ * which reads the office actions once); the number of documents loaded, 0 when none was empty.
+ */
+export async function loadSampleIfEmpty(admin: AdminConnection, indexes: SampleIndexes, log: Logger): Promise<number> {
+  const args = ['--office-actions', SAMPLE.officeActions, '--index', indexes.citations, '--rejections-index', indexes.rejections, '--no-resume', '--json'];
+  if ((await documentCount(admin, indexes.citations)) === 0) args.push('--citations', SAMPLE.citations);
+  if ((await documentCount(admin, indexes.rejections)) === 0) args.push('--rejections', SAMPLE.rejections);
+  if (!args.includes('--citations') && !args.includes('--rejections')) return 0;
+  log.info('loading the bundled sample into the empty indexes', { ...indexes });
   const env: NodeJS.ProcessEnv = { ...process.env, MEILI_URL: admin.url, LOAD_SAMPLE: 'false' };
   if (admin.masterKey) env.MEILI_MASTER_KEY = admin.masterKey;
   else delete env.MEILI_MASTER_KEY;
   const { code, stdout, stderr } = await run(args, env);
   for (const line of stderr.split('\n').filter(Boolean)) log.debug(line);
-  const summary = lastJson(stdout) as { indexed: number; rejected: number; elapsedMs: number } | undefined;
+  type Summary = { dataset: string; indexed: number; rejected: number; elapsedMs: number };
+  const summary = lastJson(stdout) as (Summary & { rejections?: Summary }) | undefined;
   if (code !== 0 || !summary) {
     throw new Error(`loading the sample failed (indexer exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
   }
-  log.info('sample loaded', { documents: summary.indexed, rejected: summary.rejected, elapsedMs: summary.elapsedMs });
-  return summary.indexed;
+  let loaded = 0;
+  for (const s of [summary, ...(summary.rejections ? [summary.rejections] : [])]) {
+    log.info('sample loaded', { dataset: s.dataset, documents: s.indexed, rejected: s.rejected });
+    loaded += s.indexed;
+  }
+  return loaded;
 }
 
 /** The summary line `--json` prints last, or undefined. */

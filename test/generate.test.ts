@@ -6,10 +6,11 @@ import { parse } from 'csv-parse/sync';
 import yauzl from 'yauzl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS, columnsOf, type FieldSpec } from '../src/catalog/fields.ts';
+import { REJECTIONS } from '../src/catalog/rejections.ts';
 import { parseDate, parseFlag, parseInt10, techCenterOf } from '../src/catalog/values.ts';
 import { generateDataset, type GeneratedDataset } from '../tools/generate/dataset.ts';
 
-type Table = 'citations' | 'office_actions';
+type Table = 'citations' | 'office_actions' | 'rejections';
 type Row = Record<string, string>;
 
 const dirs: string[] = [];
@@ -26,9 +27,12 @@ function parseCsv(text: string | Buffer): string[][] {
   return parse(text, { relax_column_count: true }) as string[][];
 }
 
+/** The columns a table's file must have: rejections are their own catalog's. */
+const columnsFor = (table: Table): string[] => (table === 'rejections' ? REJECTIONS.columnsOf(table) : columnsOf(table));
+
 function rowsOf(text: string | Buffer, table: Table): Row[] {
   const [header, ...records] = parseCsv(text);
-  expect(header).toEqual(columnsOf(table));
+  expect(header).toEqual(columnsFor(table));
   return records.map((r) => Object.fromEntries(header!.map((c, i) => [c, r[i]!])));
 }
 
@@ -61,11 +65,11 @@ function readZip(path: string): Promise<{ name: string; data: Buffer; entries: n
 }
 
 const specOf = (table: Table, column: string): FieldSpec | undefined =>
-  (FIELDS as readonly FieldSpec[]).find((f) => f.source.table === table && f.source.column === column);
+  ((table === 'rejections' ? REJECTIONS.fields : FIELDS) as readonly FieldSpec[]).find((f) => f.source.table === table && f.source.column === column);
 
 /** Why a CSV record is not a valid row of `table` (undefined = valid), by the contract's rules. */
 function invalidReason(table: Table, cells: string[]): string | undefined {
-  const columns = columnsOf(table);
+  const columns = columnsFor(table);
   if (cells.length !== columns.length) return `has ${cells.length} columns, expected ${columns.length}`;
   for (let i = 0; i < columns.length; i++) {
     const column = columns[i]!;
@@ -83,11 +87,13 @@ describe('generateDataset', () => {
   let csv: GeneratedDataset;
   let cit: Row[];
   let oa: Row[];
+  let rej: Row[];
 
   beforeAll(async () => {
     csv = await generateDataset(tempDir(), { officeActions: 2500, seed: 11, withBadRows: true });
     cit = rowsOf(readFileSync(csv.citations), 'citations');
     oa = rowsOf(readFileSync(csv.officeActions), 'office_actions');
+    rej = rowsOf(readFileSync(csv.rejections), 'rejections');
   });
 
   it('writes headers from the catalog and the promised row counts', () => {
@@ -141,7 +147,7 @@ describe('generateDataset', () => {
   it('writes an empty but well-formed dataset for 0 office actions', async () => {
     for (const format of ['csv', 'csv.gz', 'zip'] as const) {
       const empty = await generateDataset(tempDir(), { officeActions: 0, format });
-      expect(empty.counts).toEqual({ officeActions: 0, citations: 0, applications: 0 });
+      expect(empty.counts).toEqual({ officeActions: 0, citations: 0, applications: 0, rejections: 0 });
     }
     const zip = await generateDataset(tempDir(), { officeActions: 0, format: 'zip' });
     expect((await readZip(zip.citations)).data.toString()).toBe(columnsOf('citations').join(',') + '\n');
@@ -285,6 +291,167 @@ describe('generateDataset', () => {
     expect(top).toBeGreaterThanOrEqual(10);
   });
 
+  describe('rejections', () => {
+    const GROUND_FLAG: Record<string, string> = {
+      '101': 'rejection_101',
+      '102': 'rejection_102',
+      '103': 'rejection_103',
+      '112': 'rejection_112',
+      'nonstatutory double patenting': 'rejection_dp',
+    };
+    const SUBTYPES: Record<string, string[]> = { '102': ['a', 'b', 'e'], '103': ['a', ''], '112': ['a', 'b', 'f'] };
+    const DECIDED: Record<string, string> = { alice_in: '2014-06-19', bilski_in: '2010-06-28', mayo_in: '2012-03-20', myriad_in: '2013-06-13' };
+    const CASE_LAW = Object.keys(DECIDED);
+
+    it('writes the catalog header and the promised row count', () => {
+      const text = readFileSync(csv.rejections, 'utf8');
+      expect(text.split('\n', 1)[0]).toBe(REJECTIONS.columnsOf('rejections').join(','));
+      expect(REJECTIONS.columnsOf('rejections')).toHaveLength(9);
+      expect(csv.rejections.endsWith('/rejections.csv')).toBe(true);
+      expect(rej).toHaveLength(csv.counts.rejections);
+      expect(text.split('\n')).toHaveLength(csv.counts.rejections + 2); // no embedded newlines
+      expect(rej.length / oa.length).toBeGreaterThan(1.5);
+      expect(rej.length / oa.length).toBeLessThan(2.5);
+    });
+
+    it('writes valid rows: 9 cells, 8-digit app_id, 0/1 flags, ascending claim lists', () => {
+      const [, ...records] = parseCsv(readFileSync(csv.rejections));
+      expect(records).toHaveLength(csv.counts.rejections);
+      for (const cells of records) {
+        expect(cells).toHaveLength(9);
+        expect(invalidReason('rejections', cells), cells.join(',')).toBeUndefined();
+      }
+      for (const r of rej) {
+        expect(r.app_id).toMatch(/^\d{8}$/);
+        for (const c of CASE_LAW) expect(['0', '1']).toContain(r[c]);
+        expect(r.claim_numbers).toMatch(/^\d+(,\d+)*$/);
+        const claims = r.claim_numbers!.split(',').map(Number);
+        expect(claims.length).toBeLessThanOrEqual(12);
+        for (let i = 0; i < claims.length; i++) {
+          expect(claims[i]).toBeGreaterThanOrEqual(1);
+          expect(claims[i]).toBeLessThanOrEqual(40);
+          if (i > 0) expect(claims[i]!, r.claim_numbers).toBeGreaterThan(claims[i - 1]!);
+        }
+        if (r.action_type === 'objected') expect(r.action_subtype).toBe('');
+        else expect(Object.keys(GROUND_FLAG)).toContain(r.action_type);
+        expect(SUBTYPES[r.action_type!] ?? ['']).toContain(r.action_subtype);
+      }
+      expect(rej.some((r) => r.claim_numbers!.includes(','))).toBe(true); // quoted on disk
+      expect(rej.some((r) => r.action_type === 'objected')).toBe(true);
+    });
+
+    it('follows its office actions: their grounds, their dates, their applications', () => {
+      const oaByIfw = new Map(oa.map((r) => [r.ifw_number!, r]));
+      const rowsByIfw = new Map<string, Row[]>();
+      for (const r of rej) rowsByIfw.set(r.ifw_number!, [...(rowsByIfw.get(r.ifw_number!) ?? []), r]);
+      const apps = new Set(oa.map((r) => r.app_id));
+      let orphans = 0;
+      let late101 = 0;
+      let alice = 0;
+      for (const r of rej) {
+        expect(apps.has(r.app_id)).toBe(true);
+        const o = oaByIfw.get(r.ifw_number!);
+        if (!o) {
+          orphans++;
+          continue;
+        }
+        expect(r.app_id).toBe(o.app_id);
+        if (r.action_type === 'objected') expect(o.objection).toBe('1');
+        else expect(o[GROUND_FLAG[r.action_type!]!], `${r.ifw_number} ${r.action_type}`).toBe('1');
+        // case law: only on 101 rows, only after the decision
+        const mailed = parseDate(o.mail_dt!)!;
+        for (const c of CASE_LAW) if (r[c] === '1') expect(r.action_type === '101' && mailed > DECIDED[c]!, `${c} ${mailed}`).toBe(true);
+        if (r.action_type === '101' && mailed > DECIDED.alice_in!) {
+          late101++;
+          if (r.alice_in === '1') alice++;
+        }
+      }
+      // every ground an office action's flags list has its row
+      for (const o of oa) {
+        const types = new Set((rowsByIfw.get(o.ifw_number!) ?? []).map((r) => r.action_type));
+        for (const [type, flag] of Object.entries(GROUND_FLAG)) expect(types.has(type), `${o.ifw_number} ${type}`).toBe(o[flag] === '1');
+      }
+      expect(orphans).toBe(csv.expected.orphanRejections);
+      expect(orphans / rej.length).toBeGreaterThan(0.003);
+      expect(orphans / rej.length).toBeLessThan(0.025);
+      // orphans belong to the office actions the orphan citations cite
+      const citIfws = new Set(cit.map((r) => r.ifw_number));
+      expect(rej.filter((r) => !oaByIfw.has(r.ifw_number!)).every((r) => citIfws.has(r.ifw_number))).toBe(true);
+      expect(late101).toBeGreaterThan(20);
+      expect(alice / late101).toBeGreaterThan(0.2);
+      expect(alice / late101).toBeLessThan(0.6);
+      for (const c of CASE_LAW) expect(rej.some((r) => r[c] === '1'), c).toBe(true);
+    });
+
+    it('repeats a few rows exactly, as counted', () => {
+      const seen = new Set<string>();
+      let dups = 0;
+      for (const r of rej) {
+        const key = `${r.app_id}|${r.ifw_number}|${r.action_type}|${r.action_subtype}|${r.claim_numbers}`;
+        if (seen.has(key)) dups++;
+        seen.add(key);
+      }
+      expect(dups).toBe(csv.expected.duplicateRejections);
+      expect(dups).toBeGreaterThan(0);
+      expect(dups / rej.length).toBeLessThan(0.015);
+      // grounds of one office action may reject the same claims
+      const claimsOf = new Map<string, Set<string>[]>();
+      for (const r of rej) claimsOf.set(r.ifw_number!, [...(claimsOf.get(r.ifw_number!) ?? []), new Set(r.claim_numbers!.split(','))]);
+      const overlapping = [...claimsOf.values()].some((sets) => sets.some((a, i) => sets.some((b, j) => j > i && [...a].some((c) => b.has(c)))));
+      expect(overlapping).toBe(true);
+    });
+
+    it('is deterministic and packs like the other tables (csv.gz, zip)', async () => {
+      const again = await generateDataset(tempDir(), { officeActions: 2500, seed: 11, withBadRows: true });
+      for (const key of ['rejections', 'badRejections'] as const) {
+        expect(readFileSync(again[key]!).equals(readFileSync(csv[key]!)), key).toBe(true);
+      }
+      expect(again.badRejectionLines).toEqual(csv.badRejectionLines);
+      expect(again.expected).toEqual(csv.expected);
+      const other = await generateDataset(tempDir(), { officeActions: 2500, seed: 12 });
+      expect(readFileSync(other.rejections).equals(readFileSync(csv.rejections))).toBe(false);
+
+      const gz = await generateDataset(tempDir(), { officeActions: 2500, seed: 11, format: 'csv.gz' });
+      expect(gz.rejections.endsWith('/rejections.csv.gz')).toBe(true);
+      expect(gunzipSync(readFileSync(gz.rejections)).equals(readFileSync(csv.rejections))).toBe(true);
+      const zip = await generateDataset(tempDir(), { officeActions: 2500, seed: 11, format: 'zip' });
+      const entry = await readZip(zip.rejections);
+      expect(entry.name).toBe('rejections.csv');
+      expect(entry.entries).toBe(1);
+      expect(entry.data.equals(readFileSync(csv.rejections))).toBe(true);
+      const empty = await generateDataset(tempDir(), { officeActions: 0, format: 'zip' });
+      expect((await readZip(empty.rejections)).data.toString()).toBe(REJECTIONS.columnsOf('rejections').join(',') + '\n');
+    });
+
+    it('puts bad rows exactly at the reported lines', () => {
+      expect(csv.badRejections!.endsWith('/rejections_bad.csv')).toBe(true);
+      const lines = readFileSync(csv.badRejections!, 'utf8').split('\n');
+      expect(lines.pop()).toBe(''); // ends with a newline
+      expect(lines[0]).toBe(REJECTIONS.columnsOf('rejections').join(','));
+      const bad = new Set(csv.badRejectionLines);
+      expect(bad.size).toBe(csv.badRejectionLines!.length);
+      expect(bad.size).toBeGreaterThanOrEqual(10);
+      const reasons: string[] = [];
+      let valid = 0;
+      for (let i = 1; i < lines.length; i++) {
+        const records = parseCsv(lines[i]!);
+        expect(records, `line ${i + 1}`).toHaveLength(1);
+        const reason = invalidReason('rejections', records[0]!);
+        if (bad.has(i + 1)) {
+          expect(reason, `line ${i + 1}: ${lines[i]}`).toBeDefined();
+          reasons.push(reason!);
+        } else {
+          expect(reason, `line ${i + 1}: ${lines[i]}`).toBeUndefined();
+          valid++;
+        }
+      }
+      expect(reasons).toHaveLength(bad.size); // every listed line is in the file
+      expect(valid).toBeGreaterThan(30);
+      expect(parseCsv(readFileSync(csv.badRejections!))).toHaveLength(lines.length);
+      for (const r of ['columns', 'app_id ""', 'alice_in "2"']) expect(reasons.some((x) => x.includes(r)), r).toBe(true);
+    });
+  });
+
   it('rejects (does not hang or crash) when an output cannot be written', async () => {
     for (const format of ['csv', 'csv.gz', 'zip'] as const) {
       const dir = tempDir();
@@ -298,6 +465,7 @@ describe('generateDataset', () => {
     const samples = resolve(import.meta.dirname, '../samples');
     expect(gunzipSync(readFileSync(join(samples, 'citations.csv.gz'))).equals(readFileSync(fresh.citations))).toBe(true);
     expect(gunzipSync(readFileSync(join(samples, 'office_actions.csv.gz'))).equals(readFileSync(fresh.officeActions))).toBe(true);
+    expect(gunzipSync(readFileSync(join(samples, 'rejections.csv.gz'))).equals(readFileSync(fresh.rejections))).toBe(true);
   });
 
   it('rejects bad options', async () => {

@@ -236,10 +236,11 @@ describe('real client shapes', () => {
 });
 
 describe('data set list and fields', () => {
-  it('lists the data set', async () => {
+  it('lists the data sets', async () => {
     const res = await gw.app.request('/ds-api/');
     const json = (await res.json()) as { total: number; apis: { apiKey: string; apiVersionNumber: string; apiUrl: string }[] };
-    expect(json.total).toBe(1);
+    expect(json.total).toBe(2);
+    expect(json.apis[1]).toMatchObject({ apiKey: 'oa_rejections', apiVersionNumber: 'v1' });
     expect(json.apis[0]).toMatchObject({ apiKey: 'oa_citations', apiVersionNumber: 'v1' });
     expect(json.apis[0]!.apiUrl).toMatch(/\/ds-api\/oa_citations\/v1\/fields$/);
   });

@@ -16,7 +16,7 @@ import type { OaRecord } from '../catalog/schema.ts';
 import { and } from '../filter/ast.ts';
 import { ApiError } from '../http/errors.ts';
 import { Slots } from '../http/slots.ts';
-import type { CitationStore } from '../store/citations.ts';
+import type { RecordStore } from '../store/records.ts';
 import { csvRecord, csvRow, ndjsonRecord } from './csv.ts';
 import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
 import { keysetStream } from './keyset-stream.ts';
@@ -70,7 +70,7 @@ const exportQuery = z
 
 type ExportQuery = z.output<typeof exportQuery>;
 
-export function exportRoute(store: CitationStore, options: ExportOptions = {}) {
+export function exportRoute(store: RecordStore, options: ExportOptions = {}) {
   const pageSize = options.pageSize ?? DEFAULT_EXPORT_PAGE_SIZE;
   const slots = options.slots ?? new Slots(DEFAULT_EXPORT_LIMITS.maxConcurrent, DEFAULT_EXPORT_LIMITS.maxPerKey);
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_EXPORT_LIMITS.idleTimeoutMs;

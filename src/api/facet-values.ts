@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import type { FieldName } from '../catalog/fields.ts';
 import { facetSearchable } from '../catalog/layout.ts';
-import type { CitationStore } from '../store/citations.ts';
+import type { RecordStore } from '../store/records.ts';
 import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
@@ -25,7 +25,7 @@ export const facetValuesOut = z.object({
 const byCountThenValue = (a: { value: string; count: number }, b: { value: string; count: number }) =>
   b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 
-export function facetValuesRoute(store: CitationStore) {
+export function facetValuesRoute(store: RecordStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/facets/{facet}',
@@ -55,7 +55,7 @@ export type FacetValues = z.output<typeof facetValuesOut>;
  * and the web page's art-unit finder.
  */
 export async function facetValues(
-  store: CitationStore,
+  store: RecordStore,
   facet: FieldName,
   { prefix = '', filters, keywords }: { prefix?: string; filters: FilterInput; keywords?: string },
   signal?: AbortSignal,

@@ -13,7 +13,7 @@ import type { FieldName } from '../catalog/fields.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { ApiError } from '../http/errors.ts';
 import { anyOf, type Filter } from '../filter/ast.ts';
-import type { CitationStore } from '../store/citations.ts';
+import type { RecordStore } from '../store/records.ts';
 import { lookupNumber, requireNumber, type Candidate } from './lookup.ts';
 import { classifyStored, fieldOfKind, storedForms, type ParsedNumber } from './numbers.ts';
 import { defineRoute } from './registry.ts';
@@ -35,7 +35,7 @@ const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
  * Every record matching `filter`, up to `max`, in index order (the documents route: exact
  * offsets). Callers order the groups themselves.
  */
-async function readAll(store: CitationStore, filter: Filter, max: number, signal: AbortSignal, fields?: readonly FieldName[]) {
+async function readAll(store: RecordStore, filter: Filter, max: number, signal: AbortSignal, fields?: readonly FieldName[]) {
   const records: OaRecord[] = [];
   let total = 0;
   for (let offset = 0; offset < max; offset += PAGE) {
@@ -47,7 +47,7 @@ async function readAll(store: CitationStore, filter: Filter, max: number, signal
   return { records, total, complete: records.length >= total };
 }
 
-async function notFound(store: CitationStore, parsed: ParsedNumber, what: string, keep: (c: Candidate) => boolean, signal: AbortSignal): Promise<ApiError> {
+async function notFound(store: RecordStore, parsed: ParsedNumber, what: string, keep: (c: Candidate) => boolean, signal: AbortSignal): Promise<ApiError> {
   const suggestions = (await lookupNumber(store, parsed, 20, signal)).filter(keep).slice(0, 5);
   const hint = suggestions.length ? `; did you mean ${suggestions.map((s) => s.number).join(', ')}?` : '';
   return new ApiError(404, 'not_found', `no citation records for ${what} "${parsed.input}"${hint}`, { details: { suggestions } });
@@ -120,7 +120,7 @@ function groupOf(records: OaRecord[], ifwNumber: string | undefined): z.input<ty
   };
 }
 
-export function applicationCitationsRoute(store: CitationStore, limits: GraphLimits) {
+export function applicationCitationsRoute(store: RecordStore, limits: GraphLimits) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/applications/{appId}/citations',
@@ -214,7 +214,7 @@ function citingApplication(applicationId: string, rs: OaRecord[]): z.input<typeo
   return out;
 }
 
-export function citingRoute(store: CitationStore, limits: GraphLimits) {
+export function citingRoute(store: RecordStore, limits: GraphLimits) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/references/{number}/citing',

@@ -18,7 +18,7 @@
  */
 import { z } from 'zod';
 import { anyOf } from '../filter/ast.ts';
-import type { CitationStore, SearchQuery } from '../store/citations.ts';
+import type { RecordStore, SearchQuery } from '../store/records.ts';
 import {
   classifyStored,
   damerauLevenshtein,
@@ -97,7 +97,7 @@ function kindPreference(parsed: ParsedNumber, kind: NumberKind): number {
 }
 
 /** Candidates for a parsed number, best first (at most `limit`). */
-export async function lookupNumber(store: CitationStore, parsed: ParsedNumber, limit: number, signal?: AbortSignal): Promise<Candidate[]> {
+export async function lookupNumber(store: RecordStore, parsed: ParsedNumber, limit: number, signal?: AbortSignal): Promise<Candidate[]> {
   const plan = NUMBER_FIELDS.filter((f) => searchesField(parsed, f)).flatMap((field) => candidateQueries(parsed, field).map((body) => ({ field, body })));
   if (plan.length === 0) return [];
   const results = await store.multiSearch(plan.map((p) => p.body), signal);
@@ -158,7 +158,7 @@ export function requireNumber(param: string, raw: string, expected?: NumberKind)
   return parsed;
 }
 
-export function lookupRoute(store: CitationStore) {
+export function lookupRoute(store: RecordStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/lookup',

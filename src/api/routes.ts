@@ -14,7 +14,7 @@
 import { Hono } from 'hono';
 import { z } from 'zod';
 import { FIELDS } from '../catalog/fields.ts';
-import type { CitationStore } from '../store/citations.ts';
+import type { RecordStore } from '../store/records.ts';
 import { DOCS_PAGE } from './docs-page.ts';
 import { DEFAULT_EXPORT_LIMITS, exportRoute } from './export.ts';
 import { Slots } from '../http/slots.ts';
@@ -29,7 +29,7 @@ import { searchRoute } from './search.ts';
 import { overviewRoute, topReferencesRoute } from './stats.ts';
 
 export interface ModernDeps {
-  store: CitationStore;
+  store: RecordStore;
   /** Records per keyset page of an export (default 1000). */
   exportPageSize?: number;
   /** Concurrent exports and the cut-off of clients that stop reading (defaults: DEFAULT_EXPORT_LIMITS). */

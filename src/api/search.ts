@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { FieldName } from '../catalog/fields.ts';
 import { NOTHING } from '../catalog/layout.ts';
 import { render } from '../filter/render.ts';
-import type { CitationStore, SearchQuery as StoreQuery } from '../store/citations.ts';
+import type { RecordStore, SearchQuery as StoreQuery } from '../store/records.ts';
 import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
@@ -55,7 +55,7 @@ export const searchOut = z.object({
   processingTimeMs: z.number(),
 });
 
-export function searchRoute(store: CitationStore) {
+export function searchRoute(store: RecordStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/search',
@@ -79,7 +79,7 @@ export type SearchAnswer = z.input<typeof searchOut>;
  * One search with its disjunctive facet counts. The route above and the web page (src/web) both
  * answer through this, so the page shows exactly what the API would.
  */
-export async function runSearch(store: CitationStore, query: SearchQuery, signal?: AbortSignal): Promise<SearchAnswer> {
+export async function runSearch(store: RecordStore, query: SearchQuery, signal?: AbortSignal): Promise<SearchAnswer> {
   const started = performance.now();
   const clauses = filterClauses(query);
   const facets = [...new Set(query.facets ?? DEFAULT_FACETS)];
@@ -130,7 +130,7 @@ export async function runSearch(store: CitationStore, query: SearchQuery, signal
  * filter schema outputs them), in one round trip: page mode with no hits, so an exact total, not
  * an estimate. The web page's record links count through this.
  */
-export async function countRecords(store: CitationStore, inputs: readonly FilterInput[], signal?: AbortSignal): Promise<number[]> {
+export async function countRecords(store: RecordStore, inputs: readonly FilterInput[], signal?: AbortSignal): Promise<number[]> {
   const answers = await store.multiSearch(
     inputs.map((input) => ({ filter: filterOf(filterClauses(input)), page: 1, hitsPerPage: 0, fields: [] })),
     signal,

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { FIELD_BY_NAME, type FieldName } from '../catalog/fields.ts';
 import { MAX_VALUES_PER_FACET } from '../catalog/index-settings.ts';
-import type { CitationStore } from '../store/citations.ts';
+import type { RecordStore } from '../store/records.ts';
 import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
 import { classifyStored } from './numbers.ts';
 import { defineRoute } from './registry.ts';
@@ -46,7 +46,7 @@ export const overviewOut = z.object({
   byTechCenter: z.record(z.string(), countOut),
 });
 
-export function topReferencesRoute(store: CitationStore) {
+export function topReferencesRoute(store: RecordStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/stats/top-references',
@@ -88,7 +88,7 @@ export function topReferencesRoute(store: CitationStore) {
   });
 }
 
-export function overviewRoute(store: CitationStore) {
+export function overviewRoute(store: RecordStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/stats/overview',

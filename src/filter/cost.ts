@@ -16,7 +16,8 @@
  * from the index loaded: the same criteria cost the same on every deployment, and a script that
  * works on the sample keeps working on the full data.
  */
-import { FIELD_BY_NAME } from '../catalog/fields.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { CITATIONS } from '../catalog/citations.ts';
 import { condsOf, type Cond, type Filter } from './ast.ts';
 import { render } from './render.ts';
 
@@ -29,16 +30,16 @@ export const HEAVY_COST = 1_000_000;
 /** The default budget: about a second of one Meilisearch core on the full data set. */
 export const DEFAULT_MAX_FILTER_COST = 50_000_000;
 
-const distinctOf = (field: string) => FIELD_BY_NAME.get(field)?.distinct ?? FEW_VALUES;
+const distinctOf = (catalog: Catalog, field: string) => catalog.byName.get(field)?.distinct ?? FEW_VALUES;
 
 /** Values a STARTS WITH visits: the share of the field's values with that prefix (ten per character, at worst). */
-function prefixCost(field: string, text: string): number {
-  return Math.max(1, Math.ceil(distinctOf(field) / 10 ** text.trim().length));
+function prefixCost(catalog: Catalog, field: string, text: string): number {
+  return Math.max(1, Math.ceil(distinctOf(catalog, field) / 10 ** text.trim().length));
 }
 
-/** The cost of one condition (over catalog fields). */
-export function condCost(c: Cond): number {
-  const type = FIELD_BY_NAME.get(c.field)?.type;
+/** The cost of one condition (over the catalog's fields). */
+export function condCost(c: Cond, catalog: Catalog = CITATIONS): number {
+  const type = catalog.byName.get(c.field)?.type;
   switch (c.kind) {
     case 'eq':
     case 'exists':
@@ -48,16 +49,16 @@ export function condCost(c: Cond): number {
     case 'cmp':
       // Number ranges are a lookup in Meilisearch's number tree; a text bound walks the values
       // on its side, half of them on average (so a closed range, two bounds, walks them all).
-      return typeof c.value === 'number' || type === 'int' || type === 'flag' ? 1 : Math.ceil(distinctOf(c.field) / 2);
+      return typeof c.value === 'number' || type === 'int' || type === 'flag' ? 1 : Math.ceil(distinctOf(catalog, c.field) / 2);
     case 'startsWith':
-      return prefixCost(c.field, c.text);
+      return prefixCost(catalog, c.field, c.text);
     case 'contains':
-      return distinctOf(c.field);
+      return distinctOf(catalog, c.field);
     case 'pattern': {
       // Answered from a listing of the field's values, narrowed by the pattern's literal start
       // when it has one (src/store/values.ts), then sent as an IN of the values that meet it.
       const first = c.pieces[0];
-      return first?.kind === 'literal' && first.text.trim() ? prefixCost(c.field, first.text) : distinctOf(c.field);
+      return first?.kind === 'literal' && first.text.trim() ? prefixCost(catalog, c.field, first.text) : distinctOf(catalog, c.field);
     }
   }
 }
@@ -82,27 +83,27 @@ export interface FilterCost {
  * The costliest parts are worked out only when asked for (a refusal's message): every request is
  * priced, few are refused.
  */
-export function filterCost(filter: Filter, top = 3): FilterCost {
+export function filterCost(filter: Filter, top = 3, catalog: Catalog = CITATIONS): FilterCost {
   const conds = condsOf(filter);
   let total = 0;
-  for (const c of conds) total += condCost(c);
+  for (const c of conds) total += condCost(c, catalog);
   let costliest: readonly CostPart[] | undefined;
   return {
     total,
     get costliest() {
-      return (costliest ??= costliestParts(conds, top));
+      return (costliest ??= costliestParts(conds, top, catalog));
     },
   };
 }
 
 /** The conditions by total cost, repeated ones together, costliest first. */
-function costliestParts(conds: readonly Cond[], top: number): CostPart[] {
+function costliestParts(conds: readonly Cond[], top: number, catalog: Catalog): CostPart[] {
   const parts = new Map<string, { times: number; each: number; cond: Cond }>();
   for (const c of conds) {
     const key = JSON.stringify(c);
     const part = parts.get(key);
     if (part) part.times += 1;
-    else parts.set(key, { times: 1, each: condCost(c), cond: c });
+    else parts.set(key, { times: 1, each: condCost(c, catalog), cond: c });
   }
   return [...parts.values()]
     .sort((a, b) => b.each * b.times - a.each * a.times)

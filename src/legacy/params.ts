@@ -5,16 +5,17 @@
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { FIELD_BY_NAME, LEGACY_FIELDS, type CatalogField } from '../catalog/fields.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { CITATIONS } from '../catalog/citations.ts';
+import type { FieldSpec } from '../catalog/fields.ts';
 import { badRequest } from '../http/errors.ts';
-import { LEGACY_FIELD_NAMES } from './docs.ts';
 
 export interface RecordsParams {
   criteria: string;
   start: number;
   rows: number;
   /** Requested fields (catalog specs), or undefined for all. */
-  fl: CatalogField[] | undefined;
+  fl: FieldSpec[] | undefined;
   /** Meilisearch sort expressions, e.g. ["mailDate:desc"]. */
   sort: string[];
   /**
@@ -24,7 +25,8 @@ export interface RecordsParams {
   echo: Record<string, string>;
 }
 
-const SORTABLE: readonly string[] = LEGACY_FIELDS.filter((f) => f.sort).map((f) => f.name);
+/** The v1 fields a data set's records may be sorted on. */
+const sortableOf = (catalog: Catalog): string[] => catalog.legacy.filter((f) => f.sort).map((f) => f.name);
 
 async function rawParams(c: Context): Promise<Record<string, string>> {
   const merged: Record<string, string> = {};
@@ -94,26 +96,28 @@ function globTest(glob: string): (name: string) => boolean {
  * they match (in catalog order), names that are no field ignored (so `fl=noSuchField` returns
  * empty docs, as Solr did). Absent, empty or `*`: every field.
  */
-function parseFl(value: string | undefined): CatalogField[] | undefined {
+function parseFl(value: string | undefined, catalog: Catalog): FieldSpec[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
   const names = value.split(/[\s,]+/).filter(Boolean);
   if (names.includes('*')) return undefined;
+  const legacy = catalog.legacy.map((f) => f.name);
   const chosen = new Set<string>();
   for (const name of names) {
-    if (/[*?]/.test(name)) LEGACY_FIELD_NAMES.filter(globTest(name)).forEach((n) => chosen.add(n));
-    else if (LEGACY_FIELD_NAMES.includes(name)) chosen.add(name);
+    if (/[*?]/.test(name)) legacy.filter(globTest(name)).forEach((n) => chosen.add(n));
+    else if (legacy.includes(name)) chosen.add(name);
   }
-  return [...chosen].map((n) => FIELD_BY_NAME.get(n)!);
+  return [...chosen].map((n) => catalog.byName.get(n)!);
 }
 
-function parseSort(value: string | undefined): string[] {
+function parseSort(value: string | undefined, catalog: Catalog): string[] {
   if (value === undefined || value.trim() === '') return [];
+  const sortable = sortableOf(catalog);
   return value.split(',').map((part) => {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)(?:\s+(asc|desc))?\s*$/i.exec(part);
     if (!m) throw badRequest('invalid_sort', `sort must look like "field asc" or "field desc", got "${part.trim()}"`);
     const [, field, dir = 'asc'] = m;
-    if (!SORTABLE.includes(field!)) {
-      throw badRequest('invalid_sort', `cannot sort on "${field}"; sortable fields: ${SORTABLE.join(', ')}`);
+    if (!sortable.includes(field!)) {
+      throw badRequest('invalid_sort', `cannot sort on "${field}"; sortable fields: ${sortable.join(', ')}`);
     }
     return `${field}:${dir.toLowerCase()}`;
   });
@@ -124,7 +128,7 @@ function parseSort(value: string | undefined): string[] {
  * reference (/openapi.json, /docs) is generated from this schema too. Parameters it does not name
  * are accepted, ignored and echoed, as Solr did.
  */
-export function recordsParamsSchema(maxRows: number) {
+export function recordsParamsSchema(maxRows: number, catalog: Catalog = CITATIONS) {
   return z.object({
     criteria: z
       .string()
@@ -139,17 +143,19 @@ export function recordsParamsSchema(maxRows: number) {
     sort: z
       .string()
       .optional()
-      .describe(`"field asc|desc", several separated by commas; sortable: ${SORTABLE.join(', ')}. Ties, and no sort, come in index order.`),
+      .describe(`"field asc|desc", several separated by commas; sortable: ${sortableOf(catalog).join(', ')}. Ties, and no sort, come in index order.`),
   });
 }
 
-/** One schema per `rows` maximum, built once: zod compiles a schema on first use, per instance. */
-const schemas = new Map<number, ReturnType<typeof recordsParamsSchema>>();
+/** One schema per data set and `rows` maximum, built once: zod compiles a schema on first use, per instance. */
+const schemas = new Map<string, ReturnType<typeof recordsParamsSchema>>();
 
-export async function readRecordsParams(c: Context, limits: { maxRows: number }): Promise<RecordsParams> {
+export async function readRecordsParams(c: Context, limits: { maxRows: number; catalog?: Catalog }): Promise<RecordsParams> {
   const raw = await rawParams(c);
-  let schema = schemas.get(limits.maxRows);
-  if (!schema) schemas.set(limits.maxRows, (schema = recordsParamsSchema(limits.maxRows)));
+  const catalog = limits.catalog ?? CITATIONS;
+  const key = `${catalog.dataset} ${limits.maxRows}`;
+  let schema = schemas.get(key);
+  if (!schema) schemas.set(key, (schema = recordsParamsSchema(limits.maxRows, catalog)));
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -157,5 +163,5 @@ export async function readRecordsParams(c: Context, limits: { maxRows: number })
   }
   const criteria = parsed.data.criteria?.trim() ? parsed.data.criteria : '*:*';
   const echo: Record<string, string> = { criteria, start: String(parsed.data.start), rows: String(parsed.data.rows), ...raw };
-  return { criteria, start: parsed.data.start, rows: parsed.data.rows, fl: parseFl(parsed.data.fl), sort: parseSort(parsed.data.sort), echo };
+  return { criteria, start: parsed.data.start, rows: parsed.data.rows, fl: parseFl(parsed.data.fl, catalog), sort: parseSort(parsed.data.sort, catalog), echo };
 }

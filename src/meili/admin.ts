@@ -12,6 +12,8 @@
 import http from 'node:http';
 import https from 'node:https';
 import { Meilisearch, type Key } from 'meilisearch';
+import type { Catalog } from '../catalog/catalog.ts';
+import { CITATIONS } from '../catalog/citations.ts';
 import { indexSettings, PRIMARY_KEY } from '../catalog/index-settings.ts';
 
 export interface MeiliTarget {
@@ -264,7 +266,7 @@ export class MeiliAdmin {
   }
 
   /** Creates the index (primary key `id`) unless it exists, enables the features the gateway uses, applies the catalog's settings. */
-  async prepareIndex(uid: string): Promise<void> {
+  async prepareIndex(uid: string, catalog: Catalog = CITATIONS): Promise<void> {
     if (!(await this.indexExists(uid))) {
       try {
         await this.run('POST', '/indexes', { uid, primaryKey: PRIMARY_KEY }, `creating index ${uid}`);
@@ -279,7 +281,7 @@ export class MeiliAdmin {
         transient: false,
       });
     }
-    await this.run('PATCH', `/indexes/${encodeURIComponent(uid)}/settings`, indexSettings(), `applying the index settings of ${uid}`);
+    await this.run('PATCH', `/indexes/${encodeURIComponent(uid)}/settings`, indexSettings(catalog), `applying the index settings of ${uid}`);
   }
 
   async documentCount(uid: string): Promise<number> {

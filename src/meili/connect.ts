@@ -61,11 +61,12 @@ export function adminOn(url: string, masterKey: string | undefined): AdminConnec
 export const GATEWAY_KEY_ACTIONS = ['search', 'documents.get', 'indexes.get', 'stats.get'] as const;
 
 /**
- * A stable key uid per index, so restarts reuse the key instead of piling up new ones. Meilisearch
- * derives a key's value from its uid and the master key (HMAC-SHA256), so the value is stable too.
+ * A stable key uid per set of indexes, so restarts reuse the key instead of piling up new ones.
+ * Meilisearch derives a key's value from its uid and the master key (HMAC-SHA256), so the value is
+ * stable too. (A key's indexes cannot be changed: other indexes are another key.)
  */
-export function gatewayKeyUid(indexUid: string): string {
-  const h = createHash('sha256').update(`oa-citations gateway ${indexUid}`).digest('hex');
+export function gatewayKeyUid(indexUids: string | readonly string[]): string {
+  const h = createHash('sha256').update(`oa-citations gateway ${[indexUids].flat().join(' ')}`).digest('hex');
   // Shape it as a UUID v4-like string, as Meilisearch requires for key uids.
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
@@ -75,19 +76,20 @@ export function gatewayKeyUid(indexUid: string): string {
  * function creates (once) with the master key, restricted to the gateway's actions and index.
  * Without any key (a Meilisearch run without a master key) it returns undefined.
  */
-export async function searchKeyFor(admin: AdminConnection, indexUid: string, given?: string): Promise<string | undefined> {
+export async function searchKeyFor(admin: AdminConnection, indexUids: string | readonly string[], given?: string): Promise<string | undefined> {
   if (given) return given;
   if (!admin.masterKey) return undefined;
-  const uid = gatewayKeyUid(indexUid);
+  const indexes = [indexUids].flat();
+  const uid = gatewayKeyUid(indexes);
   try {
     return (await admin.admin.getKey(uid)).key;
   } catch {
     const key = await admin.admin.createKey({
       uid,
-      name: `oa-citations gateway (${indexUid})`,
+      name: `oa-citations gateway (${indexes.join(', ')})`,
       description: 'Read-only key of the oa-citations gateway',
       actions: [...GATEWAY_KEY_ACTIONS],
-      indexes: [indexUid],
+      indexes,
       expiresAt: null,
     });
     return key.key;

@@ -89,15 +89,26 @@ export class MeiliReader {
   private readonly agent: http.Agent;
   readonly lanes: Lanes;
 
-  constructor(private readonly options: ReaderOptions) {
+  constructor(
+    private readonly options: ReaderOptions,
+    shared?: { agent: http.Agent; lanes: Lanes },
+  ) {
     this.index = options.index;
     this.base = options.url.replace(/\/+$/, '');
     const secure = this.base.startsWith('https:');
     this.transport = secure ? https : http;
-    this.agent = new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 256 });
-    this.lanes = new Lanes(options.lanes ?? DEFAULT_LANE_LIMITS);
+    this.agent = shared?.agent ?? new (secure ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 256 });
+    this.lanes = shared?.lanes ?? new Lanes(options.lanes ?? DEFAULT_LANE_LIMITS);
     this.headers = { 'Content-Type': 'application/json' };
     if (options.apiKey) this.headers.Authorization = `Bearer ${options.apiKey}`;
+  }
+
+  /**
+   * A reader of another index (the other data set's) through the same connections and the same
+   * lanes: the lanes bound what the gateway has in Meilisearch at once, whichever index it asks.
+   */
+  forIndex(index: string): MeiliReader {
+    return new MeiliReader({ ...this.options, index }, { agent: this.agent, lanes: this.lanes });
   }
 
   /**

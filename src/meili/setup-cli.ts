@@ -33,7 +33,7 @@ const USAGE = `usage: node --import tsx src/meili/setup-cli.ts --key-file <path>
   --load-sample       load the bundled sample into OA_INDEX if it is empty (also: LOAD_SAMPLE=true)
   --wait <seconds>    how long to wait for Meilisearch to answer /health (default 60)
 
-Environment: MEILI_URL, MEILI_MASTER_KEY (both required), OA_INDEX, LOG_LEVEL.
+Environment: MEILI_URL, MEILI_MASTER_KEY (both required), OA_INDEX, OA_REJECTIONS_INDEX, LOG_LEVEL.
 Exit codes: 0 done, 1 failed, 2 usage or configuration error.`;
 
 class UsageError extends Error {}
@@ -103,16 +103,18 @@ async function main(): Promise<number> {
   log.info('setup: experimental features enabled', { url });
 
   if (loadSample) {
-    const loaded = await loadSampleIfEmpty(admin, index, log);
+    const loaded = await loadSampleIfEmpty(admin, { citations: index, rejections: config.OA_REJECTIONS_INDEX }, log);
     if (loaded === 0) log.info('setup: the index holds documents already: sample not loaded', { index });
   }
 
-  const key = await searchKeyFor(admin, index);
+  // One key for both data sets' indexes.
+  const indexes = [index, config.OA_REJECTIONS_INDEX];
+  const key = await searchKeyFor(admin, indexes);
   if (!key) throw new Error('no search key was created');
-  const uid = gatewayKeyUid(index);
+  const uid = gatewayKeyUid(indexes);
   const stored = await admin.admin.getKey(uid);
   const sameRights =
-    [...stored.actions].sort().join() === [...GATEWAY_KEY_ACTIONS].sort().join() && stored.indexes.length === 1 && stored.indexes[0] === index;
+    [...stored.actions].sort().join() === [...GATEWAY_KEY_ACTIONS].sort().join() && stored.indexes.join() === indexes.join();
   if (!sameRights) {
     throw new Error(
       `the key ${uid} has other rights (actions ${stored.actions.join(', ')}; indexes ${stored.indexes.join(', ')}) than the gateway's; ` +

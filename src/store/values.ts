@@ -15,9 +15,10 @@
  * A wildcard on a mail date is matched against the `yyyyMMdd` text v1 criteria wrote
  * (`mailDate:2012??15`), not the ISO text the index keeps.
  */
-import { FIELD_BY_NAME } from '../catalog/fields.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { CITATIONS } from '../catalog/citations.ts';
 import { MAX_VALUES_PER_FACET } from '../catalog/index-settings.ts';
-import { needsValues, NOTHING, usualValues } from '../catalog/layout.ts';
+import { NOTHING } from '../catalog/layout.ts';
 import { anyOf, condsOf, contains, mapConds, startsWith, type Cond, type Filter, type Value } from '../filter/ast.ts';
 import { meets } from '../filter/evaluate.ts';
 import { render } from '../filter/render.ts';
@@ -25,8 +26,8 @@ import { ApiError } from '../http/errors.ts';
 import type { Lane, MeiliReader, SearchBody } from '../meili/reader.ts';
 
 /** What a condition is tested against: the value, or for a date wildcard its v1 text. */
-function testedForm(c: Cond, value: Value): Value {
-  return c.kind === 'pattern' && FIELD_BY_NAME.get(c.field)?.type === 'date' ? String(value).replaceAll('-', '') : value;
+function testedForm(catalog: Catalog, c: Cond, value: Value): Value {
+  return c.kind === 'pattern' && catalog.byName.get(c.field)?.type === 'date' ? String(value).replaceAll('-', '') : value;
 }
 
 /**
@@ -34,8 +35,8 @@ function testedForm(c: Cond, value: Value): Value {
  * listing small: the pattern's literal start, or its longest literal piece (Meilisearch trims the
  * text, which only widens it). Dates and numbers list everything: they have few values.
  */
-function narrowing(c: Cond): string | undefined {
-  const type = FIELD_BY_NAME.get(c.field)?.type;
+function narrowing(catalog: Catalog, c: Cond): string | undefined {
+  const type = catalog.byName.get(c.field)?.type;
   if (type !== 'string' && type !== 'strings') return undefined;
   let filter: Filter | undefined;
   if (c.kind === 'startsWith' || c.kind === 'contains') {
@@ -61,9 +62,10 @@ const shown = (c: Cond) => render({ op: 'cond', cond: c }, NOTHING).text ?? '';
 export async function answerFromValues(
   filter: Filter,
   reader: MeiliReader,
-  options: { signal?: AbortSignal; lane?: Lane; maxValues?: number } = {},
+  options: { signal?: AbortSignal; lane?: Lane; maxValues?: number; catalog?: Catalog } = {},
 ): Promise<Filter> {
-  const { signal, lane, maxValues = MAX_VALUES_PER_FACET } = options;
+  const { signal, lane, maxValues = MAX_VALUES_PER_FACET, catalog = CITATIONS } = options;
+  const { needsValues, usualValues } = catalog.layout;
   const keyOf = (c: Cond) => JSON.stringify(c);
   const pending = new Map<string, Cond>();
   for (const c of condsOf(filter)) if (needsValues(c)) pending.set(keyOf(c), c);
@@ -71,7 +73,7 @@ export async function answerFromValues(
 
   const conds = [...pending.values()];
   const bodies: SearchBody[] = conds.map((c) => {
-    const narrow = narrowing(c);
+    const narrow = narrowing(catalog, c);
     return { q: '', limit: 0, facets: [c.field], ...(narrow ? { filter: narrow } : {}) };
   });
   const { results } = await reader.multiSearch<unknown>(bodies, signal, lane);
@@ -87,9 +89,9 @@ export async function answerFromValues(
           `and ${maxValues} or more distinct values could match; begin the wildcard with more literal characters (or use abc* / *abc*)`,
       );
     }
-    const numeric = FIELD_BY_NAME.get(c.field)?.type === 'int';
+    const numeric = catalog.byName.get(c.field)?.type === 'int';
     const values: Value[] = [...usualValues(c.field), ...listed.map((v) => (numeric ? Number(v) : v))];
-    answers.set(keyOf(c), anyOf(c.field, values.filter((v) => meets(c, testedForm(c, v)))));
+    answers.set(keyOf(c), anyOf(c.field, values.filter((v) => meets(c, testedForm(catalog, c, v)))));
   });
   return mapConds(filter, (c) => answers.get(keyOf(c)) ?? { op: 'cond', cond: c });
 }

@@ -17,7 +17,7 @@ import { facetValues } from '../api/facet-values.ts';
 import { exactValue } from '../api/filters.ts';
 import { countRecords, runSearch } from '../api/search.ts';
 import { ApiError } from '../http/errors.ts';
-import type { CitationStore } from '../store/citations.ts';
+import type { RecordStore } from '../store/records.ts';
 import { legacyCriteria } from './legacy-criteria.ts';
 import { PAGE_SIZE, PageParams, readFacetFindQuery, readPageQuery } from './page-state.ts';
 import { notFoundPage, recordPage } from './views/record-page.ts';
@@ -76,7 +76,7 @@ function backLink(referer: string | undefined, self: string): string {
 /** The routes that show records (behind API_KEYS, they need a key; the assets do not). */
 export const WEB_DATA_ROUTES = ['/', '/record/*', '/facet-values/*'] as const;
 
-export function webRoutes(store: CitationStore): Hono {
+export function webRoutes(store: RecordStore): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {

@@ -3,6 +3,7 @@
  * answer is checked against an independent evaluation over the stored records (the oracle in
  * support.ts), and every JSON answer against its route's declared response schema.
  */
+import { CITATIONS } from '../../src/catalog/citations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyStored, damerauLevenshtein } from '../../src/api/numbers.ts';
 import { honoPath, isJsonResponse } from '../../src/api/registry.ts';
@@ -11,7 +12,7 @@ import type { FieldName } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
 import { countBy, filterQuery, matches, offlineReader, startApiGateway, topValues, valuesOf, type OracleFilter } from './support.ts';
-import { CitationStore } from '../../src/store/citations.ts';
+import { RecordStore } from '../../src/store/records.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -19,7 +20,7 @@ beforeAll(async () => {
 });
 afterAll(async () => gw?.cleanup());
 
-const ROUTES = apiRoutes({ store: new CitationStore(offlineReader()) }).map((r) => ({
+const ROUTES = apiRoutes({ store: new RecordStore(CITATIONS, offlineReader()) }).map((r) => ({
   route: r,
   pattern: new RegExp(`^${honoPath(r.path).replace(/:\w+/g, '[^/]+')}$`),
 }));

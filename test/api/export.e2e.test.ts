@@ -4,11 +4,12 @@
  * fetched but not yet consumed, from the page sizes the reader sees: RSS would be flaky); the
  * work stops when the client cancels.
  */
+import { CITATIONS } from '../../src/catalog/citations.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIELDS, type FieldName } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { MeiliReader, type SearchBody, type SearchResult } from '../../src/meili/reader.ts';
-import { CitationStore } from '../../src/store/citations.ts';
+import { RecordStore } from '../../src/store/records.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
 import { testMeili } from '../helpers/meili.ts';
 import { apiApp, filterQuery, matches, parseCsv, startApiGateway, topValues, valuesOf, type OracleFilter } from './support.ts';
@@ -35,7 +36,7 @@ class SpyReader extends MeiliReader {
 function spyApp(pageSize: number) {
   const { url, masterKey } = testMeili();
   const reader = new SpyReader({ url, apiKey: masterKey, index: gw.index, timeoutMs: 10_000 });
-  return { reader, app: apiApp({ store: new CitationStore(reader), exportPageSize: pageSize }) };
+  return { reader, app: apiApp({ store: new RecordStore(CITATIONS, reader), exportPageSize: pageSize }) };
 }
 
 /** Index order: gw.records were read through the documents route, which walks it. */

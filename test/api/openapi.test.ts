@@ -1,11 +1,12 @@
 /** The generated OpenAPI document and the reference page (no Meilisearch needed). */
+import { CITATIONS } from '../../src/catalog/citations.ts';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { honoPath } from '../../src/api/registry.ts';
 import { apiRoutes, modernRoutes } from '../../src/api/routes.ts';
 import { filterShape } from '../../src/api/filters.ts';
 import { offlineApp, offlineReader } from './support.ts';
-import { CitationStore } from '../../src/store/citations.ts';
+import { RecordStore } from '../../src/store/records.ts';
 import { LEGACY_PREFIXES } from '../../src/legacy/routes.ts';
 
 type Doc = {
@@ -33,13 +34,13 @@ describe('GET /openapi.json', () => {
 
   it('lists every registered route, and every route it lists is served', async () => {
     const doc = await fetchDoc();
-    const routes = apiRoutes({ store: new CitationStore(offlineReader()) });
+    const routes = apiRoutes({ store: new RecordStore(CITATIONS, offlineReader()) });
     const documented = Object.entries(doc.paths)
       .filter(([path]) => !isLegacy(path))
       .flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(routes.map((r) => `${r.method.toUpperCase()} ${r.path}`).sort());
     // The Hono app serves exactly these (no route mounted outside the registry).
-    const served = modernRoutes({ store: new CitationStore(offlineReader()) }).routes.map((r) => `${r.method} ${r.path}`);
+    const served = modernRoutes({ store: new RecordStore(CITATIONS, offlineReader()) }).routes.map((r) => `${r.method} ${r.path}`);
     expect([...new Set(served)].sort()).toEqual(routes.map((r) => `${r.method.toUpperCase()} ${honoPath(r.path)}`).sort());
     for (const path of ['/api/v1/search', '/api/v1/facets/{facet}', '/api/v1/lookup', '/api/v1/applications/{appId}/citations', '/api/v1/references/{number}/citing', '/api/v1/stats/top-references', '/api/v1/stats/overview', '/api/v1/export', '/openapi.json', '/docs']) {
       expect(doc.paths[path], path).toBeDefined();

@@ -44,11 +44,12 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
+import { CITATIONS } from '../../src/catalog/citations.ts';
 import { Hono } from 'hono';
 import { modernRoutes, type ModernDeps } from '../../src/api/routes.ts';
 import { ApiError } from '../../src/http/errors.ts';
 import { MeiliReader } from '../../src/meili/reader.ts';
-import { CitationStore } from '../../src/store/citations.ts';
+import { RecordStore } from '../../src/store/records.ts';
 import { legacyPaths } from '../../src/legacy/reference.ts';
 import { LEGACY_PREFIXES } from '../../src/legacy/routes.ts';
 
@@ -67,7 +68,7 @@ export function apiApp(deps: ModernDeps): Hono {
 export const offlineReader = () => new MeiliReader({ url: 'http://127.0.0.1:9', apiKey: undefined, index: 'none', timeoutMs: 500 });
 
 /** The modern API with no Meilisearch behind it (the legacy routes in its reference, as the gateway has them): for what must answer before any search. */
-export const offlineApp = () => apiApp({ store: new CitationStore(offlineReader()), otherPaths: legacyPaths(LEGACY_PREFIXES, 1000) });
+export const offlineApp = () => apiApp({ store: new RecordStore(CITATIONS, offlineReader()), otherPaths: legacyPaths(LEGACY_PREFIXES, 1000) });
 
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
 

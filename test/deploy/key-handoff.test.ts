@@ -19,20 +19,23 @@ const root = new URL('../..', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'oa-keys-'));
 const { url, masterKey, client } = testMeili();
 const index = uniqueIndex('deploy');
+const rejectionsIndex = `${index}_rej`;
+const SAMPLE_REJECTIONS = 5_616; // rejection rows of samples/rejections.csv.gz (samples/README.md)
 const keyFile = join(dir, 'keys', 'search.key');
 const SAMPLE_ROWS = 38_831; // citation rows of samples/citations.csv.gz (samples/README.md)
 
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  await client.deleteKey(gatewayKeyUid(index)).catch(() => {});
+  await client.deleteKey(gatewayKeyUid([index, rejectionsIndex])).catch(() => {});
   await client.deleteIndex(index).waitTask().catch(() => {});
+  await client.deleteIndex(rejectionsIndex).waitTask().catch(() => {});
 });
 
 /** A child with exactly `env` (plus PATH): nothing leaks in from the test's own environment. */
 const run = (script: string, args: string[], env: Record<string, string>) => runScript(script, args, { PATH: process.env.PATH ?? '', ...env });
 
 const setup = (args: string[], env: Record<string, string> = {}) =>
-  run('src/meili/setup-cli.ts', args, { MEILI_URL: url, MEILI_MASTER_KEY: masterKey, OA_INDEX: index, ...env });
+  run('src/meili/setup-cli.ts', args, { MEILI_URL: url, MEILI_MASTER_KEY: masterKey, OA_INDEX: index, OA_REJECTIONS_INDEX: rejectionsIndex, ...env });
 
 describe('MEILI_SEARCH_KEY_FILE', () => {
   it('is read (trimmed) into MEILI_SEARCH_KEY; a missing or empty file or both variables are errors naming it', () => {
@@ -69,18 +72,22 @@ describe('the setup one-shot and a gateway holding only the search key', () => {
     const key = readFileSync(keyFile, 'utf8').trim();
     expect(statSync(keyFile).mode & 0o777).toBe(0o600);
     expect(first.stdout).not.toContain(key);
-    const uid = gatewayKeyUid(index);
+    // One key for both data sets' indexes.
+    const uid = gatewayKeyUid([index, rejectionsIndex]);
     // Meilisearch derives a key from its uid and the master key: the value is stable.
     expect(key).toBe(createHmac('sha256', masterKey).update(uid).digest('hex'));
     const stored = await client.getKey(uid);
     expect(stored.key).toBe(key);
     expect([...stored.actions].sort()).toEqual([...GATEWAY_KEY_ACTIONS].sort());
-    expect(stored.indexes).toEqual([index]);
+    expect(stored.indexes).toEqual([index, rejectionsIndex]);
     expect(stored.expiresAt).toBeNull();
     // Rows repeating an (app_id, ifw_number, parsed) triple share a document: a few fewer documents than rows.
     const documents = (await client.index(index).getStats()).numberOfDocuments;
     expect(documents).toBeGreaterThan(SAMPLE_ROWS * 0.99);
     expect(documents).toBeLessThanOrEqual(SAMPLE_ROWS);
+    const rejections = (await client.index(rejectionsIndex).getStats()).numberOfDocuments;
+    expect(rejections).toBeGreaterThan(SAMPLE_REJECTIONS * 0.99);
+    expect(rejections).toBeLessThanOrEqual(SAMPLE_REJECTIONS);
 
     const keysBefore = (await client.getKeys({ limit: 1000 })).results.length;
     const again = await setup(['--key-file', keyFile], { LOAD_SAMPLE: 'true' });
@@ -94,7 +101,7 @@ describe('the setup one-shot and a gateway holding only the search key', () => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
       cwd: root,
       // No MEILI_MASTER_KEY, and LOAD_SAMPLE left at its default (true).
-      env: { PATH: process.env.PATH ?? '', MEILI_URL: url, MEILI_SEARCH_KEY_FILE: keyFile, OA_INDEX: index, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
+      env: { PATH: process.env.PATH ?? '', MEILI_URL: url, MEILI_SEARCH_KEY_FILE: keyFile, OA_INDEX: index, OA_REJECTIONS_INDEX: rejectionsIndex, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -121,6 +128,9 @@ describe('the setup one-shot and a gateway holding only the search key', () => {
       const body = (await legacy.json()) as { response: { numFound: number; docs: unknown[] } };
       expect(body.response.numFound).toBeGreaterThan(0);
       expect(body.response.docs).toHaveLength(2);
+      const rejections = await fetch(`${base}/ds-api/oa_rejections/v1/records`, { method: 'POST', body: new URLSearchParams({ criteria: 'actionType:103', rows: '1' }) });
+      expect(rejections.status).toBe(200);
+      expect(((await rejections.json()) as { response: { numFound: number } }).response.numFound).toBeGreaterThan(0);
       const modern = await fetch(`${base}/api/v1/search?q=&facets=formType`);
       expect(modern.status).toBe(200);
       // `*infix*` needs the containsFilter feature, which the setup (not the gateway) enabled.

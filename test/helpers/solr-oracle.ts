@@ -16,6 +16,7 @@
  */
 import type { Query } from '../../src/legacy/criteria/ast.ts';
 
+/** The default search fields of oa_citations (a bare term); oa_rejections has applicationId and ifwNumber. */
 export const DEFAULT_FIELDS = ['applicationId', 'Patent_PGPub', 'ifwNumber'];
 
 type Row = Readonly<Record<string, unknown>>;
@@ -36,8 +37,8 @@ function wildcardMatches(pieces: NonNullable<Extract<Query, { kind: 'term' }>['p
   return new RegExp(`^${source}$`, 'u').test(fold(text));
 }
 
-function leafMatches(q: Exclude<Query, { kind: 'boolean' | 'matchAll' }>, row: Row): boolean {
-  const fields = q.field === undefined ? DEFAULT_FIELDS : [q.field];
+function leafMatches(q: Exclude<Query, { kind: 'boolean' | 'matchAll' }>, row: Row, defaults: readonly string[]): boolean {
+  const fields = q.field === undefined ? defaults : [q.field];
   return fields.some((field) => {
     const text = v1Text(row, field);
     if (text === undefined) return false;
@@ -57,10 +58,10 @@ function leafMatches(q: Exclude<Query, { kind: 'boolean' | 'matchAll' }>, row: R
 }
 
 /** Whether Solr would have returned the record for the query (the whole query: `top`). */
-export function solrMatches(q: Query, row: Row, top = true): boolean {
+export function solrMatches(q: Query, row: Row, top = true, defaults: readonly string[] = DEFAULT_FIELDS): boolean {
   if (q.kind === 'matchAll') return true;
-  if (q.kind !== 'boolean') return leafMatches(q, row);
-  const of = (occur: string) => q.clauses.filter((c) => c.occur === occur).map((c) => solrMatches(c.query, row, false));
+  if (q.kind !== 'boolean') return leafMatches(q, row, defaults);
+  const of = (occur: string) => q.clauses.filter((c) => c.occur === occur).map((c) => solrMatches(c.query, row, false, defaults));
   if (of('must_not').some(Boolean)) return false;
   const must = of('must');
   if (must.length > 0) return must.every(Boolean);

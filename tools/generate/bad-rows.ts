@@ -1,8 +1,8 @@
 /**
- * Files with known bad rows (`citations_bad.csv`, `office_actions_bad.csv`): a small valid data
- * set from the core, with rows broken one way each (column counts, bad flags / dates / ids) and
- * interleaved at seeded positions, so tests can check that the indexer rejects exactly those
- * lines and keeps the rest.
+ * Files with known bad rows (`citations_bad.csv`, `office_actions_bad.csv`, `rejections_bad.csv`):
+ * a small valid data set from the core, with rows broken one way each (column counts, bad flags /
+ * dates / ids) and interleaved at seeded positions, so tests can check that the indexer rejects
+ * exactly those lines and keeps the rest.
  */
 import { join } from 'node:path';
 import { generateCore } from './core.ts';
@@ -47,17 +47,44 @@ function splitLine(line: string): string[] {
   return out;
 }
 
-export async function writeBadFiles(dir: string, seed: number, oaShape: RowShape, citShape: RowShape) {
+/** Rejections: like citations, rows taken out of the valid set and broken; from a stream of their own. */
+function badRejections(seed: number, rejShape: RowShape, rejLines: string[]): BadFile {
+  // its own stream: the citations and office-action bad files stay what they were before this one
+  const rng = mulberry32(subSeed(seed, 97));
+  const col = (c: string) => rejShape.slot(c);
+  const mutations: ((cells: string[]) => void)[] = [
+    (c) => c.pop(), // too few columns
+    (c) => c.push('0'), // too many columns
+    (c) => (c[col('app_id')] = ''),
+    (c) => (c[col('alice_in')] = '2'),
+    (c) => (c[col('mayo_in')] = 'yes'),
+    (c) => (c[col('myriad_in')] = '-1'),
+  ];
+  const bad: string[] = [];
+  for (let round = 0; round < 2; round++) {
+    for (const mutate of mutations) {
+      const cells = splitLine(rejLines.splice(int(rng, rejLines.length), 1)[0]!);
+      mutate(cells);
+      bad.push(cells.join(','));
+    }
+  }
+  return interleave(rng, rejShape.header.slice(0, -1), rejLines, bad);
+}
+
+export async function writeBadFiles(dir: string, seed: number, oaShape: RowShape, citShape: RowShape, rejShape: RowShape) {
   const rng = mulberry32(subSeed(seed, 99));
   const oaLines: string[] = [];
   const citLines: string[] = [];
+  const rejLines: string[] = [];
   await generateCore(
     40,
     subSeed(seed, 98),
     oaShape,
     citShape,
+    rejShape,
     (l) => void oaLines.push(l.slice(0, -1)),
     (l) => void citLines.push(l.slice(0, -1)),
+    (l) => void rejLines.push(l.slice(0, -1)),
   );
 
   // Citations: take rows out of the valid set and break each in one way.
@@ -108,15 +135,25 @@ export async function writeBadFiles(dir: string, seed: number, oaShape: RowShape
 
   const cit = interleave(rng, citShape.header.slice(0, -1), citLines, citBad);
   const oa = interleave(rng, oaShape.header.slice(0, -1), oaLines, oaBad);
+  const rej = badRejections(seed, rejShape, rejLines);
   const citPath = join(dir, 'citations_bad.csv');
   const oaPath = join(dir, 'office_actions_bad.csv');
+  const rejPath = join(dir, 'rejections_bad.csv');
   for (const [path, file] of [
     [citPath, cit],
     [oaPath, oa],
+    [rejPath, rej],
   ] as const) {
     const out = openOutput(path, 'csv', '');
     out.stream.write(file.lines.join('\n') + '\n');
     await out.close();
   }
-  return { badCitations: citPath, badLines: cit.badLines, badOfficeActions: oaPath, badOfficeActionLines: oa.badLines };
+  return {
+    badCitations: citPath,
+    badLines: cit.badLines,
+    badOfficeActions: oaPath,
+    badOfficeActionLines: oa.badLines,
+    badRejections: rejPath,
+    badRejectionLines: rej.badLines,
+  };
 }

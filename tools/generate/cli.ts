@@ -11,10 +11,11 @@ import { FORMATS, generateDataset, type OutputFormat } from './dataset.ts';
 const USAGE = `usage: npm run generate -- --out <dir> --office-actions <N> [--seed S] [--format csv|csv.gz|zip] [--bad-rows]
 
   --out <dir>             directory to write into (created if missing)
-  --office-actions <N>    number of office actions (about 13 citation rows each)
+  --office-actions <N>    number of office actions (about 13 citation rows and 2 rejection rows each)
   --seed <S>              PRNG seed, an integer (default 1); same seed => identical files
   --format <F>            csv (default), csv.gz, or zip (one CSV per archive)
-  --bad-rows              also write citations_bad.csv / office_actions_bad.csv with known bad rows
+  --bad-rows              also write citations_bad.csv / office_actions_bad.csv / rejections_bad.csv
+                          with known bad rows
   -h, --help              show this help`;
 
 function fail(message: string): never {
@@ -67,11 +68,14 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const lines = [
   `office actions  ${fmt(ds.counts.officeActions)} rows  ${ds.officeActions}`,
   `citations       ${fmt(ds.counts.citations)} rows  ${ds.citations}`,
+  `rejections      ${fmt(ds.counts.rejections)} rows  ${ds.rejections}`,
   `applications    ${fmt(ds.counts.applications)}`,
   `expected        ${fmt(ds.expected.orphanCitations)} orphan, ${fmt(ds.expected.duplicateCitations)} duplicate, ${fmt(ds.expected.formOnlyCitations)} form-only (empty ifw_number) citation rows`,
+  `expected        ${fmt(ds.expected.orphanRejections)} orphan, ${fmt(ds.expected.duplicateRejections)} duplicate rejection rows`,
 ];
 if (ds.badCitations) lines.push(`bad rows        ${ds.badCitations} lines ${ds.badLines!.join(',')}`);
 if (ds.badOfficeActions) lines.push(`bad rows        ${ds.badOfficeActions} lines ${ds.badOfficeActionLines!.join(',')}`);
+if (ds.badRejections) lines.push(`bad rows        ${ds.badRejections} lines ${ds.badRejectionLines!.join(',')}`);
 lines.push(
   `seed ${seed}, format ${format}: ${seconds.toFixed(2)} s, ${fmt(Math.round(ds.counts.citations / Math.max(seconds, 1e-9)))} citation rows/s`,
 );

@@ -1,8 +1,8 @@
 /**
- * The core of the generator: emits header-less CSV lines for office actions and citations, one
- * application at a time, from the seeded PRNG. It knows nothing about files (lines go to two
- * `Emit` callbacks), so the data set and the bad-row files share it. Shape of the data
- * (approximate shares, over citation rows unless noted):
+ * The core of the generator: emits header-less CSV lines for office actions, citations and
+ * rejections, one application at a time, from the seeded PRNG. It knows nothing about files
+ * (lines go to three `Emit` callbacks), so the data set and the bad-row files share it. Shape of
+ * the data (approximate shares, over citation rows unless noted; rejections: rejections.ts):
  *
  * - applications: 8-digit app ids ("09xxxxxx" .. "15xxxxxx", increasing with mail date), ~2 office
  *   actions each, one art unit / USPC class per application (an occasional transfer to another
@@ -22,10 +22,20 @@
  *   references of the previous office action.
  *
  * The order of PRNG draws is the output: any change to it changes every file after that point.
+ * The rejections draw from a stream of their own and only read what this one drew.
  */
 import { DAYS, SPAN_DAYS, mailDateText, type Day } from './calendar.ts';
 import { int, mulberry32, pad, pick, subSeed, weighted, type Rng } from './prng.ts';
 import { freshRef, rawText, zipfIndex, type Ref } from './references.ts';
+import {
+  groundsOf,
+  startRejectionApplication,
+  startRejections,
+  writeOrphanRejections,
+  writeRejections,
+  writeRepeatedRejections,
+  type RejectionRun,
+} from './rejections.ts';
 import { CIT_COLUMNS, OA_COLUMNS, csvField, slotsOf, type RowShape, type Slots } from './rows.ts';
 import { buildTechCenters, POOL_SIZE, SIGNATURE_TYPE, SUBTYPE_102, SUBTYPE_103, TECH_CENTER_DEFS, type TechCenter } from './tech-centers.ts';
 
@@ -39,6 +49,11 @@ export interface CoreResult {
   orphans: number;
   duplicates: number;
   formOnly: number;
+  rejections: number;
+  /** Rejection rows whose ifw_number has no office action. */
+  orphanRejections: number;
+  /** Rejection rows repeating an earlier row. */
+  duplicateRejections: number;
 }
 
 const bit = (rng: Rng, p: number) => (rng() < p ? '1' : '0');
@@ -66,6 +81,7 @@ interface Run {
   readonly citRow: string[];
   readonly emitOa: Emit;
   readonly emitCit: Emit;
+  readonly rej: RejectionRun;
   readonly res: CoreResult;
   appNumber: number;
   orphanCounter: number;
@@ -102,7 +118,7 @@ interface OfficeAction {
 /** A citation row to write: reference, ifw_number, action_type, action_subtype, form892, form1449, citation_in_oa. */
 type CitationDraft = [Ref, string, string, string, string, string, string];
 
-function startRun(seed: number, oaShape: RowShape, citShape: RowShape, emitOa: Emit, emitCit: Emit): Run {
+function startRun(seed: number, oaShape: RowShape, citShape: RowShape, rejShape: RowShape, emitOa: Emit, emitCit: Emit, emitRej: Emit): Run {
   const rng = mulberry32(subSeed(seed, 1));
   const tcs = buildTechCenters(seed);
   const pickTc = weighted(TECH_CENTER_DEFS.map(([, w], i) => [i, w] as const));
@@ -111,9 +127,20 @@ function startRun(seed: number, oaShape: RowShape, citShape: RowShape, emitOa: E
   const C = slotsOf(citShape, CIT_COLUMNS);
   const oaRow = oaShape.newRow();
   const citRow = citShape.newRow();
-  const res: CoreResult = { officeActions: 0, citations: 0, applications: 0, orphans: 0, duplicates: 0, formOnly: 0 };
+  const res: CoreResult = {
+    officeActions: 0,
+    citations: 0,
+    applications: 0,
+    orphans: 0,
+    duplicates: 0,
+    formOnly: 0,
+    rejections: 0,
+    orphanRejections: 0,
+    duplicateRejections: 0,
+  };
+  const rej = startRejections(seed, rejShape, emitRej, res);
   const appNumber = 9_000_000 + int(rng, 40_000);
-  return { rng, tcs, pickTc, ifwSalt, oaShape, citShape, O, C, oaRow, citRow, emitOa, emitCit, res, appNumber, orphanCounter: 0, pending: undefined };
+  return { rng, tcs, pickTc, ifwSalt, oaShape, citShape, O, C, oaRow, citRow, emitOa, emitCit, rej, res, appNumber, orphanCounter: 0, pending: undefined };
 }
 
 /** A reference not yet in `used` (and adds it): from the tech center's pool, another's, or fresh. */
@@ -277,8 +304,8 @@ function officeActionLine(run: Run, a: Application, oa: OfficeAction, n102: numb
   return oaShape.line(oaRow);
 }
 
-/** Sometimes: citations of an office action that office_actions does not have (orphans). */
-async function emitOrphans(run: Run, a: Application, day: Day, officeActions: number): Promise<void> {
+/** Sometimes: citations of an office action that office_actions does not have (orphans); returns its ifw_number. */
+async function emitOrphans(run: Run, a: Application, day: Day, officeActions: number): Promise<string> {
   const { rng, res } = run;
   const { app, tc } = a;
   const orphanIfw = ifwId(rng, officeActions + run.orphanCounter++, run.ifwSalt);
@@ -295,6 +322,7 @@ async function emitOrphans(run: Run, a: Application, day: Day, officeActions: nu
       run.pending = undefined;
     }
   }
+  return orphanIfw;
 }
 
 /** The `j`-th office action of an application: its row, its citations, now and then orphans. */
@@ -321,6 +349,10 @@ async function writeOfficeAction(run: Run, a: Application, j: number, officeActi
   const p = emitOa(line);
   if (p) await p;
 
+  // --- its rejections, as its row's flags list them
+  const { grounds, objection } = groundsOf(run.oaRow, run.O);
+  await writeRejections(run.rej, { app: a.app, ifw, day, tc: a.tc.prefix }, grounds, objection);
+
   // --- its citations
   for (const [ref, rowIfw, at, ast, f892, f1449, inOa] of rows) {
     emitCitation(run, a.app, rowIfw, ref, at, ast, f892, f1449, inOa);
@@ -335,7 +367,10 @@ async function writeOfficeAction(run: Run, a: Application, j: number, officeActi
     }
   }
 
-  if (rng() < 0.015) await emitOrphans(run, a, day, officeActions);
+  if (rng() < 0.015) {
+    const orphanIfw = await emitOrphans(run, a, day, officeActions);
+    await writeOrphanRejections(run.rej, { app: a.app, ifw: orphanIfw, day, tc: a.tc.prefix });
+  }
 }
 
 export async function generateCore(
@@ -343,13 +378,16 @@ export async function generateCore(
   seed: number,
   oaShape: RowShape,
   citShape: RowShape,
+  rejShape: RowShape,
   emitOa: Emit,
   emitCit: Emit,
+  emitRej: Emit,
 ): Promise<CoreResult> {
-  const run = startRun(seed, oaShape, citShape, emitOa, emitCit);
+  const run = startRun(seed, oaShape, citShape, rejShape, emitOa, emitCit, emitRej);
   const { res } = run;
   while (res.officeActions < officeActions) {
     const a = startApplication(run, officeActions);
+    startRejectionApplication(run.rej);
     for (let j = 0; j < a.nOa; j++) await writeOfficeAction(run, a, j, officeActions);
     // the application's repeated citations, after all its office actions
     for (const [line, formOnly] of a.dupLines) {
@@ -359,6 +397,7 @@ export async function generateCore(
       const p = emitCit(line);
       if (p) await p;
     }
+    await writeRepeatedRejections(run.rej);
   }
   return res;
 }

@@ -1,10 +1,10 @@
 /**
- * OARD-format sample-data generator: `office_actions` and `citations` CSVs shaped like the USPTO
+ * OARD-format sample-data generator: `office_actions`, `citations` and `rejections` CSVs shaped like the USPTO
  * Office Action Research Dataset (see ../../../shared/reference/legacy-contract.md, "Record fields"
  * and "The OARD bulk files"). Used by tests, benchmarks (1 M+ citation rows) and the bundled
  * sample; a dev tool, not part of the runtime image. This module is the public entry point:
- * options, result and `generateDataset`; the data itself is drawn in core.ts (its header
- * describes the shape of the data).
+ * options, result and `generateDataset`; the data itself is drawn in core.ts and rejections.ts
+ * (their headers describe the shape of the data).
  *
  * - Deterministic: a seeded PRNG (mulberry32, prng.ts) drives everything; same options =>
  *   byte-identical files (gzip and zip output included: no timestamps are written).
@@ -18,7 +18,7 @@ import { resolve, join } from 'node:path';
 import { writeBadFiles } from './bad-rows.ts';
 import { generateCore, type CoreResult } from './core.ts';
 import { LineWriter, openOutput } from './output.ts';
-import { CIT_COLUMNS, OA_COLUMNS, RowShape } from './rows.ts';
+import { CIT_COLUMNS, OA_COLUMNS, REJ_COLUMNS, RowShape } from './rows.ts';
 
 export interface GenerateOptions {
   officeActions: number;
@@ -26,7 +26,7 @@ export interface GenerateOptions {
   seed?: number;
   /** Output format (default 'csv'). `zip` = an archive holding one `<table>.csv`. */
   format?: 'csv' | 'csv.gz' | 'zip';
-  /** Also write `citations_bad.csv` / `office_actions_bad.csv` (always plain csv). */
+  /** Also write `citations_bad.csv` / `office_actions_bad.csv` / `rejections_bad.csv` (always plain csv). */
   withBadRows?: boolean;
 }
 
@@ -34,25 +34,36 @@ export interface GeneratedDataset {
   /** Absolute file paths. */
   citations: string;
   officeActions: string;
+  rejections: string;
   badCitations?: string;
   /** 1-based physical line numbers (header = line 1) of the bad rows in `badCitations`. */
   badLines?: number[];
   badOfficeActions?: string;
   /** 1-based physical line numbers (header = line 1) of the bad rows in `badOfficeActions`. */
   badOfficeActionLines?: number[];
-  counts: { officeActions: number; citations: number; applications: number };
+  badRejections?: string;
+  /** 1-based physical line numbers (header = line 1) of the bad rows in `badRejections`. */
+  badRejectionLines?: number[];
+  counts: { officeActions: number; citations: number; applications: number; rejections: number };
   /**
    * What the indexer should find in the main files: citation rows whose non-empty ifw_number has
    * no office action, rows repeating an earlier (app_id, ifw_number, parsed) triple, and rows with
-   * an empty ifw_number.
+   * an empty ifw_number; rejection rows whose ifw_number has no office action, and rows repeating
+   * an earlier row (the same app_id, ifw_number, action_type, action_subtype, claim_numbers).
    */
-  expected: { orphanCitations: number; duplicateCitations: number; formOnlyCitations: number };
+  expected: {
+    orphanCitations: number;
+    duplicateCitations: number;
+    formOnlyCitations: number;
+    orphanRejections: number;
+    duplicateRejections: number;
+  };
 }
 
 export type OutputFormat = NonNullable<GenerateOptions['format']>;
 export const FORMATS: readonly OutputFormat[] = ['csv', 'csv.gz', 'zip'];
 
-/** Writes `office_actions.<ext>` and `citations.<ext>` (and, on request, the bad-row files) into `dir`. */
+/** Writes `office_actions.<ext>`, `citations.<ext>` and `rejections.<ext>` (and, on request, the bad-row files) into `dir`. */
 export async function generateDataset(dir: string, options: GenerateOptions): Promise<GeneratedDataset> {
   const { officeActions, seed = 1, format = 'csv', withBadRows = false } = options;
   if (!Number.isSafeInteger(officeActions) || officeActions < 0) {
@@ -66,33 +77,46 @@ export async function generateDataset(dir: string, options: GenerateOptions): Pr
   await mkdir(root, { recursive: true });
   const oaShape = new RowShape('office_actions', OA_COLUMNS);
   const citShape = new RowShape('citations', CIT_COLUMNS);
+  const rejShape = new RowShape('rejections', REJ_COLUMNS);
   const oaPath = join(root, `office_actions.${format}`);
   const citPath = join(root, `citations.${format}`);
+  const rejPath = join(root, `rejections.${format}`);
   const oaOut = openOutput(oaPath, format, 'office_actions.csv');
   const citOut = openOutput(citPath, format, 'citations.csv');
+  const rejOut = openOutput(rejPath, format, 'rejections.csv');
+  const outs = [oaOut, citOut, rejOut];
   const oaWriter = new LineWriter(oaOut.stream, oaOut.done);
   const citWriter = new LineWriter(citOut.stream, citOut.done);
+  const rejWriter = new LineWriter(rejOut.stream, rejOut.done);
   let res: CoreResult;
   try {
     oaWriter.write(oaShape.header);
     citWriter.write(citShape.header);
-    res = await generateCore(officeActions, seed, oaShape, citShape, oaWriter.write, citWriter.write);
+    rejWriter.write(rejShape.header);
+    res = await generateCore(officeActions, seed, oaShape, citShape, rejShape, oaWriter.write, citWriter.write, rejWriter.write);
     await oaWriter.flush();
     await citWriter.flush();
+    await rejWriter.flush();
   } catch (err) {
-    oaOut.stream.destroy();
-    citOut.stream.destroy();
-    await Promise.allSettled([oaOut.close(), citOut.close()]);
+    for (const out of outs) out.stream.destroy();
+    await Promise.allSettled(outs.map((out) => out.close()));
     throw err;
   }
-  await Promise.all([oaOut.close(), citOut.close()]);
+  await Promise.all(outs.map((out) => out.close()));
 
   const dataset: GeneratedDataset = {
     citations: citPath,
     officeActions: oaPath,
-    counts: { officeActions: res.officeActions, citations: res.citations, applications: res.applications },
-    expected: { orphanCitations: res.orphans, duplicateCitations: res.duplicates, formOnlyCitations: res.formOnly },
+    rejections: rejPath,
+    counts: { officeActions: res.officeActions, citations: res.citations, applications: res.applications, rejections: res.rejections },
+    expected: {
+      orphanCitations: res.orphans,
+      duplicateCitations: res.duplicates,
+      formOnlyCitations: res.formOnly,
+      orphanRejections: res.orphanRejections,
+      duplicateRejections: res.duplicateRejections,
+    },
   };
-  if (withBadRows) Object.assign(dataset, await writeBadFiles(root, seed, oaShape, citShape));
+  if (withBadRows) Object.assign(dataset, await writeBadFiles(root, seed, oaShape, citShape, rejShape));
   return dataset;
 }

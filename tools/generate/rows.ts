@@ -4,7 +4,8 @@
  * the generator: columns the generator does not know get a plausible value for their catalog
  * type, columns the catalog dropped go to a scratch slot that is never written out.
  */
-import { FIELDS, columnsOf, type FieldSpec } from '../../src/catalog/fields.ts';
+import { FIELDS, columnsOf, type FieldSpec, type Table } from '../../src/catalog/fields.ts';
+import { REJECTIONS } from '../../src/catalog/rejections.ts';
 import { DAYS } from './calendar.ts';
 import { int, type Rng } from './prng.ts';
 
@@ -31,11 +32,14 @@ export class RowShape {
   readonly header: string;
   private readonly unknown: { index: number; spec: FieldSpec | undefined }[];
 
-  constructor(table: 'citations' | 'office_actions', known: readonly string[]) {
-    this.columns = columnsOf(table);
+  constructor(table: Table, known: readonly string[]) {
+    // rejections have a catalog of their own; fields.ts speaks for citations (and office_actions,
+    // which both catalogs hold alike)
+    const rejections = table === 'rejections';
+    this.columns = rejections ? REJECTIONS.columnsOf(table) : columnsOf(table);
     this.header = this.columns.join(',') + '\n';
     const specs = new Map<string, FieldSpec>();
-    for (const f of FIELDS as readonly FieldSpec[]) {
+    for (const f of (rejections ? REJECTIONS.fields : FIELDS) as readonly FieldSpec[]) {
       if (f.source.table === table) specs.set(f.source.column, f);
     }
     this.unknown = this.columns.flatMap((c, index) => (known.includes(c) ? [] : [{ index, spec: specs.get(c) }]));
@@ -73,6 +77,10 @@ export const OA_COLUMNS = [
 export const CIT_COLUMNS = [
   'app_id', 'ifw_number', 'parsed', 'citation_pat_pgpub_id', 'action_type', 'action_subtype',
   'form892', 'form1449', 'citation_in_oa',
+] as const;
+export const REJ_COLUMNS = [
+  'app_id', 'ifw_number', 'action_type', 'action_subtype', 'claim_numbers', 'alice_in', 'bilski_in',
+  'mayo_in', 'myriad_in',
 ] as const;
 
 export type Slots<T extends readonly string[]> = Record<T[number], number>;

@@ -9,7 +9,9 @@
  * on the tree (checkQuery). `maxDepth` is resolved here but enforced by the parser, which must stop
  * at the limit while recursing (a depth check after parsing would come after a stack overflow).
  */
-import { DEFAULT_FIELDS, LEGACY_FIELDS, PRIMARY_KEY, type FieldSpec, type FieldType } from '../../catalog/fields.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
+import { CITATIONS } from '../../catalog/citations.ts';
+import { PRIMARY_KEY, type FieldSpec, type FieldType } from '../../catalog/fields.ts';
 import type { Clause, Exists, MatchAll, PatternPiece, Query, Range, Term } from './ast.ts';
 import { CriteriaError, show } from './errors.ts';
 
@@ -95,38 +97,51 @@ export type CheckedQuery = MatchAll | CheckedTerm | CheckedRange | CheckedExists
 // ---- fields -----------------------------------------------------------------------------------
 
 /**
- * What criteria may name: the filterable v1 fields, by their case-sensitive names, and `id`, which
- * is not filterable in the index (a unique value per record is the costliest facet there is) but
- * is looked up by value (the store turns `id:X` into the fields the id is a hash of).
+ * What one data set's criteria may name: the filterable v1 fields, by their case-sensitive names,
+ * and `id`, which is not filterable in the index (a unique value per record is the costliest facet
+ * there is) but is looked up by value (the store turns `id:X` into the fields the id is a hash
+ * of); and its documented default search fields: a bare term matches records where any of these
+ * equals it (Solr had one `df`; the catalog marks them, e.g. applicationId, Patent_PGPub and
+ * ifwNumber for citations).
  */
-export const CRITERIA_FIELDS: ReadonlyMap<string, FieldSpec> = new Map(
-  LEGACY_FIELDS.filter((f) => f.filter || f.name === PRIMARY_KEY).map((f) => [f.name, f]),
-);
+export class CriteriaFields {
+  readonly byName: ReadonlyMap<string, FieldSpec>;
+  readonly defaults: readonly FieldSpec[];
+  private readonly valid: string;
 
-/**
- * Our documented default search field: a bare term matches records where any of these equals it
- * (Solr had one `df`; the catalog marks applicationId, Patent_PGPub and ifwNumber).
- */
-export const CRITERIA_DEFAULT_FIELDS: readonly FieldSpec[] = DEFAULT_FIELDS.filter((f) => CRITERIA_FIELDS.has(f.name));
-
-const VALID_FIELDS = [...CRITERIA_FIELDS.keys()].join(', ');
-
-function lookupField(name: string, position: number): FieldSpec {
-  const spec = CRITERIA_FIELDS.get(name);
-  if (spec) return spec;
-  let hint = '';
-  if (name === '*') {
-    hint = ' ("*" is a field only in "*:*")';
-  } else {
-    const other = [...CRITERIA_FIELDS.keys()].find((f) => f.toLowerCase() === name.toLowerCase());
-    if (other) hint = ` (field names are case-sensitive: did you mean ${show(other)}?)`;
+  constructor(catalog: Catalog) {
+    this.byName = new Map(catalog.legacy.filter((f) => f.filter || f.name === PRIMARY_KEY).map((f) => [f.name, f]));
+    this.defaults = catalog.defaults.filter((f) => this.byName.has(f.name));
+    this.valid = [...this.byName.keys()].join(', ');
   }
-  throw new CriteriaError(
-    'unknown_field',
-    `unknown field ${show(name)} at position ${position}${hint}; valid fields: ${VALID_FIELDS}`,
-    position,
-  );
+
+  /** The field a criteria names, or a CriteriaError saying what is valid. */
+  lookup(name: string, position: number): FieldSpec {
+    const spec = this.byName.get(name);
+    if (spec) return spec;
+    let hint = '';
+    if (name === '*') {
+      hint = ' ("*" is a field only in "*:*")';
+    } else {
+      const other = [...this.byName.keys()].find((f) => f.toLowerCase() === name.toLowerCase());
+      if (other) hint = ` (field names are case-sensitive: did you mean ${show(other)}?)`;
+    }
+    throw new CriteriaError('unknown_field', `unknown field ${show(name)} at position ${position}${hint}; valid fields: ${this.valid}`, position);
+  }
 }
+
+const byCatalog = new WeakMap<Catalog, CriteriaFields>();
+
+/** The criteria fields of a data set (built once per catalog). */
+export function criteriaFieldsOf(catalog: Catalog): CriteriaFields {
+  let fields = byCatalog.get(catalog);
+  if (!fields) byCatalog.set(catalog, (fields = new CriteriaFields(catalog)));
+  return fields;
+}
+
+/** Citations' criteria fields and default fields. */
+export const CRITERIA_FIELDS: ReadonlyMap<string, FieldSpec> = criteriaFieldsOf(CITATIONS).byName;
+export const CRITERIA_DEFAULT_FIELDS: readonly FieldSpec[] = criteriaFieldsOf(CITATIONS).defaults;
 
 // ---- values -----------------------------------------------------------------------------------
 
@@ -153,9 +168,9 @@ function convertValue(raw: string, position: number): CheckedValue {
 
 // ---- the check ----------------------------------------------------------------------------------
 
-export function checkQuery(query: Query, limits: CriteriaLimits): CheckedQuery {
+export function checkQuery(query: Query, limits: CriteriaLimits, fields: CriteriaFields = criteriaFieldsOf(CITATIONS)): CheckedQuery {
   checkClauseCount(query, limits.maxClauses);
-  return checkNode(query);
+  return checkNode(query, fields);
 }
 
 /** Counts leaf clauses (terms, phrases, ranges, `*`), as the user wrote them. */
@@ -177,29 +192,29 @@ function checkClauseCount(query: Query, maxClauses: number): void {
   visit(query);
 }
 
-function checkNode(node: Query): CheckedQuery {
+function checkNode(node: Query, fields: CriteriaFields): CheckedQuery {
   switch (node.kind) {
     case 'matchAll':
       return node;
     case 'boolean':
       return {
         kind: 'boolean',
-        clauses: node.clauses.map((c) => ({ occur: c.occur, query: checkNode(c.query) })),
+        clauses: node.clauses.map((c) => ({ occur: c.occur, query: checkNode(c.query, fields) })),
         position: node.position,
       };
     case 'exists':
-      return onFields(node, (spec) => ({ kind: 'exists', field: spec.name, position: node.position }));
+      return onFields(node, fields, (spec) => ({ kind: 'exists', field: spec.name, position: node.position }));
     case 'term':
-      return onFields(node, (spec) => checkTerm(node, spec));
+      return onFields(node, fields, (spec) => checkTerm(node, spec));
     case 'range':
-      return onFields(node, (spec) => checkRange(node, spec));
+      return onFields(node, fields, (spec) => checkRange(node, spec));
   }
 }
 
 /** Builds the leaf for its field, or for each default field (any of them may match) when bare. */
-function onFields(node: Term | Range | Exists, build: (spec: FieldSpec) => CheckedQuery): CheckedQuery {
-  if (node.field !== undefined) return build(lookupField(node.field, node.fieldPosition ?? node.position));
-  const leaves = CRITERIA_DEFAULT_FIELDS.map(build);
+function onFields(node: Term | Range | Exists, fields: CriteriaFields, build: (spec: FieldSpec) => CheckedQuery): CheckedQuery {
+  if (node.field !== undefined) return build(fields.lookup(node.field, node.fieldPosition ?? node.position));
+  const leaves = fields.defaults.map(build);
   if (leaves.length === 1) return leaves[0]!;
   return { kind: 'boolean', clauses: leaves.map((query) => ({ occur: 'should', query })), position: node.position };
 }

@@ -8,19 +8,23 @@
  *
  * Every refusal is a CriteriaError with a code and a position (see errors.ts).
  */
+import type { Catalog } from '../../catalog/catalog.ts';
 import type { MatchAll } from './ast.ts';
-import { checkInput, checkQuery, resolveLimits, type CheckedQuery, type CriteriaLimits } from './check.ts';
+import { checkInput, checkQuery, criteriaFieldsOf, resolveLimits, type CheckedQuery, type CriteriaLimits } from './check.ts';
 import { emitFilter } from './emit.ts';
 import { ALL, type Filter } from '../../filter/ast.ts';
 import { lex } from './lexer.ts';
 import { parse } from './parser.ts';
 
 export { CriteriaError, type CriteriaErrorCode } from './errors.ts';
-export { DEFAULT_LIMITS, CRITERIA_FIELDS, CRITERIA_DEFAULT_FIELDS } from './check.ts';
+export { DEFAULT_LIMITS, CRITERIA_FIELDS, CRITERIA_DEFAULT_FIELDS, criteriaFieldsOf } from './check.ts';
 export type { CheckedQuery, CheckedTerm, CheckedRange, CheckedExists, CheckedBoolean, CheckedValue, CriteriaLimits } from './check.ts';
 export type { Query, Term, Range, Exists, MatchAll, BooleanQuery, Clause, Occur, PatternPiece } from './ast.ts';
 
-export type CompileOptions = Partial<CriteriaLimits>;
+export type CompileOptions = Partial<CriteriaLimits> & {
+  /** The data set whose fields the criteria name (default: citations). */
+  catalog?: Catalog;
+};
 
 export interface CompiledCriteria {
   /** The filter over catalog fields (ALL when the criteria match every record). */
@@ -40,6 +44,7 @@ export function compileCriteria(criteria: string, options?: CompileOptions): Com
     const all: MatchAll = { kind: 'matchAll', position: 0 };
     return { filter: ALL, text: undefined, tree: all };
   }
-  const tree = checkQuery(parse(tokens, { maxDepth: limits.maxDepth }), limits);
+  const fields = options?.catalog ? criteriaFieldsOf(options.catalog) : undefined;
+  const tree = checkQuery(parse(tokens, { maxDepth: limits.maxDepth }), limits, fields);
   return { ...emitFilter(tree), tree };
 }

@@ -1,13 +1,14 @@
 /**
- * The citation index as the gateway's routes see it: records of catalog fields, filters over
- * catalog fields, facets and sorts by catalog name. Every call is translated through the stored
- * layout (src/catalog/layout.ts) - filters lowered, facet counts folded, fields mapped to the
- * attributes that hold them, documents decoded - and sent through the MeiliReader, the gateway's
- * one door to Meilisearch. No route knows how a record is stored.
+ * A data set's index as the gateway's routes see it: records of its catalog's fields, filters over
+ * those fields, facets and sorts by catalog name. Every call is translated through the catalog's
+ * stored layout (src/catalog/stored-layout.ts) - filters lowered, facet counts folded, fields
+ * mapped to the attributes that hold them, documents decoded - and sent through the MeiliReader,
+ * the gateway's one door to Meilisearch. No route knows how a record is stored.
  */
+import type { Catalog } from '../catalog/catalog.ts';
 import type { Counts } from '../catalog/derived.ts';
-import { FIELD_BY_NAME, FIELDS, PRIMARY_KEY, type FieldName } from '../catalog/fields.ts';
-import { attributesFor, decode, facetAttributesFor, foldFacets, lower, lowerSort, NOTHING, storedId, type StoredDoc } from '../catalog/layout.ts';
+import { PRIMARY_KEY, type FieldName } from '../catalog/fields.ts';
+import { NOTHING, storedId, type StoredDoc, type StoredLayout } from '../catalog/layout.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { ALL, and, condsOf, eq, exists, mapConds, NONE, not, or, type Filter } from '../filter/ast.ts';
 import { DEFAULT_MAX_FILTER_COST, filterCost, formatCost, HEAVY_COST, type FilterCost } from '../filter/cost.ts';
@@ -62,22 +63,26 @@ export type FacetCounts = Partial<Record<FieldName, Counts>>;
 /** Per counted numeric field: the least and greatest value among the counted records. */
 export type FacetStats = Partial<Record<FieldName, { min: number; max: number }>>;
 
-const ALL_FIELDS = FIELDS.map((f) => f.name);
-const NUMERIC: ReadonlySet<FieldName> = new Set(FIELDS.filter((f) => f.type === 'int' || f.type === 'flag').map((f) => f.name));
-
 export interface StoreOptions {
   /** The most a filter may cost (src/filter/cost.ts); default DEFAULT_MAX_FILTER_COST. */
   maxFilterCost?: number;
 }
 
-export class CitationStore {
+export class RecordStore {
   private readonly maxFilterCost: number;
+  private readonly layout: StoredLayout;
+  /** Every field of the catalog: what a query without `fields` reads. */
+  private readonly allFields: readonly FieldName[];
 
   constructor(
+    /** The data set's catalog; the reader searches its index. */
+    readonly catalog: Catalog,
     readonly reader: MeiliReader,
     options: StoreOptions = {},
   ) {
     this.maxFilterCost = options.maxFilterCost ?? DEFAULT_MAX_FILTER_COST;
+    this.layout = catalog.layout;
+    this.allFields = catalog.fields.map((f) => f.name as FieldName);
   }
 
   /**
@@ -86,14 +91,14 @@ export class CitationStore {
    */
   laneFor(filter: Filter | undefined): Lane {
     if (!filter) return 'light';
-    const cost = filterCost(filter);
+    const cost = filterCost(filter, 3, this.catalog);
     if (cost.total > this.maxFilterCost) throw tooExpensive(cost, this.maxFilterCost);
     return cost.total >= HEAVY_COST ? 'heavy' : 'light';
   }
 
   /** The Meilisearch filter text of a filter over catalog fields (undefined: every record). */
   storedFilter(filter: Filter | undefined): string | undefined {
-    const rendered = render(lower(filter ?? ALL), NOTHING);
+    const rendered = render(this.layout.lower(filter ?? ALL), NOTHING);
     if (rendered.depth > MEILI_MAX_FILTER_DEPTH) {
       throw new ApiError(
         400,
@@ -106,8 +111,9 @@ export class CitationStore {
 
   private body(query: SearchQuery): { body: SearchBody; lane: Lane; fold: (r: SearchResult<StoredDoc>) => SearchAnswer } {
     const lane = this.laneFor(query.pricedAs ?? query.filter);
-    const fields = query.fields ?? ALL_FIELDS;
+    const fields = query.fields ?? this.allFields;
     const facets = query.facets ?? [];
+    const { attributesFor, decode, facetAttributesFor, foldFacets, lowerSort } = this.layout;
     const body: SearchBody = {
       q: query.q,
       filter: this.storedFilter(query.filter),
@@ -130,7 +136,7 @@ export class CitationStore {
         hits: r.hits.map(decode),
         totalHits: r.totalHits ?? r.estimatedTotalHits ?? 0,
         facetDistribution,
-        facetStats: facetStatsOf(facets, facetDistribution, r.facetStats ?? {}),
+        facetStats: facetStatsOf(this.catalog, facets, facetDistribution, r.facetStats ?? {}),
         processingTimeMs: r.processingTimeMs,
       };
     };
@@ -159,12 +165,13 @@ export class CitationStore {
    */
   async page(query: RecordQuery & { offset: number; limit: number }, signal?: AbortSignal): Promise<{ records: OaRecord[]; total: number }> {
     const lane = this.laneFor(query.pricedAs ?? query.filter);
+    const { attributesFor, decode, lowerSort } = this.layout;
     const page = await this.reader.exactPage<StoredDoc>(
       {
         q: query.q,
         filter: this.storedFilter(query.filter),
         sort: lowerSort(query.sort ?? []),
-        fields: attributesFor(query.fields ?? ALL_FIELDS),
+        fields: attributesFor(query.fields ?? this.allFields),
         offset: query.offset,
         limit: query.limit,
       },
@@ -179,8 +186,9 @@ export class CitationStore {
     query: { filter?: Filter; offset: number; limit: number; fields?: readonly FieldName[] },
     signal?: AbortSignal,
   ): Promise<{ records: OaRecord[]; total: number }> {
+    const { attributesFor, decode } = this.layout;
     const page = await this.reader.fetchDocuments<StoredDoc>(
-      { filter: this.storedFilter(query.filter), offset: query.offset, limit: query.limit, fields: attributesFor(query.fields ?? ALL_FIELDS) },
+      { filter: this.storedFilter(query.filter), offset: query.offset, limit: query.limit, fields: attributesFor(query.fields ?? this.allFields) },
       signal,
       this.laneFor(query.filter),
     );
@@ -192,7 +200,7 @@ export class CitationStore {
     const stored = [...new Set(ids.flatMap((id) => storedId(id) ?? []))];
     if (stored.length === 0) return [];
     const page = await this.reader.fetchDocuments<StoredDoc>({ ids: stored, offset: 0, limit: stored.length }, signal);
-    return page.results.map(decode);
+    return page.results.map(this.layout.decode);
   }
 
   /** One record by id, or undefined. */
@@ -207,14 +215,15 @@ export class CitationStore {
    */
   async resolve(filter: Filter, signal?: AbortSignal): Promise<Filter> {
     const lane = this.laneFor(filter);
-    return answerFromValues(await this.resolveIds(filter, signal), this.reader, { signal, lane });
+    return answerFromValues(await this.resolveIds(filter, signal), this.reader, { signal, lane, catalog: this.catalog });
   }
 
   /**
    * The filter with its conditions on `id` replaced: the id is not filterable in the index (a
    * unique value per record is the costliest facet there is), so the records named are looked up
-   * and each becomes the condition on the fields its id is a hash of (applicationId, ifwNumber,
-   * Patent_PGPub). `id EXISTS` is every record. One documents request, only when ids are named.
+   * and each becomes the condition on the fields its id is a hash of (the catalog's `idFrom`:
+   * applicationId, ifwNumber, Patent_PGPub for a citation), an empty one as absent. `id EXISTS` is
+   * every record. One documents request, only when ids are named.
    */
   private async resolveIds(filter: Filter, signal?: AbortSignal): Promise<Filter> {
     const ids = condsOf(filter).flatMap((c) =>
@@ -224,8 +233,8 @@ export class CitationStore {
     const recordFilter = (id: string): Filter => {
       const r = found.get(id.toLowerCase());
       if (!r) return NONE;
-      const ifw = r.ifwNumber === undefined ? not(exists('ifwNumber')) : eq('ifwNumber', String(r.ifwNumber));
-      return and([eq('applicationId', String(r.applicationId)), eq('Patent_PGPub', String(r.Patent_PGPub)), ifw]);
+      const values = r as Readonly<Record<string, unknown>>;
+      return and(this.catalog.idFrom.map((name) => (values[name] === undefined ? not(exists<string>(name)) : eq<string>(name, String(values[name])))));
     };
     return mapConds(filter, (c) => {
       if (c.field !== PRIMARY_KEY) return { op: 'cond', cond: c };
@@ -261,11 +270,17 @@ function tooExpensive(cost: FilterCost, budget: number): ApiError {
 }
 
 /** Min and max of each numeric facet among the counted records (what Meilisearch's facetStats says). */
-function facetStatsOf(facets: readonly FieldName[], counts: Readonly<FacetCounts>, stored: Readonly<Record<string, { min: number; max: number }>>): FacetStats {
+function facetStatsOf(
+  catalog: Catalog,
+  facets: readonly FieldName[],
+  counts: Readonly<FacetCounts>,
+  stored: Readonly<Record<string, { min: number; max: number }>>,
+): FacetStats {
   const out: FacetStats = {};
   for (const f of facets) {
-    if (!NUMERIC.has(f)) continue;
-    if (FIELD_BY_NAME.get(f)?.stored && stored[f]) {
+    const spec = catalog.byName.get(f);
+    if (spec?.type !== 'int' && spec?.type !== 'flag') continue;
+    if (spec.stored && stored[f]) {
       // Stored as itself (cite103Max): Meilisearch's own figure.
       out[f] = stored[f];
       continue;
