@@ -44,6 +44,7 @@ export class BenchContext {
       parse: null,
       ingest: null,
       rss: null,
+      rejections: null,
       gateway: null,
       search: null,
       scale: null,

@@ -9,11 +9,11 @@
  */
 import { parseArgs } from 'node:util';
 
-export const PHASES = ['parse', 'ingest', 'rss', 'gateway', 'search', 'atscale', 'reindex'] as const;
+export const PHASES = ['parse', 'ingest', 'rss', 'rejections', 'gateway', 'search', 'atscale', 'reindex'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 export const USAGE =
-  'usage: npm run bench -- [--quick | --plan quick|full|scale] [--only parse,ingest,rss,gateway,search,atscale,reindex] [--sizes 100000,400000,...] [--profile] [--seed N] [--gateway-log-level info|silent]\n';
+  'usage: npm run bench -- [--quick | --plan quick|full|scale] [--only parse,ingest,rss,rejections,gateway,search,atscale,reindex] [--sizes 100000,400000,...] [--profile] [--seed N] [--gateway-log-level info|silent]\n';
 
 export interface Plan {
   name: 'quick' | 'full' | 'scale';
@@ -52,7 +52,7 @@ const BASE = {
     c1Seconds: 2,
     curve: false,
     exportRecords: 0,
-    phases: ['parse', 'ingest', 'rss', 'gateway', 'search'],
+    phases: ['parse', 'ingest', 'rss', 'rejections', 'gateway', 'search'],
   },
   full: {
     sizes: [100_000, 400_000, 1_000_000],
@@ -67,7 +67,7 @@ const BASE = {
     c1Seconds: 8,
     curve: true,
     exportRecords: 0,
-    phases: ['parse', 'ingest', 'rss', 'gateway', 'search'],
+    phases: ['parse', 'ingest', 'rss', 'rejections', 'gateway', 'search'],
   },
   scale: {
     sizes: [1_000_000, 2_000_000, 4_000_000, 8_000_000],

@@ -164,6 +164,8 @@ export async function runIndexerCli(
     citations: string;
     officeActions: string;
     index: string;
+    /** Which table the build reads (default citations: `citations` is then its file); rejections go to `index` too. */
+    rejections?: string;
     workDir: string;
     extraArgs?: string[];
     env?: Record<string, string>;
@@ -174,8 +176,7 @@ export async function runIndexerCli(
   const nodeFlags = ['--import', join(BENCH_DIR, 'mem-probe.ts')];
   if (options.cpuProfDir) nodeFlags.push('--cpu-prof', '--cpu-prof-dir', join(options.cpuProfDir, `indexer-cli-${options.index}`));
   const [node, nodeArgs] = tsNode(join(ROOT, 'indexer', 'cli.ts'), [
-    '--citations',
-    options.citations,
+    ...(options.rejections ? ['--rejections', options.rejections, '--rejections-index', options.index] : ['--citations', options.citations]),
     '--office-actions',
     options.officeActions,
     '--index',

@@ -11,6 +11,7 @@ import type { AtScaleFigures } from './phases/atscale.ts';
 import { cpuPerRequest, type CpuPerRequest, type GatewayFigures } from './phases/gateway.ts';
 import type { ReindexFigures } from './phases/reindex.ts';
 import type { BuildFigures } from './phases/rss.ts';
+import type { RejectionsFigures } from './phases/rejections.ts';
 import type { SearchFigures } from './phases/search.ts';
 import type { Plan } from './plan.ts';
 import { HAS_GNU_TIME } from './processes.ts';
@@ -22,6 +23,7 @@ export interface Figures {
   parse: ParseFigures | null;
   ingest: IngestFigures | null;
   rss: BuildFigures[] | null;
+  rejections: RejectionsFigures | null;
   gateway: GatewayFigures | null;
   search: SearchFigures | null;
   scale: { rows: number; buildSeconds: number; legacy: LoadResult | null }[] | null;
@@ -151,6 +153,14 @@ export function report(f: Figures, plan: Plan): void {
       `peak extra disk ${v(r.disk.peakMb, ' MB', 0)} (live index ${v(r.liveDatabaseMb, ' MB', 0)}); Meilisearch RSS ${v(r.meili.peakRssMb, ' MB', 0)}`,
     ]);
   }
+  if (f.rejections) {
+    const r = f.rejections;
+    rows.push([
+      `rejections @ ${fmtInt(r.rows)} rows`,
+      v(r.indexBytesPerRow, ' B/row', 0),
+      `index dir; citations ${v(r.citationsIndexBytesPerRow, ' B/row', 0)}; rejections_vs_citations_bytes_per_row ${v(r.ratio, '', 3)} (target <= 1  ${verdict(r.ratio === null ? null : r.ratio <= 1)}); ${v(r.usPerRow, ' us/row', 1)}`,
+    ]);
+  }
   for (const e of f.errors) rows.push(['ERROR', '', e.split('\n')[0]!]);
 
   process.stdout.write(`${table(`oa-citations bench (${f.plan}; ${f.machine.cpus} cpus, node ${f.machine.node})`, rows)}\n`);
@@ -162,6 +172,9 @@ export function report(f: Figures, plan: Plan): void {
     cpus: f.machine.cpus,
     datasets: f.datasets,
     parse_rows_per_s: n(parseRate, 0),
+    rejections_rows: f.rejections?.rows ?? null,
+    rejections_index_bytes_per_row: f.rejections?.indexBytesPerRow ?? null,
+    rejections_vs_citations_bytes_per_row: f.rejections?.ratio ?? null,
     parse_rows: f.parse?.rows ?? null,
     parse_passes_rows_per_s: f.parse ? f.parse.passes.map((p) => Math.round(p.rowsPerSecond)) : null,
     parse_pinned_one_cpu: f.parse?.pinned ?? null,

@@ -13,6 +13,7 @@ import { atScalePhase } from './phases/atscale.ts';
 import { gatewayPhase } from './phases/gateway.ts';
 import { ingestPhase } from './phases/ingest.ts';
 import { parsePhase } from './phases/parse.ts';
+import { rejectionsPhase } from './phases/rejections.ts';
 import { reindexPhase } from './phases/reindex.ts';
 import { rssPhase } from './phases/rss.ts';
 import { searchPhase } from './phases/search.ts';
@@ -33,6 +34,7 @@ const PHASES: readonly PhaseEntry[] = [
   { name: 'parse', title: 'parse (buildRecords, one core)', run: parsePhase },
   { name: 'ingest', title: 'ingest (runIndex vs raw NDJSON upload)', run: ingestPhase },
   { name: 'rss', title: 'indexer CLI builds (disk, time, memory per size)', run: (ctx) => rssPhase(ctx, ctx.plan.sizes) },
+  { name: 'rejections', title: 'rejections index beside the citations (disk per row)', run: (ctx) => rejectionsPhase(ctx, ctx.largest) },
   { name: 'gateway', title: 'legacy queries: gateway vs direct Meilisearch', onIndex: (ctx, big) => gatewayPhase(ctx, big.index) },
   { name: 'search', title: 'modern faceted search', onIndex: (ctx, big) => searchPhase(ctx, big.index) },
   { name: 'atscale', title: 'queries, deep pages and an export at the largest size', onIndex: (ctx, big) => atScalePhase(ctx, big.index) },

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderFieldTable, TABLE_START, withFieldTable } from '../src/catalog/field-table.ts';
+import { REJECTIONS } from '../src/catalog/datasets.ts';
 import { columnsOf, FIELDS, LEGACY_FIELDS } from '../src/catalog/fields.ts';
 import { filterableNames, indexSettings } from '../src/catalog/index-settings.ts';
 import { recordSchema } from '../src/catalog/schema.ts';
@@ -40,6 +41,22 @@ describe('the field catalog', () => {
     expect(readme).toContain(TABLE_START);
     expect(withFieldTable(readme), 'run `npm run docs:fields`').toBe(readme);
     expect(renderFieldTable()).toContain('`Patent_PGPub`');
+    expect(renderFieldTable(REJECTIONS)).toContain('`claimNumbers`');
+    expect(readme).toContain(renderFieldTable(REJECTIONS));
+  });
+
+  it('builds the rejections catalog from the same machinery, sharing the office action\'s fields', () => {
+    const oa = (fields: readonly { name: string; source: { table: string } }[]) => fields.filter((f) => f.source.table === 'office_actions').map((f) => f.name);
+    expect(oa(REJECTIONS.fields)).toEqual(oa(FIELDS));
+    expect(REJECTIONS.idFrom).toEqual(['applicationId', 'ifwNumber', 'actionType', 'actionSubtype', 'claimNumbers']);
+    expect(REJECTIONS.columnsOf('rejections')).toEqual(['app_id', 'ifw_number', 'action_type', 'action_subtype', 'claim_numbers', 'alice_in', 'bilski_in', 'mayo_in', 'myriad_in']);
+    expect(REJECTIONS.groups.map((g) => g.attribute)).toEqual(['codesRejection', 'codesOffice1', 'codesOffice2']);
+    // The same layout machinery: a record comes back unchanged, derived fields added.
+    const record = { id: 'a'.repeat(24), applicationId: '09012345', ifwNumber: 'X1', actionType: '101', claimNumbers: '1,2,5', aliceIn: 1 as const, bilskiIn: 0 as const, mayoIn: 0 as const, myriadIn: 0 as const, artUnit: '2154', mailDate: '2015-03-02' };
+    const decoded = REJECTIONS.layout.decode(JSON.parse(JSON.stringify(REJECTIONS.layout.encode(record))));
+    expect(decoded).toEqual({ ...record, techCenter: '2100', mailYear: 2015 });
+    expect(REJECTIONS.recordSchema.safeParse(decoded).success).toBe(true);
+    expect(indexSettings(REJECTIONS).searchableAttributes).toEqual(['applicationId']);
   });
 });
 

@@ -37,9 +37,16 @@ export interface BuildFigures {
 
 const fmtMb = (x: number | null) => (x === null ? 'n/a' : `${x.toFixed(1)} MB`);
 
-/** One CLI build of `rows` into `index`, measured. */
-export async function measuredBuild(ctx: BenchContext, rows: number, index: string, extraArgs: string[] = []): Promise<BuildFigures> {
+/** One CLI build of `rows` (the data set of that many citation rows; its rejections with `table`) into `index`, measured. */
+export async function measuredBuild(
+  ctx: BenchContext,
+  rows: number,
+  index: string,
+  extraArgs: string[] = [],
+  table: 'citations' | 'rejections' = 'citations',
+): Promise<BuildFigures> {
   const ds = await ctx.dataset(rows);
+  const tableRows = table === 'citations' ? ds.counts.citations : ds.counts.rejections;
   const meiliPid = ctx.embedded.process.pid ?? 0;
   const usageStart = beginBuild(meiliPid, ctx.meiliDb);
   const disk = sampleDisk(ctx.meiliDb);
@@ -48,6 +55,7 @@ export async function measuredBuild(ctx: BenchContext, rows: number, index: stri
     citations: ds.citations,
     officeActions: ds.officeActions,
     index,
+    ...(table === 'rejections' ? { rejections: ds.rejections } : {}),
     workDir: ctx.work,
     extraArgs,
     // The bench's Meilisearch takes any payload, as the embedded one does: say so to the CLI.
@@ -62,11 +70,11 @@ export async function measuredBuild(ctx: BenchContext, rows: number, index: stri
   const payloads = typeof cli.summary?.payloads === 'number' ? cli.summary.payloads : null;
   const perRow = (mb: number | null) => (mb === null || documents === 0 ? null : round((mb * 1024 * 1024) / documents, 0));
   return {
-    rows: ds.counts.citations,
+    rows: tableRows,
     documents,
     peakRssMb: round(cli.peakRssMb, 1),
     buildSeconds: round(buildSeconds, 2),
-    usPerRow: round((buildSeconds * 1e6) / ds.counts.citations, 1),
+    usPerRow: round((buildSeconds * 1e6) / tableRows, 1),
     wallSeconds: round(cli.wallSeconds, 2),
     payloads,
     memAtPeak: cli.memAtPeak,
