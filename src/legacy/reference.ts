@@ -6,12 +6,12 @@
  * hold real answers to them.
  */
 import { z } from 'zod';
-import { LEGACY_FIELDS } from '../catalog/fields.ts';
+import { DATASETS } from '../catalog/datasets.ts';
 import { recordsParamsSchema } from './params.ts';
 
 type Json = Record<string, unknown>;
 
-export const TAG = 'Legacy DS-API (oa_citations v1)';
+export const TAG = `Legacy DS-API (${DATASETS.map((d) => d.dataset).join(', ')} v1)`;
 
 /** A v1 doc: `id` a string, every other field a one-element array of strings; empty fields left out. */
 export const v1DocOut = z
@@ -63,7 +63,8 @@ const CHEAT_SHEET = `Criteria are Lucene query syntax, answered as the v1 Solr a
   *:*                                every record
 
 Values compare as Meilisearch folds them: case and surrounding spaces do not count (documentCd:ctnf is CTNF).
-Fields: ${LEGACY_FIELDS.map((f) => f.name).join(', ')}.`;
+${DATASETS.map((d) => `Fields of ${d.dataset}: ${d.legacy.map((f) => f.name).join(', ')}.`).join('\n')}
+Bare terms match applicationId, Patent_PGPub or ifwNumber in oa_citations; applicationId or ifwNumber in oa_rejections.`;
 
 /** Examples that match records in any OARD release (and the bundled sample). */
 const EXAMPLES: Record<string, { summary: string; value: Record<string, string> }> = {
@@ -74,7 +75,7 @@ const EXAMPLES: Record<string, { summary: string; value: Record<string, string> 
 };
 
 const pathParams: Json[] = [
-  { name: 'dataset', in: 'path', required: true, schema: { type: 'string', enum: ['oa_citations'], default: 'oa_citations' } },
+  { name: 'dataset', in: 'path', required: true, schema: { type: 'string', enum: DATASETS.map((d) => d.dataset), default: 'oa_citations' } },
   { name: 'version', in: 'path', required: true, schema: { type: 'string', enum: ['v1'], default: 'v1' } },
 ];
 
@@ -99,7 +100,7 @@ export function legacyPaths(prefixes: readonly string[], maxRows: number): Recor
     const records = (method: 'post' | 'get'): Json => ({
       operationId: `legacyRecords${method === 'post' ? '' : 'Get'}${suffix}`,
       tags: [TAG],
-      summary: method === 'post' ? 'Search citations with Lucene criteria (form-encoded POST, as v1 clients send it)' : 'The same search by GET (query string)',
+      summary: method === 'post' ? 'Search citations or rejections with Lucene criteria (form-encoded POST, as v1 clients send it)' : 'The same search by GET (query string)',
       description:
         (method === 'post'
           ? 'Parameters may come in a form body, in the query string (an empty POST, as a Python client sends them) or as a JSON object; the body wins on conflict. Answers {responseHeader, response: {numFound, start, docs}}; no match is numFound 0 with empty docs (HTTP 200).\n\n'
@@ -128,7 +129,7 @@ export function legacyPaths(prefixes: readonly string[], maxRows: number): Recor
       get: {
         operationId: `legacyDataSets${suffix}`,
         tags: [TAG],
-        summary: 'The data sets served (oa_citations v1)',
+        summary: `The data sets served (${DATASETS.map((d) => `${d.dataset} ${d.version}`).join(', ')})`,
         ...(alias ? { description: alias.trim() } : {}),
         responses: { '200': json('The data set list.', dataSetsOut) },
       },
