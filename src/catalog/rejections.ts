@@ -29,7 +29,10 @@ export const REJECTION_FIELDS = [
     'Ground of the rejection: 101, 102, 103, 112 or nonstatutory double patenting; events such as objected or allowed occur.',
     { facet: true, usual: ['101', '102', '103', '112', 'nonstatutory double patenting'] },
   ),
-  field(['actionSubtype', 'Subsection'], 'string', rej('action_subtype'), 'Subsection of the ground, e.g. a, b, e (102) or a, b, f (112).', { facet: true }),
+  field(['actionSubtype', 'Subsection'], 'string', rej('action_subtype'), 'Subsection of the ground, e.g. a, b, e (102) or a, b, f (112).', {
+    facet: true,
+    usual: ['a', 'b', 'd', 'e', 'f'],
+  }),
   field(
     ['claimNumbers', 'Claims'],
     'string',
@@ -53,5 +56,5 @@ export const REJECTIONS = new Catalog<RejectionField>({
   noun: 'rejection',
   table: 'rejections',
   fields: REJECTION_FIELDS,
-  groups: [['codesRejection', ['aliceIn', 'bilskiIn', 'mayoIn', 'myriadIn', 'actionType']], ...OFFICE_ACTION_GROUPS],
+  groups: [['codesRejection', ['aliceIn', 'bilskiIn', 'mayoIn', 'myriadIn', 'actionType', 'actionSubtype']], ...OFFICE_ACTION_GROUPS],
 });
