@@ -178,6 +178,7 @@ describe.runIf(hasCompose)('docker-compose.yml (docker-compose config)', () => {
     expect(cmd).toContain('indexer/cli.ts');
     expect(cmd).toMatch(/--citations \/oard\/citations\.csv\.gz/);
     expect(cmd).toMatch(/--office-actions \/oard\/office_actions\.csv\.gz/);
+    expect(cmd).toMatch(/--rejections \/oard\/rejections\.csv\.gz/);
     expect(cmd).toContain('--reindex');
     const oard = ix.volumes!.find((v) => mountTarget(v) === '/oard');
     expect(oard && mountReadOnly(oard)).toBe(true);
