@@ -56,7 +56,9 @@ describe('the field catalog', () => {
     const decoded = REJECTIONS.layout.decode(JSON.parse(JSON.stringify(REJECTIONS.layout.encode(record))));
     expect(decoded).toEqual({ ...record, techCenter: '2100', mailYear: 2015 });
     expect(REJECTIONS.recordSchema.safeParse(decoded).success).toBe(true);
-    expect(indexSettings(REJECTIONS).searchableAttributes).toEqual(['applicationId']);
+    // Found by filters only: nothing full-text searchable, and mailYear computed on read (the footprint).
+    expect(indexSettings(REJECTIONS).searchableAttributes).toEqual([]);
+    expect(REJECTIONS.unstored('mailYear')).toBeDefined();
   });
 });
 
