@@ -56,8 +56,9 @@ export interface GatewayDeps {
 export function createApp(deps: GatewayDeps): Hono {
   const { reader, config, log } = deps;
   const store = new RecordStore(CITATIONS, reader, { maxFilterCost: config.MAX_FILTER_COST });
-  const rejections = new RecordStore(REJECTIONS, deps.rejections ?? reader.forIndex(REJECTIONS.dataset), { maxFilterCost: config.MAX_FILTER_COST });
-  const readiness = deps.readiness ?? new Readiness(reader);
+  const rejectionsReader = deps.rejections ?? reader.forIndex(REJECTIONS.dataset);
+  const rejections = new RecordStore(REJECTIONS, rejectionsReader, { maxFilterCost: config.MAX_FILTER_COST });
+  const readiness = deps.readiness ?? new Readiness(reader, { dataset: CITATIONS.dataset, others: [{ dataset: REJECTIONS.dataset, reader: rejectionsReader }] });
   const metrics = deps.metrics ?? new Metrics();
   const accepting = deps.accepting ?? (() => true);
   // Not strict: "/ds-api" and "/ds-api/" are the same resource, as on the old service.

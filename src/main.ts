@@ -9,6 +9,7 @@
  * compose `setup` service (src/meili/setup-cli.ts) made the key and enabled the features.
  */
 import { createApp } from './app.ts';
+import { CITATIONS, REJECTIONS } from './catalog/datasets.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createLogger } from './http/log.ts';
 import { serverLimitsFrom, startServer } from './http/server.ts';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
   const reader = new MeiliReader({ url: admin.url, apiKey: searchKey, index: config.OA_INDEX, timeoutMs: config.REQUEST_TIMEOUT_MS, lanes: laneLimitsFrom(config) });
   const rejections = reader.forIndex(config.OA_REJECTIONS_INDEX);
   let accepting = true;
-  const readiness = new Readiness(reader);
+  const readiness = new Readiness(reader, { dataset: CITATIONS.dataset, others: [{ dataset: REJECTIONS.dataset, reader: rejections }] });
   // Links in answers name PUBLIC_URL, else the address listened on (the port known once listening).
   const listenHost = ['0.0.0.0', '::', ''].includes(config.HOST) ? 'localhost' : config.HOST.includes(':') ? `[${config.HOST}]` : config.HOST;
   let publicUrl = config.PUBLIC_URL ?? `http://${listenHost}:${config.PORT}`;

@@ -10,7 +10,11 @@ import { REJECTIONS } from '../src/catalog/datasets.ts';
 import { parseDate } from '../src/catalog/values.ts';
 import { lex } from '../src/legacy/criteria/lexer.ts';
 import { parse } from '../src/legacy/criteria/parser.ts';
-import { startTestGateway, type TestGateway } from './helpers/gateway.ts';
+import { createApp } from '../src/app.ts';
+import { createLogger } from '../src/http/log.ts';
+import { MeiliReader } from '../src/meili/reader.ts';
+import { testMeili } from './helpers/meili.ts';
+import { startTestGateway, TEST_CONFIG, type TestGateway } from './helpers/gateway.ts';
 import { solrMatches } from './helpers/solr-oracle.ts';
 
 let gw: TestGateway;
@@ -98,6 +102,27 @@ describe('the indexer builds oa_rejections beside oa_citations in one run', () =
       expect(r.techCenter).toBe(`${oa.art_unit!.slice(0, 2)}00`);
     }
     expect(joined).toBeGreaterThan(gw.rejections.length * 0.9);
+  });
+});
+
+describe('/ready', () => {
+  it('reports both data sets; a missing rejections index is reported without making the gateway unready', async () => {
+    const res = await gw.app.request('/ready');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ready: true, datasets: { oa_citations: 'ready', oa_rejections: 'ready' } });
+
+    // A key allowed on every index (the gateway's key names its two: another is unauthorized to it).
+    const { url, masterKey } = testMeili();
+    const reader = new MeiliReader({ url, apiKey: masterKey, index: gw.index, timeoutMs: 10_000 });
+    const partial = createApp({ reader, rejections: reader.forIndex(`${gw.index}_never_built`), config: TEST_CONFIG, log: createLogger('silent') });
+    const ready = await partial.request('/ready');
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ ready: true, datasets: { oa_citations: 'ready', oa_rejections: 'index_missing' } });
+    const records = await partial.request('/ds-api/oa_rejections/v1/records', { method: 'POST', body: new URLSearchParams({ criteria: '*:*' }) });
+    expect(records.status).toBe(503);
+    expect(((await records.json()) as { error: { message: string } }).error.message).toMatch(/does not exist yet/);
+    const citations = await partial.request('/ds-api/oa_citations/v1/records', { method: 'POST', body: new URLSearchParams({ criteria: 'form892:1', rows: '1' }) });
+    expect(citations.status).toBe(200);
   });
 });
 

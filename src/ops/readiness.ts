@@ -19,6 +19,14 @@ export interface ReadinessAnswer {
   state: ReadinessState;
   /** What is wrong and what to do, for operators (never the index name or a key). */
   reason?: string;
+  /** Each data set's state, when the gateway serves more than one (the first decides `ready`). */
+  datasets?: Record<string, ReadinessState>;
+}
+
+/** Another data set's index, whose state /ready reports beside the citations'. */
+export interface OtherDataSet {
+  dataset: string;
+  reader: MeiliReader;
 }
 
 const REASONS: Record<Exclude<ReadinessState, 'ready'>, string> = {
@@ -30,24 +38,37 @@ const REASONS: Record<Exclude<ReadinessState, 'ready'>, string> = {
   failing: 'Meilisearch fails to answer searches',
 };
 
+/**
+ * The citations index decides readiness; the other data sets' states are reported beside it, not
+ * gating it: a deployment that has built only the citations keeps serving them (requests to a data
+ * set whose index is missing answer 503 saying so).
+ */
 export class Readiness {
-  constructor(private readonly reader: MeiliReader) {}
+  constructor(
+    private readonly reader: MeiliReader,
+    private readonly options: { dataset?: string; others?: readonly OtherDataSet[] } = {},
+  ) {}
 
   async check(): Promise<ReadinessAnswer> {
-    const state = await this.probe();
-    return state === 'ready' ? { ready: true, state } : { ready: false, state, reason: REASONS[state] };
-  }
-
-  private async probe(): Promise<ReadinessState> {
-    try {
-      await this.reader.probe({ q: '', filter: `${LAYOUT_MARKER} NOT EXISTS`, limit: 0, attributesToRetrieve: [] }, AbortSignal.timeout(2_000));
-      return 'ready';
-    } catch (err) {
-      if (!(err instanceof ApiError)) return 'unreachable';
-      if (err.status === 400 && err.code === 'invalid_search_filter') return 'old_layout';
-      if (err.code === 'index_missing') return 'index_missing';
-      if (err.code === 'meili_auth') return 'unauthorized';
-      return err.message.includes('unreachable') || err.message.includes('in time') ? 'unreachable' : 'failing';
+    const others = this.options.others ?? [];
+    const [state, ...otherStates] = await Promise.all([probe(this.reader), ...others.map((o) => probe(o.reader))]);
+    const answer: ReadinessAnswer = state === 'ready' ? { ready: true, state } : { ready: false, state, reason: REASONS[state] };
+    if (others.length) {
+      answer.datasets = { [this.options.dataset ?? 'oa_citations']: state, ...Object.fromEntries(others.map((o, i) => [o.dataset, otherStates[i]!])) };
     }
+    return answer;
+  }
+}
+
+async function probe(reader: MeiliReader): Promise<ReadinessState> {
+  try {
+    await reader.probe({ q: '', filter: `${LAYOUT_MARKER} NOT EXISTS`, limit: 0, attributesToRetrieve: [] }, AbortSignal.timeout(2_000));
+    return 'ready';
+  } catch (err) {
+    if (!(err instanceof ApiError)) return 'unreachable';
+    if (err.status === 400 && err.code === 'invalid_search_filter') return 'old_layout';
+    if (err.code === 'index_missing') return 'index_missing';
+    if (err.code === 'meili_auth') return 'unauthorized';
+    return err.message.includes('unreachable') || err.message.includes('in time') ? 'unreachable' : 'failing';
   }
 }

@@ -31,9 +31,9 @@ export function opsRoutes({ readiness, metrics, accepting }: { readiness: Readin
     if (!answer.ready) {
       const code = MEILI_CODE_OF[answer.state];
       if (code) c.set('errorCode', code);
-      return c.json({ ready: false, reason: answer.reason }, 503);
+      return c.json({ ready: false, reason: answer.reason, ...(answer.datasets ? { datasets: answer.datasets } : {}) }, 503);
     }
-    return c.json({ ready: true });
+    return c.json({ ready: true, ...(answer.datasets ? { datasets: answer.datasets } : {}) });
   });
   app.get('/metrics', (c) => c.text(metrics.render(), 200, { 'Content-Type': 'text/plain; version=0.0.4' }));
   return app;
