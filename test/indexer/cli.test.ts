@@ -85,6 +85,38 @@ describe('npm run index', () => {
     expect(ok.code).toBe(0);
   });
 
+  it('exits 2 on a bad rejections flag: a missing file, a bad index uid, one index for both data sets', async () => {
+    const missing = await cli(['--rejections', join(dir, 'missing-rej.csv')], { MEILI_URL: 'http://127.0.0.1:9' });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read rejections file .*missing-rej\.csv: no such file/);
+    noStack(missing.stderr);
+    const badUid = await cli(['--rejections', ds.rejections, '--rejections-index', 'no/slash']);
+    expect(badUid.code).toBe(2);
+    expect(badUid.stderr).toMatch(/--rejections-index must be letters, digits, - and _ only, got "no\/slash"/);
+    const same = await cli(['--citations', ds.citations, '--rejections', ds.rejections, '--index', 'x', '--rejections-index', 'x']);
+    expect(same.code).toBe(2);
+    expect(same.stderr).toMatch(/need indexes of their own, not both "x"/);
+    for (const r of [badUid, same]) {
+      expect(r.stderr).toMatch(/usage: npm run index/);
+      noStack(r.stderr);
+    }
+  });
+
+  it('--rejections with bad rows: exit 3 under --strict, valid rows indexed, rejects listed by file and line', async () => {
+    const uid = uniqueIndex('cli_rej');
+    created.push(uid);
+    const r = await cli(['--rejections', ds.badRejections!, '--office-actions', ds.officeActions, '--rejections-index', uid, '--strict', '--json']);
+    expect(r.code, r.stderr).toBe(3);
+    const summary = JSON.parse(r.stdout) as IndexSummary;
+    expect(summary.dataset).toBe('oa_rejections');
+    expect(summary.rejected).toBe(ds.badRejectionLines!.length);
+    expect(summary.rejectsFile).toBe(join(dir, 'data', 'rejects', `${uid}.ndjson`));
+    expect(r.stderr).toContain(`${ds.badRejections}:${ds.badRejectionLines![0]}`);
+    expect(r.stderr).toMatch(/rows read\s+[\d,]+ rejections/);
+    expect((await client.index(uid).getStats()).numberOfDocuments).toBe(summary.indexed);
+    expect(summary.indexed).toBeGreaterThan(0);
+  });
+
   it('resumes after being killed, with no loss and no duplicates', async () => {
     const uid = uniqueIndex('cli_kill');
     created.push(uid);
