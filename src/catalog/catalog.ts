@@ -121,10 +121,6 @@ export class Catalog<F extends FieldSpec = FieldSpec> {
     return d && !this.byName.get(name)!.stored ? d : undefined;
   }
 
-  isRequired(name: string): boolean {
-    return this.byName.get(name)?.required ?? false;
-  }
-
   /** The OARD columns a table must provide: its join keys, then the catalog's columns of it in order. */
   columnsOf(table: Table): string[] {
     const own = this.fields.flatMap((f) => (f.source.table === table ? [f.source.column] : []));

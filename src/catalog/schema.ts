@@ -12,9 +12,6 @@ export { FORM_TYPES, type FormType } from './derived.ts';
 /** The citations schema (the modern API's records). */
 export const recordSchema = CITATIONS.recordSchema;
 
-/** Whether every citation has the field (the catalog's `required`). */
-export const isRequired = (name: string): boolean => CITATIONS.isRequired(name);
-
 /** The value a field of each type holds in a record (what the record schema accepts). */
 export interface ValueOfType {
   string: string;

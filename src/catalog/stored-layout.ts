@@ -208,12 +208,16 @@ export function storedLayout(catalog: Catalog): StoredLayout {
 
   // ---- fields to read --------------------------------------------------------------------------------
 
-  /** The stored attributes needed to decode the given fields. */
-  function attributesFor(fields: readonly FieldName[]): string[] {
+  /**
+   * The stored attributes behind fields: a field computed from others (`through` says which) by
+   * the attributes of those, a packed field by its group code (its own attribute for an unusual
+   * value, the missing-flags list for an optional flag), any other by its own attribute - and,
+   * when decoding, the field a same-as field falls back to.
+   */
+  function attributesBehind(fields: readonly FieldName[], through: (name: string) => unknown, decoding: boolean): string[] {
     const out = new Set<string>();
     const add = (name: FieldName): void => {
-      const derivation = catalog.derivation(name);
-      if (derivation) return derivation.from.forEach(add);
+      if (through(name)) return catalog.derivation(name)!.from.forEach(add);
       const packed = SLOT_OF.get(name);
       if (packed) {
         out.add(packed.group.attribute);
@@ -222,10 +226,15 @@ export function storedLayout(catalog: Catalog): StoredLayout {
         return;
       }
       out.add(name);
-      if (name === SAME?.field) out.add(SAME.as);
+      if (decoding && name === SAME?.field) out.add(SAME.as);
     };
     fields.forEach(add);
     return [...out];
+  }
+
+  /** The stored attributes needed to decode the given fields (every derived field through its sources). */
+  function attributesFor(fields: readonly FieldName[]): string[] {
+    return attributesBehind(fields, (name) => catalog.derivation(name), true);
   }
 
   // ---- filters ---------------------------------------------------------------------------------------
@@ -309,23 +318,9 @@ export function storedLayout(catalog: Catalog): StoredLayout {
 
   // ---- facets ----------------------------------------------------------------------------------------
 
-  /** The stored attributes whose facet counts give the counts of the given fields. */
+  /** The stored attributes whose facet counts give the counts of the given fields (a stored derived field counts itself). */
   function facetAttributesFor(fields: readonly FieldName[]): string[] {
-    const out = new Set<string>();
-    const add = (name: FieldName): void => {
-      const derivation = catalog.unstored(name);
-      if (derivation) return derivation.from.forEach(add);
-      const packed = SLOT_OF.get(name);
-      if (packed) {
-        out.add(packed.group.attribute);
-        if (packed.slot.kind === 'usual') out.add(name);
-        else if (!packed.slot.field.required) out.add(MISSING);
-        return;
-      }
-      out.add(name);
-    };
-    fields.forEach(add);
-    return [...out];
+    return attributesBehind(fields, (name) => catalog.unstored(name), false);
   }
 
   /** Counts of a packed field from its group's counts (code -> records). */

@@ -8,9 +8,6 @@ import type { OaRecord } from '../catalog/schema.ts';
 
 export type LegacyDoc = { id?: string } & Record<string, string | string[]>;
 
-/** Citations' names clients may ask for in `fl`, in catalog order. */
-export const LEGACY_FIELD_NAMES: readonly string[] = LEGACY_FIELDS.map((f) => f.name);
-
 function legacyValue(field: FieldSpec, value: unknown): string[] {
   if (field.type === 'date') return [`${String(value)}T00:00:00`];
   if (Array.isArray(value)) return value.map(String);
