@@ -90,6 +90,7 @@ export function createApp(deps: GatewayDeps): Hono {
     '/',
     modernRoutes({
       store,
+      rejections,
       otherPaths: legacyPaths(LEGACY_PREFIXES, config.MAX_ROWS),
       exportLimits: {
         maxConcurrent: config.EXPORT_MAX_CONCURRENT ?? DEFAULT_EXPORT_LIMITS.maxConcurrent,
@@ -106,7 +107,7 @@ export function createApp(deps: GatewayDeps): Hono {
       app.route('/', routes);
       for (const path of WEB_DATA_ROUTES) app.use(path, gate);
     }
-    app.route('/', webRoutes(store));
+    app.route('/', webRoutes(store, rejections));
   }
 
   app.notFound(notFound());

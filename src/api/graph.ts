@@ -15,36 +15,23 @@ import { ApiError } from '../http/errors.ts';
 import { anyOf, type Filter } from '../filter/ast.ts';
 import type { RecordStore } from '../store/records.ts';
 import { lookupNumber, requireNumber, type Candidate } from './lookup.ts';
+import { readAll, type GraphLimits } from './read-all.ts';
+import { groupRejections, rejectionOut } from './rejections.ts';
+
+export type { GraphLimits };
 import { classifyStored, fieldOfKind, storedForms, type ParsedNumber } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
-
-const PAGE = 1000;
-
-export interface GraphLimits {
-  /** Most records read for one graph answer (an answer above it says `complete: false`). */
-  maxRecords: number;
-}
 
 const str = (r: OaRecord, f: FieldName): string | undefined => (r[f] === undefined ? undefined : String(r[f]));
 const strs = (r: OaRecord, f: FieldName): string[] => (Array.isArray(r[f]) ? (r[f] as string[]) : r[f] === undefined ? [] : [String(r[f])]);
 const cmp = (a: string | undefined, b: string | undefined) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1);
 const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
 
-/**
- * Every record matching `filter`, up to `max`, in index order (the documents route: exact
- * offsets). Callers order the groups themselves.
- */
-async function readAll(store: RecordStore, filter: Filter, max: number, signal: AbortSignal, fields?: readonly FieldName[]) {
-  const records: OaRecord[] = [];
-  let total = 0;
-  for (let offset = 0; offset < max; offset += PAGE) {
-    const page = await store.documents({ filter, offset, limit: Math.min(PAGE, max - offset), ...(fields ? { fields } : {}) }, signal);
-    total = page.total;
-    records.push(...page.records);
-    if (page.records.length === 0 || records.length >= total) break;
-  }
-  return { records, total, complete: records.length >= total };
+/** A deployment that built only the citations answers them without rejections (`totalRejections` absent). */
+function withoutMissingIndex(err: unknown): undefined {
+  if (err instanceof ApiError && err.code === 'index_missing') return undefined;
+  throw err;
 }
 
 async function notFound(store: RecordStore, parsed: ParsedNumber, what: string, keep: (c: Candidate) => boolean, signal: AbortSignal): Promise<ApiError> {
@@ -76,6 +63,10 @@ const groupOut = z.object({
   formTypes: z.array(z.string()).describe('Union of the form types of the group\'s citations.'),
   citationCount: countOut,
   citations: z.array(citationOut),
+  rejections: z
+    .array(rejectionOut)
+    .optional()
+    .describe("The office action's rejections (oa_rejections: ground, claims, case-law flags), when the rejections data set is served; absent for the form-only group."),
 });
 
 export const applicationCitationsOut = z.object({
@@ -87,6 +78,7 @@ export const applicationCitationsOut = z.object({
   complete: z.boolean().describe('False when the application has more records than one answer holds.'),
   officeActions: z.array(groupOut).describe('By mail date; office actions missing from the data (orphans) last.'),
   formOnly: groupOut.nullable().describe('Citations listed only on a PTO-892/1449 form, without an office action.'),
+  totalRejections: countOut.optional().describe('All rejection records of the application (when the rejections data set is served); /applications/{appId}/rejections lists them all.'),
 });
 
 function citationOf(r: OaRecord): z.input<typeof citationOut> {
@@ -120,7 +112,7 @@ function groupOf(records: OaRecord[], ifwNumber: string | undefined): z.input<ty
   };
 }
 
-export function applicationCitationsRoute(store: RecordStore, limits: GraphLimits) {
+export function applicationCitationsRoute(store: RecordStore, limits: GraphLimits, rejections?: RecordStore) {
   return defineRoute({
     method: 'get',
     path: '/api/v1/applications/{appId}/citations',
@@ -136,8 +128,14 @@ export function applicationCitationsRoute(store: RecordStore, limits: GraphLimit
       const parsed = requireNumber('appId', params.appId, 'application');
       const readings = parsed.interpretations.filter((r) => r.kind === 'application');
       const values = readings.length ? readings.flatMap(storedForms) : [parsed.searchText];
-      const { records, total, complete } = await readAll(store, anyOf('applicationId', values), limits.maxRecords, signal);
+      const appFilter = anyOf('applicationId', values);
+      // Its rejections are read beside its citations, from the other data set's index.
+      const [{ records, total, complete }, rejected] = await Promise.all([
+        readAll(store, appFilter, limits.maxRecords, signal),
+        rejections ? readAll(rejections, appFilter, limits.maxRecords, signal).catch(withoutMissingIndex) : undefined,
+      ]);
       if (total === 0) throw await notFound(store, parsed, 'application', (s) => s.kind === 'application', signal);
+      const rejectionsOf = new Map((rejected ? groupRejections(rejected.records) : []).map((g) => [g.ifwNumber, g.rejections]));
 
       const byOa = new Map<string, OaRecord[]>();
       const formOnly: OaRecord[] = [];
@@ -146,7 +144,7 @@ export function applicationCitationsRoute(store: RecordStore, limits: GraphLimit
         if (ifw === undefined) formOnly.push(r);
         else (byOa.get(ifw) ?? byOa.set(ifw, []).get(ifw)!).push(r);
       }
-      const officeActions = [...byOa].map(([ifw, rs]) => groupOf(rs, ifw)).sort((a, b) => cmp(a.mailDate, b.mailDate) || cmp(a.ifwNumber, b.ifwNumber));
+      const officeActions = [...byOa].map(([ifw, rs]) => ({ ...groupOf(rs, ifw), ...(rejected ? { rejections: rejectionsOf.get(ifw) ?? [] } : {}) })).sort((a, b) => cmp(a.mailDate, b.mailDate) || cmp(a.ifwNumber, b.ifwNumber));
       // Application-level traits from the latest office action (as the indexer assigns them).
       const latest = [...records].sort((a, b) => cmp(str(b, 'mailDate') ?? '', str(a, 'mailDate') ?? ''))[0]!;
       const traits: Record<string, string> = {};
@@ -161,6 +159,7 @@ export function applicationCitationsRoute(store: RecordStore, limits: GraphLimit
         complete,
         officeActions,
         formOnly: formOnly.length ? groupOf(formOnly, undefined) : null,
+        ...(rejected ? { totalRejections: rejected.total } : {}),
       };
     },
   });

@@ -6,6 +6,7 @@
  *   /api/v1/lookup                                written numbers, typos included (lookup.ts)
  *   /api/v1/applications/{appId}/citations,
  *   /api/v1/references/{number}/citing            the citation graph (graph.ts)
+ *   /api/v1/applications/{appId}/rejections       the grounds of rejection (rejections.ts)
  *   /api/v1/stats/top-references, /stats/overview analytics from facet counts (stats.ts)
  *   /api/v1/export                                CSV / NDJSON stream (export.ts)
  *   /api/v1/fields                                the field catalog
@@ -25,11 +26,14 @@ import { lookupRoute } from './lookup.ts';
 import { buildOpenApi } from './openapi.ts';
 import { defineRoute, mountRoutes, type Route } from './registry.ts';
 import { jsonResponse } from './schemas.ts';
+import { applicationRejectionsRoute } from './rejections.ts';
 import { searchRoute } from './search.ts';
 import { overviewRoute, topReferencesRoute } from './stats.ts';
 
 export interface ModernDeps {
   store: RecordStore;
+  /** The oa_rejections data set's store; without it the rejections routes are not mounted. */
+  rejections?: RecordStore;
   /** Records per keyset page of an export (default 1000). */
   exportPageSize?: number;
   /** Concurrent exports and the cut-off of clients that stop reading (defaults: DEFAULT_EXPORT_LIMITS). */
@@ -91,8 +95,9 @@ export function apiRoutes(deps: ModernDeps): Route[] {
     searchRoute(store),
     facetValuesRoute(store),
     lookupRoute(store),
-    applicationCitationsRoute(store, graph),
+    applicationCitationsRoute(store, graph, deps.rejections),
     citingRoute(store, graph),
+    ...(deps.rejections ? [applicationRejectionsRoute(deps.rejections, graph)] : []),
     topReferencesRoute(store),
     overviewRoute(store),
     exportRoute(store, {

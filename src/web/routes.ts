@@ -18,6 +18,13 @@ import { exactValue } from '../api/filters.ts';
 import { countRecords, runSearch } from '../api/search.ts';
 import { ApiError } from '../http/errors.ts';
 import type { RecordStore } from '../store/records.ts';
+import type { OaRecord } from '../catalog/schema.ts';
+import { eq } from '../filter/ast.ts';
+import { readAll } from '../api/read-all.ts';
+import { groupRejections, type RejectionOut } from '../api/rejections.ts';
+
+/** An office action rejects a few dozen grounds at most; more are not listed on its page. */
+const MAX_REJECTIONS_SHOWN = 200;
 import { legacyCriteria } from './legacy-criteria.ts';
 import { PAGE_SIZE, PageParams, readFacetFindQuery, readPageQuery } from './page-state.ts';
 import { notFoundPage, recordPage } from './views/record-page.ts';
@@ -76,7 +83,7 @@ function backLink(referer: string | undefined, self: string): string {
 /** The routes that show records (behind API_KEYS, they need a key; the assets do not). */
 export const WEB_DATA_ROUTES = ['/', '/record/*', '/facet-values/*'] as const;
 
-export function webRoutes(store: RecordStore): Hono {
+export function webRoutes(store: RecordStore, rejections?: RecordStore): Hono {
   const app = new Hono();
 
   app.get('/', async (c) => {
@@ -112,7 +119,19 @@ export function webRoutes(store: RecordStore): Hono {
       signal,
     );
     const back = backLink(c.req.header('Referer'), c.req.url);
-    return page(c, recordPage(record, back, { application, reference }));
+    return page(c, recordPage(record, back, { application, reference }, await officeActionRejections(record, signal)));
+  }
+
+  /** The rejections of the record's office action; undefined without one, or without the rejections index. */
+  async function officeActionRejections(record: OaRecord, signal: AbortSignal): Promise<RejectionOut[] | undefined> {
+    if (!rejections || record.ifwNumber === undefined) return undefined;
+    try {
+      const { records } = await readAll(rejections, eq('ifwNumber', String(record.ifwNumber)), MAX_REJECTIONS_SHOWN, signal);
+      return groupRejections(records).flatMap((g) => g.rejections);
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'index_missing') return undefined;
+      throw err;
+    }
   }
 
   app.get('/facet-values/:facet', async (c) => {

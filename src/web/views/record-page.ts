@@ -1,11 +1,13 @@
 /**
- * One citation record: the citation, its office action and that office action's traits (the
- * OARD's flags), with links to the application's citations and to everything citing the same
- * reference - both on this page's search and in the JSON API.
+ * One citation record: the citation, its office action, that office action's rejections (from
+ * oa_rejections, when served) and its traits (the OARD's flags), with links to the application's
+ * citations and to everything citing the same reference - both on this page's search and in the
+ * JSON API.
  */
 import { html } from 'hono/html';
 import { FIELDS, type CatalogField, type FieldName } from '../../catalog/fields.ts';
 import type { OaRecord } from '../../catalog/schema.ts';
+import type { RejectionOut } from '../../api/rejections.ts';
 import { count, label, layout, valueLabel, type Html } from './layout.ts';
 
 const CITATION_FIELDS: readonly FieldName[] = ['Patent_PGPub', 'citationText', 'applicationId', 'formType', 'actionType', 'actionSubtype'];
@@ -24,7 +26,35 @@ function rows(record: OaRecord, fields: readonly FieldName[]): Html[] {
     .map((f) => html`<div><dt>${label(f)}</dt><dd>${shown(f, record[f])}</dd></div>`);
 }
 
-export function recordPage(record: OaRecord, back: string, counts: { application: number; reference: number }): Html {
+const CASE_LAW = [
+  ['aliceIn', 'Alice'],
+  ['bilskiIn', 'Bilski'],
+  ['mayoIn', 'Mayo'],
+  ['myriadIn', 'Myriad'],
+] as const;
+
+/**
+ * The office action's rejections (oa_rejections), beside the citation: undefined when the
+ * rejections data set is not served, so the section says so instead of "none".
+ */
+function rejectionsSection(rejections: readonly RejectionOut[] | undefined, app: string): Html | string {
+  if (rejections === undefined) return '';
+  const items = rejections.map((r) => {
+    const cited = CASE_LAW.filter(([f]) => r[f] === 1).map(([, name]) => name);
+    return html`<li><strong>${r.actionType}${r.actionSubtype ? html` (${r.actionSubtype})` : ''}</strong>${r.claimNumbers ? html` - claims ${r.claimNumbers}` : ''}${cited.length ? html` - cites ${cited.join(', ')}` : ''}</li>`;
+  });
+  return html`<section aria-labelledby="h-rejections"><h2 id="h-rejections">Rejections in this office action</h2>
+    ${items.length ? html`<ul class="rejections">${items}</ul>` : html`<p class="hint">No rejection recorded for this office action.</p>`}
+    <p class="json">JSON: <a href="/api/v1/applications/${encodeURIComponent(app)}/rejections">all rejections of application ${app}</a></p>
+  </section>`;
+}
+
+export function recordPage(
+  record: OaRecord,
+  back: string,
+  counts: { application: number; reference: number },
+  rejections?: readonly RejectionOut[],
+): Html {
   const app = String(record.applicationId);
   const ref = String(record.Patent_PGPub);
   const traits = TRAIT_FIELDS.filter((f) => record[f.name] !== undefined);
@@ -44,6 +74,7 @@ export function recordPage(record: OaRecord, back: string, counts: { application
   <section aria-labelledby="h-action"><h2 id="h-action">Office action</h2>
     ${record.ifwNumber === undefined ? html`<p class="hint">Listed on a form only: no office action of its own.</p>` : ''}
     <dl class="fields">${rows(record, ACTION_FIELDS)}</dl></section>
+  ${rejectionsSection(rejections, app)}
   <section aria-labelledby="h-traits"><h2 id="h-traits">Office-action traits</h2>
     ${traits.length
       ? html`<ul class="traits">${traits.map((f) => html`<li class="${record[f.name] === 1 ? 'yes' : 'no'}"><span class="mark" aria-hidden="true">${record[f.name] === 1 ? '✔' : '–'}</span> ${f.label}<span class="visually-hidden">: ${record[f.name] === 1 ? 'yes' : 'no'}</span></li>`)}</ul>`

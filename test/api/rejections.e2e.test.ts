@@ -1,0 +1,158 @@
+/**
+ * The modern API's rejections end to end: generated data (citations, rejections, office actions)
+ * -> one indexer run building both indexes -> real Meilisearch -> the gateway. Answers are checked
+ * against the rejection records read straight from Meilisearch (gw.rejections) and the citation
+ * records (gw.records), grouped here independently of the routes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
+import { applicationCitationsOut } from '../../src/api/graph.ts';
+import { applicationRejectionsOut } from '../../src/api/rejections.ts';
+import type { OaRecord } from '../../src/catalog/schema.ts';
+import { createLogger } from '../../src/http/log.ts';
+import { searchKeyFor } from '../../src/meili/connect.ts';
+import { MeiliReader } from '../../src/meili/reader.ts';
+import { testAdmin } from '../helpers/meili.ts';
+import { startTestGateway, TEST_CONFIG, type TestGateway } from '../helpers/gateway.ts';
+
+let gw: TestGateway;
+beforeAll(async () => {
+  gw = await startTestGateway({ officeActions: 400, seed: 5, rejections: true });
+}, 120_000);
+afterAll(async () => gw?.cleanup());
+
+const field = (r: OaRecord, f: string) => (r as Record<string, unknown>)[f];
+const byApp = (rs: readonly OaRecord[]) => {
+  const m = new Map<string, OaRecord[]>();
+  for (const r of rs) {
+    const a = String(field(r, 'applicationId'));
+    (m.get(a) ?? m.set(a, []).get(a)!).push(r);
+  }
+  return m;
+};
+/** An application with at least `n` rejections in at least two office actions, and citations. */
+function busyApplication(): string {
+  const cited = byApp(gw.records);
+  for (const [app, rs] of byApp(gw.rejections)) {
+    if (rs.length >= 4 && new Set(rs.map((r) => field(r, 'ifwNumber'))).size >= 2 && cited.has(app)) return app;
+  }
+  throw new Error('the generated data has no application with rejections in two office actions');
+}
+
+type RejectionsAnswer = ReturnType<typeof applicationRejectionsOut.parse>;
+type CitationsAnswer = ReturnType<typeof applicationCitationsOut.parse>;
+
+async function get(url: string, status = 200): Promise<unknown> {
+  const res = await gw.app.request(url);
+  const body = await res.json();
+  expect(res.status, `${url}: ${JSON.stringify(body).slice(0, 300)}`).toBe(status);
+  return body;
+}
+
+describe('GET /api/v1/applications/{appId}/rejections', () => {
+  it("lists every rejection of the application, grouped by office action, with claims as numbers", async () => {
+    const app = busyApplication();
+    const written = `${app.slice(0, 2)}/${app.slice(2, 5)},${app.slice(5)}`;
+    const body = applicationRejectionsOut.parse(await get(`/api/v1/applications/${encodeURIComponent(written)}/rejections`));
+    const expected = byApp(gw.rejections).get(app)!;
+    expect(body.applicationId).toBe(app);
+    expect(body.totalRejections).toBe(expected.length);
+    expect(body.complete).toBe(true);
+    const served = body.officeActions.flatMap((oa) => oa.rejections.map((r) => ({ ...r, ifwNumber: oa.ifwNumber })));
+    expect(served.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
+    for (const r of served) {
+      const record = expected.find((e) => e.id === r.id)!;
+      expect(r.ifwNumber).toBe(field(record, 'ifwNumber'));
+      expect(r.actionType).toBe(field(record, 'actionType'));
+      expect(r.claimNumbers).toBe(field(record, 'claimNumbers'));
+      expect(r.claims).toEqual(String(field(record, 'claimNumbers') ?? '').split(',').filter(Boolean).map(Number));
+      for (const f of ['aliceIn', 'bilskiIn', 'mayoIn', 'myriadIn']) expect((r as Record<string, unknown>)[f]).toBe(field(record, f));
+    }
+    // Office actions by mail date; each group's grounds are its rejections' distinct action types.
+    const dates = body.officeActions.map((oa) => oa.mailDate ?? '\uffff');
+    expect(dates).toEqual([...dates].sort());
+    for (const oa of body.officeActions) {
+      expect(oa.rejectionCount).toBe(oa.rejections.length);
+      expect(oa.grounds).toEqual([...new Set(oa.rejections.map((r) => r.actionType))].sort());
+    }
+  });
+
+  it('answers 404 for an application without rejections and 400 for a malformed number', async () => {
+    const rejected = new Set(gw.rejections.map((r) => String(field(r, 'applicationId'))));
+    const quiet = gw.records.map((r) => String(field(r, 'applicationId'))).find((a) => !rejected.has(a));
+    expect(quiet, 'the generated data has an application with citations only').toBeDefined();
+    const missing = (await get(`/api/v1/applications/${quiet}/rejections`, 404)) as { error: { code: string; message: string } };
+    expect(missing.error.code).toBe('not_found');
+    expect(missing.error.message).toContain(quiet);
+    const bad = (await get('/api/v1/applications/not-a-number/rejections', 400)) as { error: { code: string } };
+    expect(bad.error.code).toBe('invalid_parameter');
+  });
+});
+
+describe("the application's citations show each office action's rejections beside them", () => {
+  it('attaches exactly that office action\'s rejections to each group', async () => {
+    const app = busyApplication();
+    const body = applicationCitationsOut.parse(await get(`/api/v1/applications/${app}/citations`)) as CitationsAnswer;
+    const rejections = byApp(gw.rejections).get(app)!;
+    expect(body.totalRejections).toBe(rejections.length);
+    expect(body.officeActions.length).toBeGreaterThan(0);
+    for (const oa of body.officeActions) {
+      const own = rejections.filter((r) => field(r, 'ifwNumber') === oa.ifwNumber).map((r) => r.id).sort();
+      expect(oa.rejections?.map((r) => r.id).sort(), oa.ifwNumber).toEqual(own);
+    }
+    expect(body.formOnly?.rejections).toBeUndefined();
+  });
+
+  it('still answers when the rejections index was never built (rejections absent, not a 503)', async () => {
+    // As a deployment's set-up does, the search key covers the rejections index before it exists.
+    const never = `${gw.index}_never_built`;
+    const admin = testAdmin();
+    const reader = new MeiliReader({ url: admin.url, apiKey: await searchKeyFor(admin, [gw.index, never]), index: gw.index, timeoutMs: 10_000 });
+    const alone = createApp({
+      reader,
+      rejections: reader.forIndex(never),
+      config: TEST_CONFIG,
+      log: createLogger('silent'),
+    });
+    const app = busyApplication();
+    const res = await alone.request(`/api/v1/applications/${app}/citations`);
+    const body = (await res.json()) as CitationsAnswer;
+    expect(res.status, JSON.stringify(body)).toBe(200);
+    expect(body.totalRejections).toBeUndefined();
+    expect(body.officeActions.every((oa) => oa.rejections === undefined)).toBe(true);
+    const direct = await alone.request(`/api/v1/applications/${app}/rejections`);
+    expect(direct.status).toBe(503);
+    expect(((await direct.json()) as { error: { code: string } }).error.code).toBe('index_missing');
+  });
+});
+
+describe("the web page's record view", () => {
+  it("shows the citation's office action's rejections, linked to the application's rejections", async () => {
+    const rejected = new Set(gw.rejections.map((r) => String(field(r, 'ifwNumber'))));
+    const citation = gw.records.find((r) => r.ifwNumber !== undefined && rejected.has(String(r.ifwNumber)))!;
+    expect(citation, 'a citation whose office action has rejections').toBeDefined();
+    const res = await gw.app.request(`/record/${citation.id}`);
+    const page = await res.text();
+    expect(res.status).toBe(200);
+    expect(page).toContain('Rejections in this office action');
+    const own = gw.rejections.filter((r) => field(r, 'ifwNumber') === citation.ifwNumber);
+    const section = page.slice(page.indexOf('h-rejections'));
+    expect(section.match(/<li>/g)?.length).toBe(own.length);
+    for (const r of own) if (field(r, 'claimNumbers')) expect(section).toContain(`claims ${String(field(r, 'claimNumbers'))}`);
+    expect(section).toContain(`/api/v1/applications/${String(citation.applicationId)}/rejections`);
+
+    const quiet = gw.records.find((r) => r.ifwNumber !== undefined && !rejected.has(String(r.ifwNumber)));
+    if (quiet) expect(await (await gw.app.request(`/record/${quiet.id}`)).text()).toContain('No rejection recorded for this office action.');
+  });
+});
+
+describe('/openapi.json', () => {
+  it('documents the rejections route and the rejections beside the citations', async () => {
+    const doc = (await get('/openapi.json')) as { paths: Record<string, { get?: { operationId: string } }>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
+    expect(doc.paths['/api/v1/applications/{appId}/rejections']?.get?.operationId).toBe('applicationRejections');
+    expect(Object.keys(doc.components.schemas.ApplicationRejectionsResponse?.properties ?? {})).toContain('officeActions');
+    expect(JSON.stringify(doc.components.schemas.ApplicationCitationsResponse)).toContain('totalRejections');
+  });
+});
+
+export type { RejectionsAnswer };
