@@ -15,24 +15,18 @@ import { ApiError } from '../http/errors.ts';
 import { anyOf, type Filter } from '../filter/ast.ts';
 import type { RecordStore } from '../store/records.ts';
 import { lookupNumber, requireNumber, type Candidate } from './lookup.ts';
-import { readAll, type GraphLimits } from './read-all.ts';
+import { classifyStored, fieldOfKind, storedForms, type ParsedNumber } from './numbers.ts';
+import { readAll, withoutMissingIndex, type GraphLimits } from './read-all.ts';
+import { defineRoute } from './registry.ts';
 import { groupRejections, rejectionOut } from './rejections.ts';
+import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
 
 export type { GraphLimits };
-import { classifyStored, fieldOfKind, storedForms, type ParsedNumber } from './numbers.ts';
-import { defineRoute } from './registry.ts';
-import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
 
 const str = (r: OaRecord, f: FieldName): string | undefined => (r[f] === undefined ? undefined : String(r[f]));
 const strs = (r: OaRecord, f: FieldName): string[] => (Array.isArray(r[f]) ? (r[f] as string[]) : r[f] === undefined ? [] : [String(r[f])]);
 const cmp = (a: string | undefined, b: string | undefined) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? -1 : 1);
 const union = (lists: string[][]) => [...new Set(lists.flat())].sort();
-
-/** A deployment that built only the citations answers them without rejections (`totalRejections` absent). */
-function withoutMissingIndex(err: unknown): undefined {
-  if (err instanceof ApiError && err.code === 'index_missing') return undefined;
-  throw err;
-}
 
 async function notFound(store: RecordStore, parsed: ParsedNumber, what: string, keep: (c: Candidate) => boolean, signal: AbortSignal): Promise<ApiError> {
   const suggestions = (await lookupNumber(store, parsed, 20, signal)).filter(keep).slice(0, 5);
@@ -132,6 +126,7 @@ export function applicationCitationsRoute(store: RecordStore, limits: GraphLimit
       // Its rejections are read beside its citations, from the other data set's index.
       const [{ records, total, complete }, rejected] = await Promise.all([
         readAll(store, appFilter, limits.maxRecords, signal),
+        // A deployment that built only the citations answers them without rejections.
         rejections ? readAll(rejections, appFilter, limits.maxRecords, signal).catch(withoutMissingIndex) : undefined,
       ]);
       if (total === 0) throw await notFound(store, parsed, 'application', (s) => s.kind === 'application', signal);

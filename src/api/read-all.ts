@@ -5,6 +5,7 @@
 import type { FieldName } from '../catalog/fields.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import type { Filter } from '../filter/ast.ts';
+import { ApiError } from '../http/errors.ts';
 import type { RecordStore } from '../store/records.ts';
 
 const PAGE = 1000;
@@ -30,3 +31,9 @@ export async function readAll(store: RecordStore, filter: Filter, max: number, s
   return { records, total, complete: records.length >= total };
 }
 
+
+/** For a read of the other data set: its index never built reads as absent (undefined), not as a 503. */
+export function withoutMissingIndex(err: unknown): undefined {
+  if (err instanceof ApiError && err.code === 'index_missing') return undefined;
+  throw err;
+}

@@ -20,7 +20,7 @@ import { ApiError } from '../http/errors.ts';
 import type { RecordStore } from '../store/records.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { eq } from '../filter/ast.ts';
-import { readAll } from '../api/read-all.ts';
+import { readAll, withoutMissingIndex } from '../api/read-all.ts';
 import { groupRejections, type RejectionOut } from '../api/rejections.ts';
 
 /** An office action rejects a few dozen grounds at most; more are not listed on its page. */
@@ -125,13 +125,8 @@ export function webRoutes(store: RecordStore, rejections?: RecordStore): Hono {
   /** The rejections of the record's office action; undefined without one, or without the rejections index. */
   async function officeActionRejections(record: OaRecord, signal: AbortSignal): Promise<RejectionOut[] | undefined> {
     if (!rejections || record.ifwNumber === undefined) return undefined;
-    try {
-      const { records } = await readAll(rejections, eq('ifwNumber', String(record.ifwNumber)), MAX_REJECTIONS_SHOWN, signal);
-      return groupRejections(records).flatMap((g) => g.rejections);
-    } catch (err) {
-      if (err instanceof ApiError && err.code === 'index_missing') return undefined;
-      throw err;
-    }
+    const read = await readAll(rejections, eq('ifwNumber', String(record.ifwNumber)), MAX_REJECTIONS_SHOWN, signal).catch(withoutMissingIndex);
+    return read && groupRejections(read.records).flatMap((g) => g.rejections);
   }
 
   app.get('/facet-values/:facet', async (c) => {
