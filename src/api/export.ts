@@ -10,20 +10,19 @@
  */
 import type { Context } from 'hono';
 import { z } from 'zod';
-import { FIELDS, sortFieldOf, type SortKey } from '../catalog/fields.ts';
-import { lowerSort } from '../catalog/layout.ts';
+import type { FieldName, SortKey } from '../catalog/fields.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 import { and } from '../filter/ast.ts';
 import { ApiError } from '../http/errors.ts';
 import { Slots } from '../http/slots.ts';
 import type { RecordStore } from '../store/records.ts';
 import { csvRecord, csvRow, ndjsonRecord } from './csv.ts';
-import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } from './filters.ts';
+import { CITATIONS_API, operationOf, type ApiDataset } from './datasets.ts';
+import { filterOf, VERBATIM_PARAMS } from './filters.ts';
 import { keysetStream } from './keyset-stream.ts';
 import { defineRoute } from './registry.ts';
-import { fieldNameParam } from './schemas.ts';
 import { numberQuery } from './numbers.ts';
-import { searchQuery } from './search.ts';
+import { searchQueryOf } from './search.ts';
 import { SortCursor } from './sort-keyset.ts';
 
 /**
@@ -58,30 +57,39 @@ const FORMATS = {
   ndjson: { type: 'application/x-ndjson; charset=utf-8', ext: 'ndjson' },
 } as const;
 
-const exportQuery = z
-  .object({
-    format: z.enum(['csv', 'ndjson'], { error: 'must be csv or ndjson' }).optional().describe('Output format (default csv).'),
-    fields: z.array(fieldNameParam).optional().describe('Fields to export, in order (default: every catalog field).'),
-    q: searchQuery.shape.q,
-    sort: searchQuery.shape.sort,
-    ...filterShape,
-  })
-  .superRefine(checkRanges);
+function exportQueryOf(api: ApiDataset) {
+  // Its q is the search's: absent where nothing is full-text searchable.
+  const search = searchQueryOf(api);
+  const keywords = api.keywords ? { q: search.shape.q } : ({} as { q: typeof search.shape.q });
+  return z
+    .object({
+      format: z.enum(['csv', 'ndjson'], { error: 'must be csv or ndjson' }).optional().describe('Output format (default csv).'),
+      fields: z.array(api.params.fieldName).optional().describe('Fields to export, in order (default: every catalog field).'),
+      ...keywords,
+      sort: search.shape.sort,
+      ...api.filters.shape,
+    })
+    .superRefine(api.filters.checkRanges);
+}
 
-type ExportQuery = z.output<typeof exportQuery>;
+type ExportQuery = z.output<ReturnType<typeof exportQueryOf>>;
 
-export function exportRoute(store: RecordStore, options: ExportOptions = {}) {
+export function exportRoute(store: RecordStore, options: ExportOptions = {}, api: ApiDataset = CITATIONS_API) {
+  const { catalog } = api;
+  const exportQuery = exportQueryOf(api);
+  /** The field of a sort key (`mailDate:desc` -> mailDate), checked where the key came in. */
+  const sortFieldOf = (key: string) => key.split(':')[0] as FieldName;
   const pageSize = options.pageSize ?? DEFAULT_EXPORT_PAGE_SIZE;
   const slots = options.slots ?? new Slots(DEFAULT_EXPORT_LIMITS.maxConcurrent, DEFAULT_EXPORT_LIMITS.maxPerKey);
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_EXPORT_LIMITS.idleTimeoutMs;
   return defineRoute({
     method: 'get',
-    path: '/api/v1/export',
-    operationId: 'export',
+    path: `${api.base}/export`,
+    operationId: operationOf(api, 'export'),
     tag: 'Export',
-    summary: 'Stream every record matching the filters as CSV or NDJSON',
+    summary: `Stream every ${catalog.noun} matching the filters as CSV or NDJSON`,
     description:
-      'Any size. CSV: header row of field names, RFC 4180 quoting, formType values joined with "|". NDJSON: one record per line. Accepts the filter parameters of /api/v1/search, and its sort and q. Without q, records stream in the given sort, or by application number, ties in index order (keyset pages: flat cost at any depth, stable order). With q, in the relevance order /api/v1/search gives (offset pages: cost grows with depth, and an index swapped mid-export can shift records). X-Total-Count holds the number of records.',
+      `Any size. CSV: header row of field names, RFC 4180 quoting, multi-valued fields (formType) joined with "|". NDJSON: one record per line. Accepts the filter parameters of ${api.base}/search, and its sort${api.keywords ? ' and q' : ''}. Without q, records stream in the given sort, or by application number, ties in index order (keyset pages: flat cost at any depth, stable order).${api.keywords ? ` With q, in the relevance order ${api.base}/search gives (offset pages: cost grows with depth, and an index swapped mid-export can shift records).` : ''} X-Total-Count holds the number of records.`,
     query: exportQuery,
     verbatim: VERBATIM_PARAMS,
     response: {
@@ -105,14 +113,14 @@ export function exportRoute(store: RecordStore, options: ExportOptions = {}) {
 
   async function streamExport(c: Context, query: ExportQuery, release: () => void): Promise<Response> {
     const format = query.format ?? 'csv';
-    const fields = query.fields?.length ? [...new Set(query.fields)] : FIELDS.map((f) => f.name);
-    const filter = filterOf(filterClauses(query));
+    const fields = query.fields?.length ? [...new Set(query.fields)] : catalog.fields.map((f) => f.name as FieldName);
+    const filter = filterOf(api.filters.clauses(query));
     const signal = c.req.raw.signal;
     const q = query.q?.trim() ? numberQuery(query.q) : undefined;
     // The order walked: the sort asked for (a derived key as the stored field it sorts by), then
     // application number, then index order.
     const asked = query.sort ?? [];
-    const order = lowerSort(asked.some((s) => s.startsWith('applicationId:')) ? asked : [...asked, TIE_BREAK]);
+    const order = catalog.layout.lowerSort(asked.some((s) => s.startsWith('applicationId:')) ? asked : [...asked, TIE_BREAK]);
     // The cursor needs the sort keys of every record, exported or not.
     const read = [...new Set([...fields, ...order.map(sortFieldOf)])];
     const cursor = new SortCursor(order);
@@ -160,7 +168,7 @@ export function exportRoute(store: RecordStore, options: ExportOptions = {}) {
     // c.body (not new Response) keeps the headers middleware has set, e.g. X-Request-Id.
     return c.body(body, 200, {
       'Content-Type': FORMATS[format].type,
-      'Content-Disposition': `attachment; filename="oa-citations.${FORMATS[format].ext}"`,
+      'Content-Disposition': `attachment; filename="${api.file}.${FORMATS[format].ext}"`,
       'X-Total-Count': String(first.total),
       'Cache-Control': 'no-store',
     });

@@ -9,12 +9,12 @@
  */
 import { z } from 'zod';
 import type { FieldName } from '../catalog/fields.ts';
-import { facetSearchable } from '../catalog/layout.ts';
 import type { RecordStore } from '../store/records.ts';
-import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
+import { CITATIONS_API, operationOf, schemaOf, type ApiDataset } from './datasets.ts';
+import { filterOf, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
-import { countOut, facetNameParam, jsonResponse } from './schemas.ts';
+import { countOut, jsonResponse } from './schemas.ts';
 
 export const facetValuesOut = z.object({
   facet: z.string(),
@@ -25,25 +25,25 @@ export const facetValuesOut = z.object({
 const byCountThenValue = (a: { value: string; count: number }, b: { value: string; count: number }) =>
   b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0);
 
-export function facetValuesRoute(store: RecordStore) {
+export function facetValuesRoute(store: RecordStore, api: ApiDataset = CITATIONS_API) {
   return defineRoute({
     method: 'get',
-    path: '/api/v1/facets/{facet}',
-    operationId: 'facetValues',
+    path: `${api.base}/facets/{facet}`,
+    operationId: operationOf(api, 'facetValues'),
     tag: 'Search',
-    summary: 'Search the values of one facet, with counts under the current filters',
-    description: 'E.g. /api/v1/facets/artUnit?q=21 lists the art units 21xx. Accepts the filter parameters of /api/v1/search.',
-    params: z.object({ facet: facetNameParam.describe('A facet name of the catalog.') }),
+    summary: `Search the values of one facet of the ${api.plural}, with counts under the current filters`,
+    description: `E.g. ${api.base}/facets/artUnit?q=21 lists the art units 21xx. Accepts the filter parameters of ${api.base}/search.`,
+    params: z.object({ facet: api.params.facetName.describe('A facet name of the catalog.') }),
     query: z
       .object({
         q: z.string().max(100, { error: 'must be at most 100 characters' }).optional().describe('Start of the values to list; empty lists the most frequent values.'),
-        ...filterShape,
+        ...api.filters.shape,
       })
-      .superRefine(checkRanges),
+      .superRefine(api.filters.checkRanges),
     verbatim: VERBATIM_PARAMS,
-    response: jsonResponse('FacetValuesResponse', 'Matching facet values with record counts.', facetValuesOut),
+    response: jsonResponse(schemaOf(api, 'FacetValuesResponse'), 'Matching facet values with record counts.', api === CITATIONS_API ? facetValuesOut : facetValuesOut.clone()),
     errors: [503],
-    handler: (c, { params, query }) => facetValues(store, params.facet, { prefix: query.q, filters: query }, c.req.raw.signal),
+    handler: (c, { params, query }) => facetValues(store, params.facet, { prefix: query.q, filters: query }, c.req.raw.signal, api),
   });
 }
 
@@ -59,11 +59,12 @@ export async function facetValues(
   facet: FieldName,
   { prefix = '', filters, keywords }: { prefix?: string; filters: FilterInput; keywords?: string },
   signal?: AbortSignal,
+  api: ApiDataset = CITATIONS_API,
 ): Promise<FacetValues> {
-  const filter = filterOf(filterClauses(filters), facet);
+  const filter = filterOf(api.filters.clauses(filters), facet);
   const q = keywords?.trim() ? numberQuery(keywords) : undefined;
   let values: { value: string; count: number }[];
-  if (facetSearchable(facet)) {
+  if (api.catalog.layout.facetSearchable(facet)) {
     values = await store.facetSearch(facet, { prefix, filter, q }, signal);
   } else {
     const res = await store.search({ q, filter, page: 1, hitsPerPage: 0, facets: [facet] }, signal);

@@ -1,5 +1,6 @@
 /**
- * The filter parameters of the modern API, derived from the field catalog:
+ * The filter parameters of the modern API, derived from a data set's field catalog
+ * (`filterSet(catalog)`; the module's plain exports are the citations catalog's):
  * - one repeatable parameter per filterable field (values OR-ed within a field, fields AND-ed);
  * - `<field>From` / `<field>To` for date fields (inclusive; yyyy-MM-dd or yyyyMMdd).
  * The same set serves search, facet value search, analytics and export, so a filter means the
@@ -7,16 +8,13 @@
  * derived one takes the values its entry in src/catalog/derived.ts accepts (`accepts`).
  */
 import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog.ts';
+import { CITATIONS } from '../catalog/citations.ts';
 import { derivationOf, type ValueShape } from '../catalog/derived.ts';
-import { FIELDS, type CatalogField, type FieldName } from '../catalog/fields.ts';
+import type { CatalogField, FieldName } from '../catalog/fields.ts';
 import { parseDate, parseFlag } from '../catalog/values.ts';
 import { and, anyOf, between, type Filter } from '../filter/ast.ts';
 import { isNumberField, NUMBER_FIELDS, parseNumber, storedForms, type NumberField } from './numbers.ts';
-
-/** Filterable by value: every filterable field but dates (ranges). */
-export const VALUE_FILTER_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.filter && f.type !== 'date');
-/** Filterable by range. */
-export const RANGE_FILTER_FIELDS: readonly CatalogField[] = FIELDS.filter((f) => f.filter && f.type === 'date');
 
 /** What a value of a derived field's filter may be (src/catalog/derived.ts); undefined for a stored field. */
 const acceptedOf = (f: CatalogField): ValueShape | undefined => derivationOf(f.name)?.accepts;
@@ -108,28 +106,8 @@ function dateSchema() {
     });
 }
 
-function buildShape() {
-  const shape: Record<string, z.ZodType> = {};
-  for (const f of VALUE_FILTER_FIELDS) shape[f.name] = z.array(valueSchema(f)).optional().describe(describeValueParam(f));
-  for (const f of RANGE_FILTER_FIELDS) {
-    shape[fromParam(f)] = dateSchema().optional().describe(`${f.description} From this date on (inclusive), yyyy-MM-dd or yyyyMMdd.`);
-    shape[toParam(f)] = dateSchema().optional().describe(`${f.description} Up to this date (inclusive), yyyy-MM-dd or yyyyMMdd.`);
-  }
-  return shape;
-}
-
-/** The filter parameters, to spread into a route's query schema. */
-export const filterShape = buildShape();
-
 /** Parsed filter parameters, as the route query schemas output them. */
 export type FilterInput = Record<string, unknown>;
-
-/**
- * The parsed filter parameters that select the records whose `field` holds exactly `value`, a
- * stored value (as the schema outputs a parameter's values: nothing left to read, so a number is
- * not read again as the written forms it could stand for).
- */
-export const exactValue = (field: FieldName, value: string): FilterInput => ({ [field]: [[value]] });
 
 /**
  * The filter of every filtered field, keyed by field name (over catalog fields: the store lowers
@@ -138,32 +116,81 @@ export const exactValue = (field: FieldName, value: string): FilterInput => ({ [
  */
 export type FilterClauses = ReadonlyMap<FieldName, Filter>;
 
-export function filterClauses(input: FilterInput): FilterClauses {
-  const clauses = new Map<FieldName, Filter>();
-  for (const f of VALUE_FILTER_FIELDS) {
-    const values = input[f.name] as (string | number)[][] | undefined;
-    if (!values?.length) continue;
-    clauses.set(f.name, anyOf(f.name, values.flat()));
-  }
-  for (const f of RANGE_FILTER_FIELDS) {
-    const from = input[fromParam(f)] as string | undefined;
-    const to = input[toParam(f)] as string | undefined;
-    // ISO dates compare lexicographically in date order (see the catalog's `date` type).
-    if (from || to) clauses.set(f.name, between(f.name, from, to));
-  }
-  return clauses;
+/** One data set's filter parameters. */
+export interface FilterSet {
+  /** Filterable by value: every filterable field but dates (ranges). */
+  readonly valueFields: readonly CatalogField[];
+  /** Filterable by range. */
+  readonly rangeFields: readonly CatalogField[];
+  /** The parameters, to spread into a route's query schema. */
+  readonly shape: Readonly<Record<string, z.ZodType>>;
+  /** The query parameters that filter on a field (for /fields). */
+  paramsOf(field: CatalogField): string[];
+  /** The filter clauses of parsed parameters. */
+  clauses(input: FilterInput): FilterClauses;
+  /** Refinement for a query schema: a date range must not end before it starts. */
+  checkRanges(input: FilterInput, ctx: z.RefinementCtx): void;
 }
 
-/** Refinement for a query schema: a date range must not end before it starts. */
-export function checkRanges(input: FilterInput, ctx: z.RefinementCtx): void {
-  for (const f of RANGE_FILTER_FIELDS) {
-    const from = input[fromParam(f)] as string | undefined;
-    const to = input[toParam(f)] as string | undefined;
-    if (from && to && from > to) {
-      ctx.addIssue({ code: 'custom', path: [fromParam(f)], message: `is after ${toParam(f)} (${from} > ${to})` });
+export function filterSet(catalog: Catalog): FilterSet {
+  const fields = catalog.fields as readonly CatalogField[];
+  const valueFields = fields.filter((f) => f.filter && f.type !== 'date');
+  const rangeFields = fields.filter((f) => f.filter && f.type === 'date');
+
+  const shape: Record<string, z.ZodType> = {};
+  for (const f of valueFields) shape[f.name] = z.array(valueSchema(f)).optional().describe(describeValueParam(f));
+  for (const f of rangeFields) {
+    shape[fromParam(f)] = dateSchema().optional().describe(`${f.description} From this date on (inclusive), yyyy-MM-dd or yyyyMMdd.`);
+    shape[toParam(f)] = dateSchema().optional().describe(`${f.description} Up to this date (inclusive), yyyy-MM-dd or yyyyMMdd.`);
+  }
+
+  function clauses(input: FilterInput): FilterClauses {
+    const out = new Map<FieldName, Filter>();
+    for (const f of valueFields) {
+      const values = input[f.name] as (string | number)[][] | undefined;
+      if (!values?.length) continue;
+      out.set(f.name, anyOf(f.name, values.flat()));
+    }
+    for (const f of rangeFields) {
+      const from = input[fromParam(f)] as string | undefined;
+      const to = input[toParam(f)] as string | undefined;
+      // ISO dates compare lexicographically in date order (see the catalog's `date` type).
+      if (from || to) out.set(f.name, between(f.name, from, to));
+    }
+    return out;
+  }
+
+  function checkRanges(input: FilterInput, ctx: z.RefinementCtx): void {
+    for (const f of rangeFields) {
+      const from = input[fromParam(f)] as string | undefined;
+      const to = input[toParam(f)] as string | undefined;
+      if (from && to && from > to) {
+        ctx.addIssue({ code: 'custom', path: [fromParam(f)], message: `is after ${toParam(f)} (${from} > ${to})` });
+      }
     }
   }
+
+  const paramsOf = (f: CatalogField): string[] =>
+    valueFields.includes(f) ? [f.name] : rangeFields.includes(f) ? [fromParam(f), toParam(f)] : [];
+
+  return { valueFields, rangeFields, shape, paramsOf, clauses, checkRanges };
 }
+
+/**
+ * The parsed filter parameters that select the records whose `field` holds exactly `value`, a
+ * stored value (as the schema outputs a parameter's values: nothing left to read, so a number is
+ * not read again as the written forms it could stand for).
+ */
+export const exactValue = (field: FieldName, value: string): FilterInput => ({ [field]: [[value]] });
+
+// ---- the citations' filters (the modern API's first data set, and the web page's) ---------------
+
+export const CITATION_FILTERS = filterSet(CITATIONS);
+export const VALUE_FILTER_FIELDS = CITATION_FILTERS.valueFields;
+export const RANGE_FILTER_FIELDS = CITATION_FILTERS.rangeFields;
+export const filterShape = CITATION_FILTERS.shape;
+export const filterClauses = CITATION_FILTERS.clauses;
+export const checkRanges = CITATION_FILTERS.checkRanges;
 
 /** The filter of all clauses, or of all but one field's (disjunctive facet counts). */
 export function filterOf(clauses: FilterClauses, except?: FieldName): Filter {

@@ -7,6 +7,8 @@
  *   /api/v1/applications/{appId}/citations,
  *   /api/v1/references/{number}/citing            the citation graph (graph.ts)
  *   /api/v1/applications/{appId}/rejections       the grounds of rejection (rejections.ts)
+ *   /api/v1/rejections/search, /facets/{facet},
+ *   /api/v1/rejections/export, /fields            the rejections, through the same modules (datasets.ts)
  *   /api/v1/stats/top-references, /stats/overview analytics from facet counts (stats.ts)
  *   /api/v1/export                                CSV / NDJSON stream (export.ts)
  *   /api/v1/fields                                the field catalog
@@ -14,15 +16,15 @@
  */
 import { Hono } from 'hono';
 import { z } from 'zod';
-import { FIELDS } from '../catalog/fields.ts';
 import type { RecordStore } from '../store/records.ts';
 import { DOCS_PAGE } from './docs-page.ts';
-import { DEFAULT_EXPORT_LIMITS, exportRoute } from './export.ts';
+import { DEFAULT_EXPORT_LIMITS, exportRoute, type ExportOptions } from './export.ts';
 import { Slots } from '../http/slots.ts';
 import { facetValuesRoute } from './facet-values.ts';
-import { RANGE_FILTER_FIELDS, VALUE_FILTER_FIELDS } from './filters.ts';
+import { CITATIONS_API, operationOf, REJECTIONS_API, schemaOf, type ApiDataset } from './datasets.ts';
 import { applicationCitationsRoute, citingRoute } from './graph.ts';
 import { lookupRoute } from './lookup.ts';
+import type { GraphLimits } from './read-all.ts';
 import { buildOpenApi } from './openapi.ts';
 import { defineRoute, mountRoutes, type Route } from './registry.ts';
 import { jsonResponse } from './schemas.ts';
@@ -65,25 +67,31 @@ const fieldsOut = z.object({
   ),
 });
 
-function fieldsRoute() {
-  const fields = FIELDS.map((f) => ({
+function fieldsRoute(api: ApiDataset) {
+  const fields = api.catalog.fields.map((f) => ({
     name: f.name,
     type: f.type,
     description: f.description,
-    filter: VALUE_FILTER_FIELDS.includes(f) ? [f.name] : RANGE_FILTER_FIELDS.includes(f) ? [`${f.name}From`, `${f.name}To`] : [],
+    filter: api.filters.paramsOf(f as (typeof api.filters.valueFields)[number]),
     facet: f.facet,
     sort: f.sort,
     search: f.search,
   }));
   return defineRoute({
     method: 'get',
-    path: '/api/v1/fields',
-    operationId: 'fields',
+    path: `${api.base}/fields`,
+    operationId: operationOf(api, 'fields'),
     tag: 'Reference',
-    summary: 'The record fields and what each can be used for',
-    response: jsonResponse('FieldsResponse', 'The field catalog.', fieldsOut),
+    summary: `The ${api.catalog.noun} record's fields and what each can be used for`,
+    response: jsonResponse(schemaOf(api, 'FieldsResponse'), 'The field catalog.', api === CITATIONS_API ? fieldsOut : fieldsOut.clone()),
     handler: () => ({ fields }),
   });
+}
+
+/** The rejections' routes: an application's, and search, facet values, export and fields as the citations have them. */
+function rejectionRoutes(store: RecordStore, graph: GraphLimits, exports: ExportOptions): Route[] {
+  const api = REJECTIONS_API;
+  return [applicationRejectionsRoute(store, graph), searchRoute(store, api), facetValuesRoute(store, api), exportRoute(store, exports, api), fieldsRoute(api)];
 }
 
 /** Every route of the modern API, in the order the reference lists them. */
@@ -91,21 +99,23 @@ export function apiRoutes(deps: ModernDeps): Route[] {
   const { store } = deps;
   const graph = { maxRecords: deps.maxGraphRecords ?? 50_000 };
   const limits = deps.exportLimits ?? DEFAULT_EXPORT_LIMITS;
+  // One pool of export slots for both data sets: an export costs the same whichever it reads.
+  const exports = {
+    pageSize: deps.exportPageSize,
+    slots: new Slots(limits.maxConcurrent, limits.maxPerKey),
+    idleTimeoutMs: limits.idleTimeoutMs,
+  };
   const routes: Route[] = [
     searchRoute(store),
     facetValuesRoute(store),
     lookupRoute(store),
     applicationCitationsRoute(store, graph, deps.rejections),
     citingRoute(store, graph),
-    ...(deps.rejections ? [applicationRejectionsRoute(deps.rejections, graph)] : []),
     topReferencesRoute(store),
     overviewRoute(store),
-    exportRoute(store, {
-      pageSize: deps.exportPageSize,
-      slots: new Slots(limits.maxConcurrent, limits.maxPerKey),
-      idleTimeoutMs: limits.idleTimeoutMs,
-    }),
-    fieldsRoute(),
+    exportRoute(store, exports),
+    fieldsRoute(CITATIONS_API),
+    ...(deps.rejections ? rejectionRoutes(deps.rejections, graph, exports) : []),
   ];
   let document: Record<string, unknown> | undefined;
   routes.push(

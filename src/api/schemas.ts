@@ -4,7 +4,9 @@
  * them, so the stored-record schema is written once).
  */
 import { z } from 'zod';
-import { FACET_FIELDS, FIELDS, type FieldName } from '../catalog/fields.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { CITATIONS } from '../catalog/citations.ts';
+import type { CatalogField, FieldName } from '../catalog/fields.ts';
 import { recordSchema } from '../catalog/schema.ts';
 import type { JsonResponse } from './registry.ts';
 import { NUMBER_KINDS } from './numbers.ts';
@@ -42,9 +44,35 @@ export function jsonResponse<S extends z.ZodType>(schemaId: string, description:
 // ---------------------------------------------------------------------------------------------
 // Parameter building blocks (derived from the catalog where they name fields).
 
-export const FACET_NAMES = FACET_FIELDS.map((f) => f.name) as [FieldName, ...FieldName[]];
-export const FIELD_NAMES = FIELDS.map((f) => f.name) as [FieldName, ...FieldName[]];
-export const SORT_OPTIONS = FIELDS.filter((f) => f.sort).flatMap((f) => [`${f.name}:asc`, `${f.name}:desc`]) as [string, ...string[]];
+/** The parameters that name one data set's fields: facets, fields to read, sort keys. */
+export interface FieldParams {
+  readonly facetNames: readonly string[];
+  readonly fieldNames: readonly string[];
+  readonly sortOptions: readonly string[];
+  readonly facetName: z.ZodType<FieldName, string>;
+  readonly fieldName: z.ZodType<FieldName, string>;
+  readonly sort: z.ZodType<string, string>;
+}
+
+export function fieldParams(catalog: Catalog): FieldParams {
+  const fields = catalog.fields as readonly CatalogField[];
+  const facetNames = fields.filter((f) => f.facet).map((f) => f.name) as [FieldName, ...FieldName[]];
+  const fieldNames = fields.map((f) => f.name) as [FieldName, ...FieldName[]];
+  const sortOptions = fields.filter((f) => f.sort).flatMap((f) => [`${f.name}:asc`, `${f.name}:desc`]) as [string, ...string[]];
+  return {
+    facetNames,
+    fieldNames,
+    sortOptions,
+    facetName: z.enum(facetNames, { error: (i) => `unknown facet "${String(i.input)}"; valid facets: ${facetNames.join(', ')}` }),
+    fieldName: z.enum(fieldNames, { error: (i) => `unknown field "${String(i.input)}"; valid fields: ${fieldNames.join(', ')}` }),
+    sort: z.enum(sortOptions, { error: (i) => `cannot sort by "${String(i.input)}"; valid: ${sortOptions.join(', ')}` }),
+  };
+}
+
+const CITATION_PARAMS = fieldParams(CITATIONS);
+export const SORT_OPTIONS = CITATION_PARAMS.sortOptions;
+export const facetNameParam = CITATION_PARAMS.facetName;
+export const fieldNameParam = CITATION_PARAMS.fieldName;
 
 /** A whole-number query parameter in [min, max]. */
 export function intParam(min: number, max: number) {
@@ -54,11 +82,3 @@ export function intParam(min: number, max: number) {
     .min(min, { error: `must be at least ${min}` })
     .max(max, { error: `must be at most ${max}` });
 }
-
-export const facetNameParam = z.enum(FACET_NAMES, {
-  error: (i) => `unknown facet "${String(i.input)}"; valid facets: ${FACET_NAMES.join(', ')}`,
-});
-
-export const fieldNameParam = z.enum(FIELD_NAMES, {
-  error: (i) => `unknown field "${String(i.input)}"; valid fields: ${FIELD_NAMES.join(', ')}`,
-});

@@ -7,68 +7,86 @@
  *                (the usual "disjunctive" faceting of search UIs: values of a field are OR-ed).
  */
 import { z } from 'zod';
-import type { FieldName } from '../catalog/fields.ts';
 import { NOTHING } from '../catalog/layout.ts';
 import { render } from '../filter/render.ts';
 import type { RecordStore, SearchQuery as StoreQuery } from '../store/records.ts';
-import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
+import { CITATIONS_API, operationOf, schemaOf, type ApiDataset } from './datasets.ts';
+import { filterClauses, filterOf, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
-import { facetDistributionOut, facetNameParam, facetStatsOut, intParam, jsonResponse, recordOut, SORT_OPTIONS, countOut } from './schemas.ts';
+import { countOut, facetDistributionOut, facetStatsOut, intParam, jsonResponse, recordOut } from './schemas.ts';
 
-export const DEFAULT_FACETS = ['formType', 'artUnit'] as const satisfies readonly FieldName[];
+export const DEFAULT_FACETS = CITATIONS_API.defaultFacets;
 export const MAX_PAGE_SIZE = 1000;
 
-export const searchQuery = z
-  .object({
-    q: z
-      .string()
-      .max(500, { error: 'must be at most 500 characters' })
-      .optional()
-      .describe(
-        'Full-text query over the citation text and the application / reference numbers, typo tolerant (one wrong or swapped digit still matches). A query that is one written number ("US 7,123,456 B2") is searched as that number.',
-      ),
-    ...filterShape,
+const keywordsParam = z
+  .string()
+  .max(500, { error: 'must be at most 500 characters' })
+  .optional()
+  .describe(
+    'Full-text query over the citation text and the application / reference numbers, typo tolerant (one wrong or swapped digit still matches). A query that is one written number ("US 7,123,456 B2") is searched as that number.',
+  );
+
+/** A data set's search parameters (a keyword query only where some field is full-text searchable). */
+export function searchQueryOf(api: ApiDataset) {
+  const { filters, params } = api;
+  const query = z.object({
+    q: keywordsParam,
+    ...filters.shape,
     facets: z
-      .array(facetNameParam)
+      .array(params.facetName)
       .optional()
-      .describe(`Facets to count (comma list or repeated). Default: ${DEFAULT_FACETS.join(',')}; empty for none. Counts of a filtered facet are computed under all the other filters.`),
+      .describe(`Facets to count (comma list or repeated). Default: ${api.defaultFacets.join(',')}; empty for none. Counts of a filtered facet are computed under all the other filters.`),
     page: intParam(1, 1_000_000).optional().describe('Page number, from 1. Default 1.'),
     pageSize: intParam(0, MAX_PAGE_SIZE).optional().describe(`Hits per page, 0 to ${MAX_PAGE_SIZE} (0 = counts only). Default 20.`),
     sort: z
-      .array(z.enum(SORT_OPTIONS, { error: (i) => `cannot sort by "${String(i.input)}"; valid: ${SORT_OPTIONS.join(', ')}` }))
+      .array(params.sort)
       .optional()
-      .describe('Sort criteria in order, e.g. mailDate:desc. With q, relevance ranks first and the sort orders equally relevant hits. Ties come in index order.'),
-  })
-  .superRefine(checkRanges);
+      .describe(
+        api.keywords
+          ? 'Sort criteria in order, e.g. mailDate:desc. With q, relevance ranks first and the sort orders equally relevant hits. Ties come in index order.'
+          : 'Sort criteria in order, e.g. mailDate:desc. Ties come in index order.',
+      ),
+  });
+  // Without searchable fields there is no `q` to take (the parsed query simply never holds one).
+  const taken = api.keywords ? query : (query.omit({ q: true }) as unknown as typeof query);
+  return taken.superRefine(filters.checkRanges);
+}
 
-export const searchOut = z.object({
-  query: z.string(),
-  filter: z.string().nullable().describe('The filter the parameters compiled to, in Meilisearch filter syntax over the catalog\'s field names.'),
-  hits: z.array(recordOut),
-  totalHits: countOut.describe('Exact number of matching records.'),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-  totalPages: z.number().int(),
-  facetDistribution: facetDistributionOut.describe('Per requested facet: value -> number of matching records.'),
-  facetStats: facetStatsOut.describe('Min and max of numeric facets among the counted records.'),
-  processingTimeMs: z.number(),
-});
+export const searchQuery = searchQueryOf(CITATIONS_API);
 
-export function searchRoute(store: RecordStore) {
+function searchOutOf(api: ApiDataset) {
+  return z.object({
+    query: z.string(),
+    filter: z.string().nullable().describe("The filter the parameters compiled to, in Meilisearch filter syntax over the catalog's field names."),
+    hits: z.array(api.recordOut),
+    totalHits: countOut.describe('Exact number of matching records.'),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+    totalPages: z.number().int(),
+    facetDistribution: facetDistributionOut.describe('Per requested facet: value -> number of matching records.'),
+    facetStats: facetStatsOut.describe('Min and max of numeric facets among the counted records.'),
+    processingTimeMs: z.number(),
+  });
+}
+export const searchOut = searchOutOf(CITATIONS_API);
+
+export function searchRoute(store: RecordStore, api: ApiDataset = CITATIONS_API) {
+  const query = searchQueryOf(api);
+  const out = api === CITATIONS_API ? searchOut : searchOutOf(api);
   return defineRoute({
     method: 'get',
-    path: '/api/v1/search',
-    operationId: 'search',
+    path: `${api.base}/search`,
+    operationId: operationOf(api, 'search'),
     tag: 'Search',
-    summary: 'Search citation records with filters and facet counts',
+    summary: `Search ${api.plural} with filters and facet counts`,
     description:
       'Repeated values of one filter are OR-ed, different filters AND-ed. totalHits is exact at any size. Facet counts are disjunctive: a filtered facet is counted under all the other filters.',
-    query: searchQuery,
+    query,
     verbatim: VERBATIM_PARAMS,
-    response: jsonResponse('SearchResponse', 'A page of matching records with facet counts.', searchOut),
+    response: jsonResponse(schemaOf(api, 'SearchResponse'), `A page of matching ${api.plural} with facet counts.`, out),
     errors: [503],
-    handler: (c, { query }) => runSearch(store, query, c.req.raw.signal),
+    handler: (c, { query }) => runSearch(store, query, c.req.raw.signal, api),
   });
 }
 
@@ -79,10 +97,10 @@ export type SearchAnswer = z.input<typeof searchOut>;
  * One search with its disjunctive facet counts. The route above and the web page (src/web) both
  * answer through this, so the page shows exactly what the API would.
  */
-export async function runSearch(store: RecordStore, query: SearchQuery, signal?: AbortSignal): Promise<SearchAnswer> {
+export async function runSearch(store: RecordStore, query: SearchQuery, signal?: AbortSignal, api: ApiDataset = CITATIONS_API): Promise<SearchAnswer> {
   const started = performance.now();
-  const clauses = filterClauses(query);
-  const facets = [...new Set(query.facets ?? DEFAULT_FACETS)];
+  const clauses = api.filters.clauses(query);
+  const facets = [...new Set(query.facets ?? api.defaultFacets)];
   const q = query.q?.trim() ? numberQuery(query.q) : undefined;
   const page = query.page ?? 1;
   const pageSize = query.pageSize ?? 20;

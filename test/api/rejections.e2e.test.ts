@@ -146,12 +146,103 @@ describe("the web page's record view", () => {
   });
 });
 
+/** Records with every given field equal to the given value (as the record holds it). */
+const where = (rs: readonly OaRecord[], conds: Record<string, unknown>) => rs.filter((r) => Object.entries(conds).every(([f, v]) => field(r, f) === v));
+/** value -> number of records, as a facet counts them (records without the field left out). */
+function countsOf(rs: readonly OaRecord[], f: string): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const r of rs) {
+    const v = field(r, f);
+    if (v !== undefined) counts[String(v)] = (counts[String(v)] ?? 0) + 1;
+  }
+  return counts;
+}
+
+interface SearchAnswer {
+  totalHits: number;
+  hits: OaRecord[];
+  facetDistribution: Record<string, Record<string, number>>;
+  filter: string | null;
+}
+
+describe('GET /api/v1/rejections/search', () => {
+  it('filters on the ground and a case-law flag, with disjunctive facet counts of every rejection facet', async () => {
+    const facets = ['actionType', 'actionSubtype', 'aliceIn', 'bilskiIn', 'mayoIn', 'myriadIn', 'artUnit', 'techCenter', 'documentCd', 'mailYear'];
+    const body = (await get(`/api/v1/rejections/search?actionType=101&aliceIn=1&facets=${facets.join(',')}&pageSize=1000`)) as SearchAnswer;
+    const expected = where(gw.rejections, { actionType: '101', aliceIn: 1 });
+    expect(expected.length, 'the generated data has 101 rejections citing Alice').toBeGreaterThan(0);
+    expect(body.totalHits).toBe(expected.length);
+    expect(body.hits.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
+    // A filtered facet counts under the other filters only; the others under all of them.
+    expect(body.facetDistribution.actionType).toEqual(countsOf(where(gw.rejections, { aliceIn: 1 }), 'actionType'));
+    expect(body.facetDistribution.aliceIn).toEqual(countsOf(where(gw.rejections, { actionType: '101' }), 'aliceIn'));
+    for (const f of ['actionSubtype', 'bilskiIn', 'artUnit', 'techCenter', 'documentCd', 'mailYear']) {
+      expect(body.facetDistribution[f], f).toEqual(countsOf(expected, f));
+    }
+  });
+
+  it('takes the office-action filters, a date range and a sort, and refuses a keyword query (nothing is full-text searchable)', async () => {
+    const art = String(field(gw.rejections.find((r) => field(r, 'artUnit'))!, 'artUnit'));
+    const body = (await get(`/api/v1/rejections/search?artUnit=${art}&mailDateFrom=2010-01-01&sort=mailDate:desc&pageSize=1000&facets=`)) as SearchAnswer;
+    const expected = gw.rejections.filter((r) => field(r, 'artUnit') === art && String(field(r, 'mailDate') ?? '') >= '2010-01-01');
+    expect(body.totalHits).toBe(expected.length);
+    const dates = body.hits.map((r) => String(field(r, 'mailDate')));
+    expect(dates).toEqual([...dates].sort().reverse());
+    const refused = (await get('/api/v1/rejections/search?q=sensor', 400)) as { error: { details: { param: string }[] } };
+    expect(refused.error.details.map((d) => d.param)).toContain('q');
+    const badFacet = (await get('/api/v1/rejections/search?facets=formType', 400)) as { error: { details: { message: string }[] } };
+    expect(badFacet.error.details[0]?.message).toContain('actionType');
+  });
+});
+
+describe('GET /api/v1/rejections/facets/{facet}', () => {
+  it('lists the values of a rejections facet starting with q, counted under the other filters', async () => {
+    const body = (await get('/api/v1/rejections/facets/actionSubtype?actionType=102')) as { values: { value: string; count: number }[] };
+    const expected = countsOf(where(gw.rejections, { actionType: '102' }), 'actionSubtype');
+    expect(Object.fromEntries(body.values.map((v) => [v.value, v.count]))).toEqual(expected);
+    const years = (await get('/api/v1/rejections/facets/mailYear?q=201')) as { values: { value: string; count: number }[] };
+    const yearCounts = Object.fromEntries(Object.entries(countsOf(gw.rejections, 'mailYear')).filter(([y]) => y.startsWith('201')));
+    expect(Object.fromEntries(years.values.map((v) => [v.value, v.count]))).toEqual(yearCounts);
+  });
+});
+
+describe('GET /api/v1/rejections/export', () => {
+  it('streams the matching rejections as NDJSON and as CSV', async () => {
+    const expected = where(gw.rejections, { actionType: '103' });
+    expect(expected.length).toBeGreaterThan(1);
+    const nd = await gw.app.request('/api/v1/rejections/export?format=ndjson&actionType=103');
+    expect(nd.status).toBe(200);
+    expect(nd.headers.get('content-disposition')).toContain('oa-rejections.ndjson');
+    expect(nd.headers.get('x-total-count')).toBe(String(expected.length));
+    const lines = (await nd.text()).trim().split('\n').map((l) => JSON.parse(l) as OaRecord);
+    expect(lines.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
+    for (const r of lines) expect(r).toEqual(expected.find((e) => e.id === r.id));
+
+    const csv = await gw.app.request('/api/v1/rejections/export?fields=id,claimNumbers,aliceIn&actionType=103');
+    const rows = (await csv.text()).trim().split('\r\n');
+    expect(rows[0]).toBe('id,claimNumbers,aliceIn');
+    expect(rows.length - 1).toBe(expected.length);
+    const first = expected.find((e) => e.id === rows[1]!.split(',')[0])!;
+    const claims = String(field(first, 'claimNumbers') ?? '');
+    expect(rows[1]).toBe(`${first.id},${claims.includes(',') ? `"${claims}"` : claims},${String(field(first, 'aliceIn') ?? '')}`);
+  });
+});
+
 describe('/openapi.json', () => {
   it('documents the rejections route and the rejections beside the citations', async () => {
     const doc = (await get('/openapi.json')) as { paths: Record<string, { get?: { operationId: string } }>; components: { schemas: Record<string, { properties?: Record<string, unknown> }> } };
     expect(doc.paths['/api/v1/applications/{appId}/rejections']?.get?.operationId).toBe('applicationRejections');
     expect(Object.keys(doc.components.schemas.ApplicationRejectionsResponse?.properties ?? {})).toContain('officeActions');
     expect(JSON.stringify(doc.components.schemas.ApplicationCitationsResponse)).toContain('totalRejections');
+    for (const [path, op] of [
+      ['/api/v1/rejections/search', 'rejectionsSearch'],
+      ['/api/v1/rejections/facets/{facet}', 'rejectionsFacetValues'],
+      ['/api/v1/rejections/export', 'rejectionsExport'],
+      ['/api/v1/rejections/fields', 'rejectionsFields'],
+    ]) {
+      expect(doc.paths[path!]?.get?.operationId, path).toBe(op);
+    }
+    expect(JSON.stringify(doc.components.schemas.RejectionsSearchResponse)).toContain('RejectionRecord');
   });
 });
 
