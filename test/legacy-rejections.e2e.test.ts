@@ -214,6 +214,15 @@ describe('POST /ds-api/oa_rejections/v1/records', () => {
     () => 'claimNumbers:1*',
     () => `claimNumbers:"${pickClaims()}"`,
     () => 'claimNumbers:[1 TO 2]',
+    // claimNumbers is stored fenced by commas (",6,7,8,"): text at a comma, ranges through a
+    // prefix, a list's last claim.
+    () => 'claimNumbers:1,*',
+    () => 'claimNumbers:*,1*',
+    () => 'claimNumbers:*,2',
+    () => 'claimNumbers:*2,3*',
+    () => 'claimNumbers:[1,2 TO 3}',
+    () => 'claimNumbers:{1 TO 1,5]',
+    () => 'claimNumbers:{2 TO *]',
     () => 'actionSubtype:*',
     () => `${pickApp()}`,
     () => `${pickIfw()}`,

@@ -2,7 +2,9 @@
  * The filter parameters of the modern API, derived from a data set's field catalog
  * (`filterSet(catalog)`; the module's plain exports are the citations catalog's):
  * - one repeatable parameter per filterable field (values OR-ed within a field, fields AND-ed);
- * - `<field>From` / `<field>To` for date fields (inclusive; yyyy-MM-dd or yyyyMMdd).
+ * - `<field>From` / `<field>To` for date fields (inclusive; yyyy-MM-dd or yyyyMMdd);
+ * - for a comma-separated list (the catalog's `list`: claimNumbers), a parameter keeping the
+ *   records that list one item (`claim=7`: the rejections of claim 7, wherever it stands).
  * The same set serves search, facet value search, analytics and export, so a filter means the
  * same thing everywhere. A field added to the catalog as filterable becomes a parameter here; a
  * derived one takes the values its entry in src/catalog/derived.ts accepts (`accepts`).
@@ -13,7 +15,7 @@ import { CITATIONS } from '../catalog/citations.ts';
 import { derivationOf, type ValueShape } from '../catalog/derived.ts';
 import type { CatalogField, FieldName } from '../catalog/fields.ts';
 import { parseDate, parseFlag } from '../catalog/values.ts';
-import { and, anyOf, between, type Filter } from '../filter/ast.ts';
+import { and, anyOf, between, lists, or, type Filter } from '../filter/ast.ts';
 import { isNumberField, NUMBER_FIELDS, parseNumber, storedForms, type NumberField } from './numbers.ts';
 
 /** What a value of a derived field's filter may be (src/catalog/derived.ts); undefined for a stored field. */
@@ -90,6 +92,15 @@ function describeValueParam(f: CatalogField): string {
   return `${f.description}${extra} ${sep} to match any of several values (OR); different parameters combine with AND.`;
 }
 
+/** One item of a list filter: a whole number, as the list writes it (no leading zeros). */
+function itemSchema(item: string) {
+  return z
+    .string()
+    .trim()
+    .regex(/^\d{1,6}$/, { error: (i) => `must be a ${item}, a whole number, got "${String(i.input)}"` })
+    .transform((v) => String(Number(v)));
+}
+
 const DATE_INPUT = /^(\d{4}-\d{2}-\d{2}|\d{8})$/;
 
 function dateSchema() {
@@ -136,12 +147,19 @@ export function filterSet(catalog: Catalog): FilterSet {
   const fields = catalog.fields as readonly CatalogField[];
   const valueFields = fields.filter((f) => f.filter && f.type !== 'date');
   const rangeFields = fields.filter((f) => f.filter && f.type === 'date');
+  const listFields = fields.flatMap((f) => (f.filter && f.list ? [{ field: f, ...f.list }] : []));
 
   const shape: Record<string, z.ZodType> = {};
   for (const f of valueFields) shape[f.name] = z.array(valueSchema(f)).optional().describe(describeValueParam(f));
   for (const f of rangeFields) {
     shape[fromParam(f)] = dateSchema().optional().describe(`${f.description} From this date on (inclusive), yyyy-MM-dd or yyyyMMdd.`);
     shape[toParam(f)] = dateSchema().optional().describe(`${f.description} Up to this date (inclusive), yyyy-MM-dd or yyyyMMdd.`);
+  }
+  for (const { field: f, param, item } of listFields) {
+    shape[param] = z
+      .array(itemSchema(item))
+      .optional()
+      .describe(`Keeps the records whose ${f.name} lists this ${item} (anywhere in the list). Repeat the parameter or separate values with commas to match any of several (OR).`);
   }
 
   function clauses(input: FilterInput): FilterClauses {
@@ -157,6 +175,13 @@ export function filterSet(catalog: Catalog): FilterSet {
       // ISO dates compare lexicographically in date order (see the catalog's `date` type).
       if (from || to) out.set(f.name, between(f.name, from, to));
     }
+    for (const { field: f, param } of listFields) {
+      const items = input[param] as string[] | undefined;
+      if (!items?.length) continue;
+      const listing = or([...new Set(items)].map((i) => lists(f.name, i)));
+      const whole = out.get(f.name);
+      out.set(f.name, whole ? and([whole, listing]) : listing);
+    }
     return out;
   }
 
@@ -170,8 +195,10 @@ export function filterSet(catalog: Catalog): FilterSet {
     }
   }
 
-  const paramsOf = (f: CatalogField): string[] =>
-    valueFields.includes(f) ? [f.name] : rangeFields.includes(f) ? [fromParam(f), toParam(f)] : [];
+  const paramsOf = (f: CatalogField): string[] => [
+    ...(valueFields.includes(f) ? [f.name] : rangeFields.includes(f) ? [fromParam(f), toParam(f)] : []),
+    ...listFields.filter((l) => l.field === f).map((l) => l.param),
+  ];
 
   return { valueFields, rangeFields, shape, paramsOf, clauses, checkRanges };
 }

@@ -25,6 +25,8 @@ export interface CatalogSpec<F extends FieldSpec> {
   readonly fields: readonly F[];
   /** The group codes of the stored layout (group-codes.ts). */
   readonly groups: readonly GroupSpec[];
+  /** The version of the data set's stored layout: bump it when its documents or settings change shape (stored-layout.ts). */
+  readonly layoutVersion: number;
   /** Facets whose values Meilisearch lists by count rather than alphabetically (most-cited first). */
   readonly facetsByCount?: readonly string[];
   /**
@@ -66,6 +68,7 @@ export class Catalog<F extends FieldSpec = FieldSpec> {
   readonly slotOf: ReadonlyMap<string, { group: Group; slot: Slot }>;
   readonly facetsByCount: readonly string[];
   readonly storedUnlessSameAs: CatalogSpec<F>['storedUnlessSameAs'];
+  readonly layoutVersion: number;
   /** The zod schema of a whole record (every field, derived ones included, as the API serves it). */
   readonly recordSchema: z.ZodObject;
   readonly layout: StoredLayout;
@@ -85,6 +88,7 @@ export class Catalog<F extends FieldSpec = FieldSpec> {
     this.defaults = spec.fields.filter((f) => f.defaultField);
     this.facetsByCount = spec.facetsByCount ?? [];
     this.storedUnlessSameAs = spec.storedUnlessSameAs;
+    this.layoutVersion = spec.layoutVersion;
 
     const id = this.byName.get(PRIMARY_KEY);
     if (id?.source.table !== 'derived' || !id.required) throw new Error(`catalog ${spec.dataset}: the id must be a required derived field`);

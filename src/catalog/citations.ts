@@ -60,6 +60,7 @@ export const CITATIONS = new Catalog<CitationField>({
   version: 'v1',
   noun: 'citation',
   table: 'citations',
+  layoutVersion: 2,
   fields: CITATION_FIELDS,
   groups: [['codesCitation', ['form892', 'form1449', 'citationInOA', 'actionType', 'actionSubtype']], ...OFFICE_ACTION_GROUPS],
   // References by count, so "most-cited" analytics read the top of the facet, not its alphabetical head.

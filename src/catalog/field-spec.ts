@@ -33,6 +33,10 @@
  *              magnitude, from the data set's counts): what a filter that tests every value of
  *              the field (`*abc*`, a text range) costs Meilisearch (src/filter/cost.ts).
  *              Unset: a few hundred at most.
+ * - `list`     for a text field that is a comma-separated list (claimNumbers, "6,7,8,11"): the
+ *              modern API's parameter (`param`) that keeps the records listing one item. The
+ *              stored layout keeps such a field fenced by commas (",6,7,8,11,"), so that "lists
+ *              7" is one CONTAINS ",7,"; answers over the field as v1 wrote it are unchanged.
  * - `stored`   kept in the index. Derived fields (but the id) are computed from the fields they
  *              name in `source.from` whenever a record is read (src/catalog/derived.ts); one that
  *              is not stored (formType, techCenter) has its filters, facets and sorts answered
@@ -72,6 +76,7 @@ export interface FieldSpec<N extends string = string, T extends FieldType = Fiel
   readonly stored: boolean;
   readonly usual?: readonly string[];
   readonly distinct?: number;
+  readonly list?: { readonly param: string; readonly item: string };
   readonly description: string;
 }
 

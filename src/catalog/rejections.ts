@@ -40,7 +40,7 @@ export const REJECTION_FIELDS = [
     'string',
     rej('claim_numbers'),
     'The rejected claims as one comma-separated string, e.g. "6,7,8,11" (v1 served it as one string).',
-    { distinct: 3_000_000 },
+    { distinct: 3_000_000, list: { param: 'claim', item: 'claim number' } },
   ),
   flag(['aliceIn', 'Cites Alice'], rej('alice_in'), '1 = the rejection cites Alice Corp. v. CLS Bank (2014).'),
   flag(['bilskiIn', 'Cites Bilski'], rej('bilski_in'), '1 = the rejection cites Bilski v. Kappos (2010).'),
@@ -61,6 +61,8 @@ export const REJECTIONS = new Catalog<RejectionField>({
   version: 'v1',
   noun: 'rejection',
   table: 'rejections',
+  // 3: claimNumbers stored fenced by commas (a list).
+  layoutVersion: 3,
   fields: REJECTION_FIELDS,
   groups: [['codesRejection', ['aliceIn', 'bilskiIn', 'mayoIn', 'myriadIn', 'actionType', 'actionSubtype']], ...OFFICE_ACTION_GROUPS],
 });

@@ -24,27 +24,34 @@
  * - **a field may be stored only when it differs from another** (the catalog's
  *   `storedUnlessSameAs`: citationText, since 93 % of references are written as their bare
  *   number); a record without it stores `null`, so "absent" and "the same as" stay apart.
+ * - **a list is stored fenced by commas** (the catalog's `list`: claimNumbers "6,7,8,11" is kept
+ *   as ",6,7,8,11,"), so that "lists claim 7" is one `CONTAINS ",7,"` - a claim at either end
+ *   included, which the bare list cannot tell from ",70". Conditions on the list as v1 wrote it
+ *   are lowered onto the fenced form with the same answers (lowerListed).
  * - **ids are stored in base64url** (16 characters for the 96 bits the API writes as 24 hex
  *   digits): the id is the primary key, kept in every document and in Meilisearch's id map.
  *
  * `storedLayout(catalog)` builds a data set's layout; layout.ts is the citations catalog's. An index
- * built with another layout answers wrongly, so the layout is versioned: LAYOUT_MARKER is
- * a filterable attribute no document holds, and the gateway checks that the index has it.
+ * built with another layout answers wrongly, so the layout is versioned: its `marker` is a
+ * filterable attribute no document holds, and the gateway checks that the index has it.
  */
 import type { Catalog } from './catalog.ts';
 import type { Counts } from './derived.ts';
 import { PRIMARY_KEY, type FieldSpec } from './field-spec.ts';
 import type { FieldName } from './fields.ts';
 import type { OaRecord } from './schema.ts';
-import { and, anyOf, exists, mapConds, not, or, type Cond, type Filter, type Value } from '../filter/ast.ts';
+import { and, anyOf, cmp, contains, eq, exists, mapConds, not, or, startsWith, type Cond, type Filter, type Value } from '../filter/ast.ts';
 import { meets } from '../filter/evaluate.ts';
 import { normalizeFacet, sendableNeedle } from '../filter/normalize.ts';
 import { digit, groupWhere, MISSING, stateOf, type Group, type Slot } from './group-codes.ts';
 
-/** Bump when documents or settings change shape: an index built with another layout must be rebuilt. */
-export const LAYOUT_VERSION = 2;
-/** A filterable attribute no document holds: an index whose settings name it was built with this layout. */
-export const LAYOUT_MARKER = `oaLayoutV${LAYOUT_VERSION}`;
+/**
+ * A filterable attribute no document holds: an index whose settings name it was built with this
+ * layout. Its version is the data set's (the catalog's `layoutVersion`), bumped when that data
+ * set's documents or settings change shape - a change here bumps every data set's - so that a
+ * change to one data set does not ask for a rebuild of the other.
+ */
+export const layoutMarker = (version: number) => `oaLayoutV${version}`;
 
 export type StoredDoc = Record<string, unknown>;
 
@@ -77,6 +84,14 @@ function asText(c: Cond): Cond {
   }
 }
 
+// ---- lists -----------------------------------------------------------------------------------------
+
+/** A list as stored: fenced by commas. */
+const fence = (list: string) => `,${list},`;
+/** A stored list as the record holds it. */
+const unfence = (stored: string) => (stored.length >= 2 && stored.startsWith(',') && stored.endsWith(',') ? stored.slice(1, -1) : stored);
+const COMMA = 0x2c;
+
 /** The number a text spells as Meilisearch would print it (`"3"`, not `"03"` or `"3.0"`). */
 const canonicalNumber = (text: string): number | undefined => (/^(?:0|-?[1-9]\d{0,14})$/.test(text) ? Number(text) : undefined);
 
@@ -101,6 +116,13 @@ export interface StoredLayout {
   attributesFor(fields: readonly string[]): string[];
   /** Whether a condition needs the values its field holds, listed by the store (see below). */
   needsValues(c: Cond): boolean;
+  /**
+   * For a condition that needs values: a filter over stored attributes that holds every record
+   * it matches, to keep the listing small (undefined: list them all).
+   */
+  narrowing(c: Cond): Filter | undefined;
+  /** A value of an attribute's facet counts as the value of the catalog field (a list unfenced). */
+  listedValue(field: string, stored: string): string;
   /** The values of a packed field decided without Meilisearch (its usual values). */
   usualValues(field: string): readonly string[];
   /** A filter over catalog fields as a filter over stored attributes. */
@@ -115,6 +137,8 @@ export interface StoredLayout {
   lowerSort(sort: readonly string[]): string[];
   /** Every filterable attribute of the layout, with what Meilisearch must build for it. */
   storedAttributes(): StoredAttribute[];
+  /** The filterable attribute that says an index was built with this layout (layoutMarker). */
+  readonly marker: string;
 }
 
 export function storedLayout(catalog: Catalog): StoredLayout {
@@ -124,7 +148,12 @@ export function storedLayout(catalog: Catalog): StoredLayout {
     // The field stored only when it differs from another (citationText, unless it is the reference).
     const SAME = catalog.storedUnlessSameAs;
 
+  /** The comma-separated lists, stored fenced by commas. */
+  const LISTS: ReadonlySet<string> = new Set(fields.filter((f) => f.list).map((f) => f.name));
+
   /** Stored catalog fields kept as attributes of their own name: everything but the packed fields (whose unusual values are kept there too). */
+  const marker = layoutMarker(catalog.layoutVersion);
+
   const PLAIN_FIELDS: readonly FieldSpec[] = fields.filter((f) => f.stored && !SLOT_OF.has(f.name));
 
   /** A record as a stored document. */
@@ -147,6 +176,8 @@ export function storedLayout(catalog: Catalog): StoredLayout {
       } else if (f.name === SAME?.field) {
         if (v === undefined) doc[f.name] = null;
         else if (v !== record[SAME.as]) doc[f.name] = v;
+      } else if (LISTS.has(f.name)) {
+        if (v !== undefined) doc[f.name] = fence(String(v));
       } else if (v !== undefined) doc[f.name] = v;
     }
     const missing: string[] = [];
@@ -197,6 +228,8 @@ export function storedLayout(catalog: Catalog): StoredLayout {
         if (v === undefined) {
           if (doc[SAME.as] !== undefined) record[f.name] = doc[SAME.as];
         } else if (v !== null) record[f.name] = v;
+      } else if (LISTS.has(f.name)) {
+        if (typeof v === 'string') record[f.name] = unfence(v);
       } else if (v !== undefined && v !== null) record[f.name] = v;
     }
     for (const d of catalog.derivations.values()) {
@@ -273,8 +306,10 @@ export function storedLayout(catalog: Catalog): StoredLayout {
       case 'pattern':
         return true;
       case 'startsWith':
-      case 'contains':
         return !sendableNeedle(c.text) || numericAttribute(c.field);
+      case 'contains':
+        // On a list, a text at a comma could match across a fence (",6" in ",6,7," but not in "6,7").
+        return !sendableNeedle(c.text) || numericAttribute(c.field) || (LISTS.has(c.field) && /^,|,$/.test(c.text));
       case 'cmp':
         return typeof c.value === 'string' && numericAttribute(c.field);
       default:
@@ -287,9 +322,87 @@ export function storedLayout(catalog: Catalog): StoredLayout {
     return SLOT_OF.get(field)?.slot.values ?? [];
   }
 
+  /**
+   * A filter Meilisearch can answer that holds every record a condition needing values matches:
+   * the pattern's literal start, or its longest literal piece (Meilisearch trims the text, which
+   * only widens it). Dates and numbers list everything: they have few values.
+   */
+  function narrowing(c: Cond): Filter | undefined {
+    const type = byName.get(c.field)?.type;
+    if (type !== 'string' && type !== 'strings') return undefined;
+    let kind: 'startsWith' | 'contains' | undefined;
+    let text = '';
+    if (c.kind === 'startsWith' || c.kind === 'contains') [kind, text] = [c.kind, c.text.trim()];
+    else if (c.kind === 'pattern') {
+      const first = c.pieces[0];
+      const literals = c.pieces.flatMap((p) => (p.kind === 'literal' && p.text.trim() ? [p.text.trim()] : []));
+      if (first?.kind === 'literal' && first.text.trim()) [kind, text] = ['startsWith', first.text.trim()];
+      else if (literals.length) [kind, text] = ['contains', literals.reduce((a, b) => (b.length > a.length ? b : a))];
+    }
+    if (!kind || !text) return undefined;
+    // A list's fenced form begins with a comma; any text it contains, the fenced form contains.
+    if (kind === 'startsWith') return startsWith(c.field, LISTS.has(c.field) ? `,${text}` : text);
+    return contains(c.field, text);
+  }
+
+  function listedValue(field: string, stored: string): string {
+    return LISTS.has(field) ? unfence(stored) : stored;
+  }
+
+  /**
+   * A condition on a list, over its fenced form F = ",x," (x the list as Meilisearch holds it,
+   * normalised; the indexer trims every value, so nothing but x sits between the fences).
+   * Equality, IN and an item are the fenced values; `x STARTS WITH t` is `F STARTS WITH ",t"`,
+   * less F = ",t" when t ends with a comma; a CONTAINS that does not begin or end with a comma is
+   * the same on F (the others need the values, see needsValues).
+   *
+   * Ranges: x+"," and y+"," order as x and y do, but where one is a proper prefix of the other
+   * and the longer goes on with a character below "," (space, "!", "+"...). Those values are
+   * known: A, the prefixes p of y followed in y by such a character (x < y, yet F > ",y,"), and
+   * B, the values where x starts with y (S, lowered as above) and F < ",y," (x > y, yet F below).
+   * So, with Y = ",y,",
+   *   x < y  is  (F < Y AND NOT S) OR F IN A    (<= adds F = Y)
+   *   x > y  is  (F > Y AND NOT F IN A) OR (S AND F < Y)    (>= adds F = Y)
+   * exactly (test/catalog/layout.test.ts checks all of it on lists of such characters).
+   */
+  function listStartsWith(f: string, text: string): Filter {
+    const from = startsWith(f, `,${text}`);
+    return text.endsWith(',') ? and([from, not(eq(f, `,${text}`))]) : from;
+  }
+
+  function lowerListed(c: Cond): Filter {
+    const f = c.field;
+    const fenced = (v: Value) => fence(normalizeFacet(String(v)));
+    switch (c.kind) {
+      case 'eq':
+        return eq(f, fenced(c.value));
+      case 'in':
+        return anyOf(f, c.values.map(fenced));
+      case 'lists':
+        return contains(f, fenced(c.item));
+      case 'startsWith':
+        return listStartsWith(f, c.text);
+      case 'cmp': {
+        const y = normalizeFacet(String(c.value));
+        const Y = fence(y);
+        const below = (i: number) => y.charCodeAt(i) < COMMA;
+        const prefixes = Array.from({ length: y.length }, (_, i) => i).filter((i) => i > 0 && below(i)).map((i) => fence(y.slice(0, i)));
+        const A = anyOf(f, prefixes);
+        const S = listStartsWith(f, y);
+        const equal = c.op === '<=' || c.op === '>=' ? [eq(f, Y)] : [];
+        if (c.op === '<' || c.op === '<=') return or([and([cmp(f, '<', Y), not(S)]), ...equal, A]);
+        return or([and([cmp(f, '>', Y), not(A)]), ...equal, and([S, cmp(f, '<', Y)])]);
+      }
+      default:
+        return { op: 'cond', cond: c };
+    }
+  }
+
   /** A condition on an attribute of the field's own name. */
   function lowerPlain(c: Cond): Filter {
     if (needsValues(c)) throw new Error(`internal: a ${c.kind} condition on ${c.field} reached the layout unanswered (see needsValues)`);
+    if (c.kind === 'lists' && !LISTS.has(c.field)) throw new Error(`internal: ${c.field} is no list`);
+    if (LISTS.has(c.field)) return lowerListed(c);
     // Meilisearch compares a range bound, as written, with normalised stored values: normalise it too.
     if (c.kind === 'cmp' && typeof c.value === 'string') return { op: 'cond', cond: { ...c, value: normalizeFacet(c.value) } };
     // A text value of a number attribute matches the number it spells as the number is written.
@@ -401,9 +514,9 @@ export function storedLayout(catalog: Catalog): StoredLayout {
         facetSearch: facetSearchable(f.name),
         sort: f.sort,
       }));
-    const codes = [...groups.map((g) => g.attribute), MISSING, LAYOUT_MARKER].map((name) => ({ name, comparison: false, facetSearch: false, sort: false }));
+    const codes = [...groups.map((g) => g.attribute), MISSING, marker].map((name) => ({ name, comparison: false, facetSearch: false, sort: false }));
     return [...own, ...codes];
   }
 
-  return { encode, decode, attributesFor, needsValues, usualValues, lower, facetAttributesFor, foldFacets, facetSearchable, lowerSort, storedAttributes };
+  return { encode, decode, attributesFor, needsValues, narrowing, listedValue, usualValues, lower, facetAttributesFor, foldFacets, facetSearchable, lowerSort, storedAttributes, marker };
 }

@@ -34,7 +34,8 @@ export type PatternPiece = { readonly kind: 'literal'; readonly text: string } |
  * as in Meilisearch: numbers numerically, strings as text (normalised, ranges in byte order) - so
  * `form892 = 1` is the typed flag of the modern API and `form892 = "1"` the v1 string field.
  * `pattern` (a wildcard Meilisearch has no operator for, such as `a?c`) is never sent: the store
- * answers it from the field's values (src/store/).
+ * answers it from the field's values (src/store/). Nor is `lists` (an item of a comma-separated
+ * list): the stored layout lowers it onto the list's fenced form.
  */
 export type Cond =
   | { readonly kind: 'eq'; readonly field: string; readonly value: Value }
@@ -43,7 +44,9 @@ export type Cond =
   | { readonly kind: 'exists'; readonly field: string }
   | { readonly kind: 'startsWith'; readonly field: string; readonly text: string }
   | { readonly kind: 'contains'; readonly field: string; readonly text: string }
-  | { readonly kind: 'pattern'; readonly field: string; readonly pieces: readonly PatternPiece[] };
+  | { readonly kind: 'pattern'; readonly field: string; readonly pieces: readonly PatternPiece[] }
+  /** The field, a comma-separated list (its catalog entry's `list`), has an item equal to `item`. */
+  | { readonly kind: 'lists'; readonly field: string; readonly item: string };
 
 export type Filter =
   | { readonly op: 'all' }
@@ -65,6 +68,7 @@ export const cmp = <F extends string>(field: FieldArg<F>, op: Comparison, value:
 export const exists = <F extends string>(field: FieldArg<F>): Filter => cond({ kind: 'exists', field });
 export const startsWith = <F extends string>(field: FieldArg<F>, text: string): Filter => cond({ kind: 'startsWith', field, text });
 export const contains = <F extends string>(field: FieldArg<F>, text: string): Filter => cond({ kind: 'contains', field, text });
+export const lists = <F extends string>(field: FieldArg<F>, item: string): Filter => cond({ kind: 'lists', field, item });
 export const pattern = <F extends string>(field: FieldArg<F>, pieces: readonly PatternPiece[]): Filter => cond({ kind: 'pattern', field, pieces });
 
 /** `field IN [...]`: one value is an equality, none matches nothing. Repeated values are dropped. */

@@ -53,6 +53,8 @@ export function condCost(c: Cond, catalog: Catalog = CITATIONS): number {
     case 'startsWith':
       return prefixCost(catalog, c.field, c.text);
     case 'contains':
+    case 'lists':
+      // An item of a list is a CONTAINS of the list's fenced form (src/catalog/stored-layout.ts).
       return distinctOf(catalog, c.field);
     case 'pattern': {
       // Answered from a listing of the field's values, narrowed by the pattern's literal start

@@ -42,5 +42,8 @@ export function meets(c: Cond, stored: Value): boolean {
       return normalizeFacet(String(stored)).includes(normalizeNeedle(c.text));
     case 'pattern':
       return patternTest(c.pieces)(String(stored));
+    case 'lists':
+      // As the layout answers it: the list, fenced by commas, contains the item fenced so.
+      return `,${normalizeFacet(String(stored))},`.includes(`,${normalizeFacet(c.item)},`);
   }
 }

@@ -53,6 +53,9 @@ export function condText(c: Cond): string {
     case 'contains':
       // Needs Meilisearch's experimental containsFilter feature, which the project enables.
       return `${c.field} CONTAINS ${quote(c.text)}`;
+    case 'lists':
+      // Not Meilisearch syntax either: the stored layout lowers it (a CONTAINS of the fenced item).
+      return `${c.field} LISTS ${quote(c.item)}`;
     case 'pattern':
       // Not Meilisearch syntax: the store answers patterns before anything is sent. Written so
       // for the compiler's own text (`*` any string, `?` any character, `\` before a literal one).

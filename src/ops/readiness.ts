@@ -1,14 +1,14 @@
 /**
  * Whether the gateway can answer searches: Meilisearch reachable, the index there, the gateway's
  * key allowed to search it, and the index built with this code's stored layout. One zero-hit
- * search answers all four: its filter names the layout marker (src/catalog/layout.ts), which only
- * an index of this layout declares filterable - an index built by an earlier version makes
+ * search answers all four: its filter names the data set's layout marker (src/catalog/stored-layout.ts),
+ * which only an index of this layout declares filterable - an index built by an earlier version makes
  * Meilisearch refuse the filter, and would answer every other query wrongly, so it is not ready.
  *
  * Asked anew on every call (a zero-hit search costs Meilisearch next to nothing): a readiness kept
  * from a moment ago would send traffic to a gateway whose Meilisearch just went away.
  */
-import { LAYOUT_MARKER } from '../catalog/layout.ts';
+import { CITATIONS, datasetNamed } from '../catalog/datasets.ts';
 import { ApiError } from '../http/errors.ts';
 import type { MeiliReader } from '../meili/reader.ts';
 
@@ -51,18 +51,20 @@ export class Readiness {
 
   async check(): Promise<ReadinessAnswer> {
     const others = this.options.others ?? [];
-    const [state, ...otherStates] = await Promise.all([probe(this.reader), ...others.map((o) => probe(o.reader))]);
+    const dataset = this.options.dataset ?? CITATIONS.dataset;
+    const [state, ...otherStates] = await Promise.all([probe(this.reader, dataset), ...others.map((o) => probe(o.reader, o.dataset))]);
     const answer: ReadinessAnswer = state === 'ready' ? { ready: true, state } : { ready: false, state, reason: REASONS[state] };
     if (others.length) {
-      answer.datasets = { [this.options.dataset ?? 'oa_citations']: state, ...Object.fromEntries(others.map((o, i) => [o.dataset, otherStates[i]!])) };
+      answer.datasets = { [dataset]: state, ...Object.fromEntries(others.map((o, i) => [o.dataset, otherStates[i]!])) };
     }
     return answer;
   }
 }
 
-async function probe(reader: MeiliReader): Promise<ReadinessState> {
+async function probe(reader: MeiliReader, dataset: string): Promise<ReadinessState> {
+  const marker = (datasetNamed(dataset) ?? CITATIONS).layout.marker;
   try {
-    await reader.probe({ q: '', filter: `${LAYOUT_MARKER} NOT EXISTS`, limit: 0, attributesToRetrieve: [] }, AbortSignal.timeout(2_000));
+    await reader.probe({ q: '', filter: `${marker} NOT EXISTS`, limit: 0, attributesToRetrieve: [] }, AbortSignal.timeout(2_000));
     return 'ready';
   } catch (err) {
     if (!(err instanceof ApiError)) return 'unreachable';

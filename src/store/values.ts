@@ -19,7 +19,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { CITATIONS } from '../catalog/citations.ts';
 import { MAX_VALUES_PER_FACET } from '../catalog/index-settings.ts';
 import { NOTHING } from '../catalog/layout.ts';
-import { anyOf, condsOf, contains, mapConds, startsWith, type Cond, type Filter, type Value } from '../filter/ast.ts';
+import { anyOf, condsOf, mapConds, type Cond, type Filter, type Value } from '../filter/ast.ts';
 import { meets } from '../filter/evaluate.ts';
 import { render } from '../filter/render.ts';
 import { ApiError } from '../http/errors.ts';
@@ -28,27 +28,6 @@ import type { Lane, MeiliReader, SearchBody } from '../meili/reader.ts';
 /** What a condition is tested against: the value, or for a date wildcard its v1 text. */
 function testedForm(catalog: Catalog, c: Cond, value: Value): Value {
   return c.kind === 'pattern' && catalog.byName.get(c.field)?.type === 'date' ? String(value).replaceAll('-', '') : value;
-}
-
-/**
- * A filter Meilisearch can answer that holds every record the condition matches, to keep the
- * listing small: the pattern's literal start, or its longest literal piece (Meilisearch trims the
- * text, which only widens it). Dates and numbers list everything: they have few values.
- */
-function narrowing(catalog: Catalog, c: Cond): string | undefined {
-  const type = catalog.byName.get(c.field)?.type;
-  if (type !== 'string' && type !== 'strings') return undefined;
-  let filter: Filter | undefined;
-  if (c.kind === 'startsWith' || c.kind === 'contains') {
-    const text = c.text.trim();
-    if (text) filter = c.kind === 'startsWith' ? startsWith(c.field, text) : contains(c.field, text);
-  } else if (c.kind === 'pattern') {
-    const first = c.pieces[0];
-    const literals = c.pieces.flatMap((p) => (p.kind === 'literal' && p.text.trim() ? [p.text.trim()] : []));
-    if (first?.kind === 'literal' && first.text.trim()) filter = startsWith(c.field, first.text.trim());
-    else if (literals.length) filter = contains(c.field, literals.reduce((a, b) => (b.length > a.length ? b : a)));
-  }
-  return filter && render(filter, NOTHING).text;
 }
 
 /** How the condition reads in an error: its Meilisearch-like text. */
@@ -65,7 +44,7 @@ export async function answerFromValues(
   options: { signal?: AbortSignal; lane?: Lane; maxValues?: number; catalog?: Catalog } = {},
 ): Promise<Filter> {
   const { signal, lane, maxValues = MAX_VALUES_PER_FACET, catalog = CITATIONS } = options;
-  const { needsValues, usualValues } = catalog.layout;
+  const { needsValues, usualValues, narrowing, listedValue } = catalog.layout;
   const keyOf = (c: Cond) => JSON.stringify(c);
   const pending = new Map<string, Cond>();
   for (const c of condsOf(filter)) if (needsValues(c)) pending.set(keyOf(c), c);
@@ -73,8 +52,8 @@ export async function answerFromValues(
 
   const conds = [...pending.values()];
   const bodies: SearchBody[] = conds.map((c) => {
-    const narrow = narrowing(catalog, c);
-    return { q: '', limit: 0, facets: [c.field], ...(narrow ? { filter: narrow } : {}) };
+    const narrow = narrowing(c);
+    return { q: '', limit: 0, facets: [c.field], ...(narrow ? { filter: render(narrow, NOTHING).text } : {}) };
   });
   const { results } = await reader.multiSearch<unknown>(bodies, signal, lane);
   const answers = new Map<string, Filter>();
@@ -90,7 +69,7 @@ export async function answerFromValues(
       );
     }
     const numeric = catalog.byName.get(c.field)?.type === 'int';
-    const values: Value[] = [...usualValues(c.field), ...listed.map((v) => (numeric ? Number(v) : v))];
+    const values: Value[] = [...usualValues(c.field), ...listed.map((v) => (numeric ? Number(v) : listedValue(c.field, v)))];
     answers.set(keyOf(c), anyOf(c.field, values.filter((v) => meets(c, testedForm(catalog, c, v)))));
   });
   return mapConds(filter, (c) => answers.get(keyOf(c)) ?? { op: 'cond', cond: c });

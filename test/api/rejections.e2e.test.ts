@@ -195,6 +195,41 @@ describe('GET /api/v1/rejections/search', () => {
   });
 });
 
+describe('the claim filter', () => {
+  const claimsOf = (r: OaRecord) => String(field(r, 'claimNumbers') ?? '').split(',');
+  it('keeps the rejections listing a claim, wherever it stands in the list, and only whole claims', async () => {
+    // A claim that stands last in some list and first in another, and a number that is a part of others (7 in 17).
+    const counts = new Map<string, number>();
+    for (const r of gw.rejections) for (const c of new Set(claimsOf(r))) counts.set(c, (counts.get(c) ?? 0) + 1);
+    const claim = [...counts.keys()].find((c) => gw.rejections.some((r) => claimsOf(r).at(-1) === c && claimsOf(r).length > 1) && gw.rejections.some((r) => claimsOf(r)[0] === c) && [...counts.keys()].some((o) => o !== c && o.includes(c)))!;
+    expect(claim, 'the generated claims have such a claim').toBeDefined();
+    const body = (await get(`/api/v1/rejections/search?claim=${claim}&pageSize=1000&facets=actionType`)) as SearchAnswer;
+    const expected = gw.rejections.filter((r) => claimsOf(r).includes(claim));
+    expect(body.totalHits).toBe(expected.length);
+    expect(body.hits.map((r) => r.id).sort()).toEqual(expected.map((r) => r.id).sort());
+    expect(body.facetDistribution.actionType).toEqual(countsOf(expected, 'actionType'));
+    expect(body.filter).toBe(`claimNumbers LISTS "${claim}"`);
+
+    // Several claims: any of them; with another filter: both.
+    const other = [...counts.keys()].find((c) => c !== claim)!;
+    const either = (await get(`/api/v1/rejections/search?claim=${claim},0${other}&actionType=103&pageSize=1000&facets=`)) as SearchAnswer;
+    const both = gw.rejections.filter((r) => (claimsOf(r).includes(claim) || claimsOf(r).includes(other)) && field(r, 'actionType') === '103');
+    expect(either.totalHits).toBe(both.length);
+
+    // The export takes it too.
+    const nd = await gw.app.request(`/api/v1/rejections/export?format=ndjson&claim=${claim}`);
+    expect(nd.headers.get('x-total-count')).toBe(String(expected.length));
+  });
+
+  it('refuses a claim that is no whole number, saying so', async () => {
+    const body = (await get('/api/v1/rejections/search?claim=7a', 400)) as { error: { details: { param: string; message: string }[] } };
+    expect(body.error.details[0]).toMatchObject({ param: 'claim' });
+    expect(body.error.details[0]!.message).toContain('claim number');
+    const fields = (await get('/api/v1/rejections/fields')) as { fields: { name: string; filter: string[] }[] };
+    expect(fields.fields.find((f) => f.name === 'claimNumbers')?.filter).toEqual(['claimNumbers', 'claim']);
+  });
+});
+
 describe('GET /api/v1/rejections/facets/{facet}', () => {
   it('lists the values of a rejections facet starting with q, counted under the other filters', async () => {
     const body = (await get('/api/v1/rejections/facets/actionSubtype?actionType=102')) as { values: { value: string; count: number }[] };

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FIELDS, type FieldName, type FieldSpec } from '../../src/catalog/fields.ts';
 import { decode, encode, facetAttributesFor, foldFacets, GROUPS, lower, publicId, storedAttributes, storedId } from '../../src/catalog/layout.ts';
+import { REJECTIONS } from '../../src/catalog/rejections.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { condsOf, type Cond, type Filter } from '../../src/filter/ast.ts';
 import { normalizeFacet, patternTest } from '../../src/filter/normalize.ts';
@@ -99,6 +100,9 @@ function condMatches(c: Cond, doc: Doc, intended: boolean): boolean {
       return values.some((v) => normalizeFacet(String(v)).includes(c.text.toLowerCase()));
     case 'pattern':
       return values.some((v) => patternTest(c.pieces)(String(v)));
+    case 'lists':
+      // An item between commas of the list as written (the ends count as commas).
+      return values.some((v) => `,${normalizeFacet(String(v))},`.includes(`,${normalizeFacet(c.item)},`));
   }
 }
 
@@ -247,5 +251,80 @@ describe('the stored layout', () => {
       }),
       { numRuns: 1000 },
     );
+  });
+});
+
+// ---- a list (the rejections' claimNumbers, stored fenced by commas) ---------------------------------------
+
+describe("a list field's stored layout (claimNumbers)", () => {
+  const layout = REJECTIONS.layout;
+  // Characters below "," (space, "!", "+") are where the fenced order could part from the list's.
+  const piece = fc.constantFrom('1', '2', '7', '12', ',', ',', ' ', '!', '+', 'A');
+  const list = fc.array(piece, { minLength: 1, maxLength: 7 }).map((a) => a.join('').trim()).filter((s) => s.length > 0);
+  const rejection = fc
+    .record({ id: hexId, applicationId: fc.constant('12345678'), actionType: fc.constant('103'), claimNumbers: fc.option(list, { nil: undefined }) })
+    .map((r) => {
+      if (r.claimNumbers === undefined) delete (r as Partial<typeof r>).claimNumbers;
+      return r as unknown as OaRecord;
+    });
+  const text = fc.array(piece, { maxLength: 4 }).map((a) => a.join(''));
+  const field = 'claimNumbers';
+  const listCond = fc.tuple(text, text).chain(([t, u]) =>
+    fc.constantFrom<Filter>(
+      c({ kind: 'eq', field, value: t }),
+      c({ kind: 'in', field, values: [t, u] }),
+      c({ kind: 'exists', field }),
+      ...(['<', '<=', '>', '>='] as const).map((op) => c({ kind: 'cmp', field, op, value: t })),
+      c({ kind: 'startsWith', field, text: t.trim() }),
+      c({ kind: 'contains', field, text: t.trim() }),
+      c({ kind: 'lists', field, item: t.trim() }),
+    ),
+  );
+  const listFilter: fc.Arbitrary<Filter> = fc.letrec<{ f: Filter }>((tie) => ({
+    f: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      listCond,
+      fc.record({ op: fc.constant('not' as const), arg: tie('f') }),
+      fc.record({ op: fc.constantFrom('and' as const, 'or' as const), args: fc.array(tie('f'), { minLength: 2, maxLength: 3 }) }),
+    ),
+  })).f;
+
+  it('stores the list fenced and gives it back as written', () => {
+    fc.assert(
+      fc.property(rejection, (r) => {
+        const doc = layout.encode(r);
+        const written = (r as Record<string, unknown>).claimNumbers;
+        expect(doc.claimNumbers).toBe(written === undefined ? undefined : `,${String(written)},`);
+        expect((layout.decode(doc) as Record<string, unknown>).claimNumbers).toBe(written);
+        expect(layout.listedValue(field, String(doc.claimNumbers ?? ',,'))).toBe(written ?? '');
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('lowers equality, ranges, prefixes, substrings and items onto the fenced form, selecting exactly the same records', () => {
+    let checked = 0;
+    fc.assert(
+      fc.property(listFilter, fc.array(rejection, { minLength: 1, maxLength: 12 }), (f, records) => {
+        // What needs the listed values (a substring at a comma) is answered by the store, not lowered.
+        fc.pre(!condsOf(f).some(layout.needsValues));
+        checked++;
+        const lowered = layout.lower(f);
+        for (const r of records) {
+          expect(matches(lowered, layout.encode(r)), JSON.stringify({ f, r, lowered })).toBe(matches(f, layout.decode(layout.encode(r)), true));
+        }
+      }),
+      { numRuns: 4000 },
+    );
+    expect(checked).toBeGreaterThan(2000);
+  });
+
+  it('finds an item anywhere in the list, and only a whole item', () => {
+    const at = (list: string, item: string) => matches(layout.lower(c({ kind: 'lists', field, item })), layout.encode({ id: 'a'.repeat(24), claimNumbers: list } as unknown as OaRecord));
+    expect(['7', '7,8', '6,7', '6,7,8'].map((l) => at(l, '7'))).toEqual([true, true, true, true]);
+    expect(['70', '17', '6,70', '17,8', '6,77,8'].map((l) => at(l, '7'))).toEqual([false, false, false, false, false]);
+    // A substring at a comma needs the listed values: the fenced form would match across a fence.
+    expect(layout.needsValues({ kind: 'contains', field, text: ',6' })).toBe(true);
+    expect(layout.needsValues({ kind: 'contains', field, text: '6,7' })).toBe(false);
   });
 });

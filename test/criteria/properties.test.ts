@@ -135,6 +135,8 @@ function filterMatches(f: Filter, d: Doc): boolean {
           return text.includes(c.text.toLowerCase());
         case 'pattern':
           return wildcardRegExp(c.pieces.map((p) => (p.kind === 'literal' ? { kind: 'literal', text: p.text.toLowerCase() } : p))).test(text);
+        case 'lists':
+          return `,${text},`.includes(`,${fold(c.item)},`);
       }
     }
   }

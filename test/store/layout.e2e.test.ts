@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordId } from '../../indexer/records.ts';
+import { CITATIONS, REJECTIONS } from '../../src/catalog/datasets.ts';
 import { createApp } from '../../src/app.ts';
 import { indexSettings, PRIMARY_KEY } from '../../src/catalog/index-settings.ts';
 import { decode, encode } from '../../src/catalog/layout.ts';
@@ -254,6 +255,29 @@ describe('an index built with another layout', () => {
       await client.deleteIndex(old).waitTask();
     }
     expect((await app.request('/ready')).status).toBe(200);
+  });
+
+  it("tells a data set's layout from the other's: a rejections index of the citations' layout version is old", async () => {
+    // Before claimNumbers was stored fenced, the rejections index carried the citations' marker.
+    const [cit, rej] = [uniqueIndex('cit_marker'), uniqueIndex('rej_marker')];
+    const { client } = admin;
+    const markers: [string, string][] = [
+      [cit, CITATIONS.layout.marker],
+      [rej, CITATIONS.layout.marker],
+    ];
+    for (const [index, marker] of markers) {
+      await client.createIndex(index, { primaryKey: PRIMARY_KEY }).waitTask();
+      await client.index(index).updateSettings({ filterableAttributes: [marker, 'applicationId'] }).waitTask();
+    }
+    try {
+      expect(REJECTIONS.layout.marker).not.toBe(CITATIONS.layout.marker);
+      const reader = new MeiliReader({ url: testMeili().url, apiKey: await searchKeyFor(admin, [cit, rej]), index: cit, timeoutMs: 10_000 });
+      const both = createApp({ reader, rejections: reader.forIndex(rej), config: TEST_CONFIG, log: createLogger('silent') });
+      const body = (await (await both.request('/ready')).json()) as { ready: boolean; datasets: Record<string, string> };
+      expect(body).toMatchObject({ ready: true, datasets: { oa_citations: 'ready', oa_rejections: 'old_layout' } });
+    } finally {
+      for (const index of [cit, rej]) await client.deleteIndex(index).waitTask();
+    }
   });
 
   it('a missing index is not ready either', async () => {
