@@ -127,12 +127,21 @@ export type FilterInput = Record<string, unknown>;
  */
 export type FilterClauses = ReadonlyMap<FieldName, Filter>;
 
+/** A parameter over a comma-separated list field (the catalog's `list`). */
+export interface ListParam {
+  readonly field: CatalogField;
+  readonly param: string;
+  readonly item: string;
+}
+
 /** One data set's filter parameters. */
 export interface FilterSet {
   /** Filterable by value: every filterable field but dates (ranges). */
   readonly valueFields: readonly CatalogField[];
   /** Filterable by range. */
   readonly rangeFields: readonly CatalogField[];
+  /** The list parameters: `param` keeps the records whose list `field` names one `item`. */
+  readonly listParams: readonly ListParam[];
   /** The parameters, to spread into a route's query schema. */
   readonly shape: Readonly<Record<string, z.ZodType>>;
   /** The query parameters that filter on a field (for /fields). */
@@ -147,7 +156,7 @@ export function filterSet(catalog: Catalog): FilterSet {
   const fields = catalog.fields as readonly CatalogField[];
   const valueFields = fields.filter((f) => f.filter && f.type !== 'date');
   const rangeFields = fields.filter((f) => f.filter && f.type === 'date');
-  const listFields = fields.flatMap((f) => (f.filter && f.list ? [{ field: f, ...f.list }] : []));
+  const listFields: ListParam[] = fields.flatMap((f) => (f.filter && f.list ? [{ field: f, ...f.list }] : []));
 
   const shape: Record<string, z.ZodType> = {};
   for (const f of valueFields) shape[f.name] = z.array(valueSchema(f)).optional().describe(describeValueParam(f));
@@ -200,7 +209,7 @@ export function filterSet(catalog: Catalog): FilterSet {
     ...listFields.filter((l) => l.field === f).map((l) => l.param),
   ];
 
-  return { valueFields, rangeFields, shape, paramsOf, clauses, checkRanges };
+  return { valueFields, rangeFields, listParams: listFields, shape, paramsOf, clauses, checkRanges };
 }
 
 /**

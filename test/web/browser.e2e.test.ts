@@ -1,7 +1,8 @@
 /**
  * The web page in a real browser: headless Debian Chromium driven by playwright-core, against the
  * gateway served over HTTP on a real index. It does what a researcher would: type, click facets,
- * page, open a record, follow its links, download the export - by mouse and by keyboard, with and
+ * page, open a record, follow its links, download the export, switch to the rejections and walk
+ * from a rejection to its office action and its citations - by mouse and by keyboard, with and
  * without JavaScript, on a wide and a narrow screen. Screenshots go to test-output/.
  */
 import { serve } from '@hono/node-server';
@@ -24,7 +25,7 @@ let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  [gw, browser] = await Promise.all([startTestGateway({ officeActions: 300, seed: 31 }), launchChromium()]);
+  [gw, browser] = await Promise.all([startTestGateway({ officeActions: 300, seed: 31, rejections: true }), launchChromium()]);
   server = serve({ fetch: gw.app.fetch, hostname: '127.0.0.1', port: 0 }) as Server;
   await new Promise<void>((ok) => server.once('listening', ok));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -130,12 +131,64 @@ describe('searching with the mouse', () => {
   });
 });
 
+describe('the rejections', () => {
+  const field = (r: object, f: string) => (r as Record<string, unknown>)[f];
+  const claimsOf = (r: object) => String(field(r, 'claimNumbers') ?? '').split(',').filter((c) => /^\d+$/.test(c)).map((c) => String(Number(c)));
+
+  it('switches data set, filters by claim and ground, walks to the office action and to a citation and back', async () => {
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto('/');
+    await page.locator('nav.datasets').getByRole('link', { name: 'Rejections' }).click();
+    await expect.poll(() => page.url()).toBe(`${base}/rejections`);
+    await expectTotal(page, gw.rejections.length);
+
+    // Typing a claim refreshes the results in place; ticking a ground narrows them.
+    const claim = claimsOf(gw.rejections.find((r) => claimsOf(r).length > 2)!)[1]!;
+    const listing = gw.rejections.filter((r) => claimsOf(r).includes(claim));
+    await page.getByLabel('Claim', { exact: true }).pressSequentially(claim, { delay: 20 });
+    await expect.poll(() => page.url(), { timeout: 10_000 }).toContain(`claim=${claim}`);
+    await expectTotal(page, listing.length);
+    const ground = String(field(listing[0]!, 'actionType'));
+    await page.locator(`#facet-actionType input[value="${ground}"]`).check();
+    const both = listing.filter((r) => field(r, 'actionType') === ground);
+    await expectTotal(page, both.length);
+    expect(new URL(page.url()).pathname).toBe('/rejections');
+    await page.screenshot({ path: join(OUT, 'web-rejections.png') });
+
+    // The art-unit finder lists the rejections' art units.
+    const unit = String(gw.rejections[0]!.artUnit);
+    await page.locator('#facet-artUnit-find').fill(unit.slice(0, 2));
+    await expect.poll(async () => (await page.locator('#facet-artUnit-values input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value))).every((v) => v.startsWith(unit.slice(0, 2)))).toBe(true);
+
+    // A hit opens its office action: its rejections and citations together.
+    const hit = page.locator('a.hit-title').first();
+    const ifw = decodeURIComponent(String(await hit.getAttribute('href')).slice('/office-action/'.length));
+    await hit.click();
+    await expect.poll(() => page.locator('h1').textContent()).toContain(`Office action ${ifw}`);
+    const rejections = gw.rejections.filter((r) => r.ifwNumber === ifw);
+    const citations = gw.records.filter((r) => r.ifwNumber === ifw);
+    expect(await page.locator('#h-rejections').textContent()).toBe(`Rejections (${rejections.length})`);
+    expect(await page.locator('#h-citations').textContent()).toBe(`Citations (${citations.length})`);
+    await page.screenshot({ path: join(OUT, 'web-office-action.png'), fullPage: true });
+    if (citations.length) {
+      await page.locator('ul.citations a').first().click();
+      await expect.poll(() => page.url()).toContain('/record/');
+      await page.locator('#office-action-link').click();
+      await expect.poll(() => page.locator('h1').textContent()).toContain(`Office action ${ifw}`);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe('searching with the keyboard', () => {
   it('Tab reaches the search box, then the facets; Space filters; the new total is announced', async () => {
     const page = await context.newPage();
     await page.goto('/');
-    // From the top: the skip link, the three header links, then the search box.
-    for (let i = 0; i < 5; i++) await page.keyboard.press('Tab');
+    // From the top: the skip link, the three header links, the data-set switch's Rejections, then the search box.
+    for (let i = 0; i < 6; i++) await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('q');
     await page.keyboard.press('Tab'); // the Search button
     await page.keyboard.press('Tab'); // the first facet value: PTO-892
@@ -236,12 +289,13 @@ describe('accessibility (axe-core, WCAG 2 A and AA rules)', () => {
     return found;
   }
 
-  it('finds no violations on the search page, a filtered page, a record and a narrow screen', async () => {
+  it('finds no violations on the search pages, a filtered page, a record, an office action and a narrow screen', async () => {
     // axe is injected as a script, which the page's own CSP would rightly refuse.
     const audit = await browser.newContext({ baseURL: base, bypassCSP: true });
     const page = await audit.newPage();
     const rec = gw.records.find((r) => r.ifwNumber)!;
-    for (const path of ['/', '/?formType=892&techCenter=2100&q=7', `/record/${rec.id}`, '/?page=0']) {
+    const pages = ['/', '/?formType=892&techCenter=2100&q=7', `/record/${rec.id}`, '/?page=0', '/rejections?actionType=103&claim=1', `/office-action/${String(rec.ifwNumber)}`];
+    for (const path of pages) {
       await page.goto(path);
       expect(await violations(page), path).toEqual([]);
     }

@@ -63,6 +63,11 @@ describe('the search page shows what the API answers', () => {
     expect(shownTotal(html)).toBe(api0.totalHits);
     for (const [value, n] of Object.entries(api0.facetDistribution.formType!)) expect(shownCount(html, 'formType', value)).toBe(n);
     for (const id of api0.hits.map((h) => h.id)) expect(html).toContain(`href="/record/${id}"`);
+    // The rejections index was never built here: its page says so (the switch still leads there).
+    const rejections = await page('/rejections');
+    expect(rejections.res.status).toBe(503);
+    expect(rejections.html).toContain('No rejections to search yet');
+    expect(rejections.html).toContain('npm run index -- --rejections &lt;file&gt;');
   });
 
   it('filters from the URL, with disjunctive counts, chips that remove them, and paging', async () => {
@@ -334,6 +339,8 @@ describe('WEB_UI=false', () => {
   it('leaves / unserved while the APIs answer', async () => {
     const app = createApp({ reader: gw.reader, config: { ...TEST_CONFIG, WEB_UI: false }, log: createLogger('silent') });
     expect((await app.request('/')).status).toBe(404);
+    expect((await app.request('/rejections')).status).toBe(404);
+    expect((await app.request('/office-action/1')).status).toBe(404);
     expect((await app.request('/api/v1/search?pageSize=0')).status).toBe(200);
   });
 });

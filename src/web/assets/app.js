@@ -5,7 +5,9 @@
   'use strict';
   const form = document.getElementById('search');
   if (!form || !window.fetch || !window.DOMParser || !window.URLSearchParams) return;
-  const q = document.getElementById('q');
+  // The search bar's text inputs (the keyword box; on the rejections page application and claim).
+  const live = [...form.querySelectorAll('input[data-live]')];
+  const path = form.getAttribute('action') || '/';
   const announce = document.getElementById('announce');
   const filters = document.getElementById('filters');
   const narrow = window.matchMedia('(max-width: 47.99rem)');
@@ -21,7 +23,7 @@
     for (const [name, value] of new FormData(form)) if (String(value).trim() !== '') params.append(name, String(value));
     for (const [name, value] of Object.entries(extra || {})) params.set(name, value);
     const qs = params.toString();
-    return qs ? `/?${qs}` : '/';
+    return qs ? `${path}?${qs}` : path;
   }
 
   /**
@@ -69,11 +71,16 @@
     const params = new URL(formUrl({ facetQuery: prefix }), location.href).searchParams;
     params.delete('page');
     try {
-      const res = await fetch(`/facet-values/${encodeURIComponent(input.dataset.facetSearch)}?${params}`);
+      const res = await fetch(`${input.dataset.facetValues}?${params}`);
       if (res.ok && input.value.trim() === prefix) list.innerHTML = await res.text();
     } catch {
       // The list just stays as it was.
     }
+  }
+
+  /** The search bar shows what the URL searches (each input the last value of its parameter). */
+  function syncInputs(url) {
+    for (const input of live) input.value = url.searchParams.getAll(input.name).pop() || '';
   }
 
   /** A navigation that is not typing: the next burst of typing gets its own history entry. */
@@ -90,7 +97,7 @@
 
   form.addEventListener('input', (event) => {
     const target = event.target;
-    if (target === q) {
+    if (live.includes(target)) {
       clearTimeout(searchTimer);
       searchTimer = setTimeout(() => {
         void load(formUrl(), { push: !typingEntry });
@@ -111,14 +118,14 @@
     const link = event.target.closest && event.target.closest('a.chip, .pager a, .empty a');
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) return;
     event.preventDefault();
-    // A removed chip may have been the search text: keep the box in step with the URL.
+    // A removed chip may have been the search text: keep the boxes in step with the URL.
     const next = new URL(link.href, location.href);
-    q.value = next.searchParams.getAll('q').pop() || '';
+    syncInputs(next);
     navigate(next.pathname + next.search, { focus: 'main' });
   });
 
   window.addEventListener('popstate', () => {
-    q.value = new URL(location.href).searchParams.getAll('q').pop() || '';
+    syncInputs(new URL(location.href));
     typingEntry = false;
     void load(location.pathname + location.search, { push: false });
   });
