@@ -127,13 +127,18 @@ export class BenchContext {
   }
 
   /** A gateway process on `index` (through `target`, e.g. a recording proxy), for the duration of `fn`. */
-  async withGateway<T>(index: string, fn: (gw: Gateway) => Promise<T>, options: { target?: MeiliTarget; cpuProfDir?: string } = {}): Promise<T> {
-    const searchKey = await searchKeyFor(this.admin, index);
+  async withGateway<T>(
+    index: string,
+    fn: (gw: Gateway) => Promise<T>,
+    options: { target?: MeiliTarget; cpuProfDir?: string; rejectionsIndex?: string } = {},
+  ): Promise<T> {
+    const searchKey = await searchKeyFor(this.admin, options.rejectionsIndex ? [index, options.rejectionsIndex] : index);
     if (!searchKey) throw new Error('no search key');
     const gw = await startGateway(this.cleanup, {
       meiliUrl: (options.target ?? this.target).url,
       searchKey,
       index,
+      rejectionsIndex: options.rejectionsIndex,
       logFile: join(this.work, `gateway-${index}.log`),
       logLevel: this.plan.gatewayLogLevel,
       cpuProfDir: options.cpuProfDir,

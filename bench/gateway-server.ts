@@ -3,7 +3,7 @@
  * MeiliReader + startServer) but without the admin side - it gets a ready
  * search-only key and never sees the master key.
  *
- * Environment: MEILI_URL, MEILI_SEARCH_KEY, OA_INDEX, LOG_LEVEL (and any other gateway setting of
+ * Environment: MEILI_URL, MEILI_SEARCH_KEY, OA_INDEX, OA_REJECTIONS_INDEX, LOG_LEVEL (and any other gateway setting of
  * src/config.ts; the production defaults apply). Listens on 127.0.0.1 on a free port and reports
  * `{"port": N}` over the IPC channel (or stderr when there is none). Stops on SIGTERM/SIGINT.
  */
@@ -23,7 +23,7 @@ const reader = new MeiliReader({
   timeoutMs: config.REQUEST_TIMEOUT_MS,
   lanes: laneLimitsFrom(config),
 });
-const app = createApp({ reader, config, log: createLogger(config.LOG_LEVEL) });
+const app = createApp({ reader, rejections: reader.forIndex(config.OA_REJECTIONS_INDEX), config, log: createLogger(config.LOG_LEVEL) });
 const { server, port } = await startServer(app.fetch, { host: '127.0.0.1', port: 0, limits: serverLimitsFrom(config) });
 if (process.send) process.send({ port, pid: process.pid });
 else process.stderr.write(`${JSON.stringify({ port, pid: process.pid })}\n`);

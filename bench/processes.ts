@@ -31,6 +31,8 @@ export interface GatewayOptions {
   meiliUrl: string;
   searchKey: string;
   index: string;
+  /** The rejections index it serves (default: the gateway's own default, `oa_rejections`). */
+  rejectionsIndex?: string;
   /** Where its JSON request log goes (stdout of the child). */
   logFile: string;
   logLevel: string;
@@ -48,6 +50,7 @@ export async function startGateway(cleanup: Cleanup, options: GatewayOptions): P
       MEILI_URL: options.meiliUrl,
       MEILI_SEARCH_KEY: options.searchKey,
       OA_INDEX: options.index,
+      ...(options.rejectionsIndex ? { OA_REJECTIONS_INDEX: options.rejectionsIndex } : {}),
       LOG_LEVEL: options.logLevel,
     },
     stdio: ['ignore', logFd, 'pipe', 'ipc'],

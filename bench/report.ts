@@ -161,6 +161,11 @@ export function report(f: Figures, plan: Plan): void {
       `index dir (the citations' budget: <= ${TARGETS.database_bytes_per_row} B/row ${verdict(r.indexBytesPerRow === null ? null : r.indexBytesPerRow <= TARGETS.database_bytes_per_row)}); ` +
         `citations ${v(r.citationsIndexBytesPerRow, ' B/row', 0)} in this run, rejections_vs_citations_bytes_per_row ${v(r.ratio, '', 3)}; ${v(r.usPerRow, ' us/row', 1)}`,
     ]);
+    rows.push([
+      `rejections claim=N search p50`,
+      v(r.claimSearchP50Ms, ' ms', 1),
+      `claim 1 lists ${fmtInt(r.claimOneHits ?? NaN)}; v1 claim wildcards: ${r.legacyClaimStatus ?? 'n/a'} in ${v(r.legacyClaimMs, ' ms', 1)}; office-action page p50 ${v(r.officeActionPageP50Ms, ' ms', 1)}`,
+    ]);
   }
   for (const e of f.errors) rows.push(['ERROR', '', e.split('\n')[0]!]);
 
@@ -176,6 +181,10 @@ export function report(f: Figures, plan: Plan): void {
     rejections_rows: f.rejections?.rows ?? null,
     rejections_index_bytes_per_row: f.rejections?.indexBytesPerRow ?? null,
     rejections_vs_citations_bytes_per_row: f.rejections?.ratio ?? null,
+    rejections_claim_search_p50_ms: f.rejections?.claimSearchP50Ms ?? null,
+    rejections_legacy_claim_status: f.rejections?.legacyClaimStatus ?? null,
+    rejections_legacy_claim_ms: f.rejections?.legacyClaimMs ?? null,
+    office_action_page_p50_ms: f.rejections?.officeActionPageP50Ms ?? null,
     parse_rows: f.parse?.rows ?? null,
     parse_passes_rows_per_s: f.parse ? f.parse.passes.map((p) => Math.round(p.rowsPerSecond)) : null,
     parse_pinned_one_cpu: f.parse?.pinned ?? null,

@@ -178,18 +178,21 @@ export function webRoutes(store: RecordStore, rejections?: RecordStore): Hono {
     const ifwNumber = c.req.param('ifwNumber');
     const signal = c.req.raw.signal;
     try {
+      // Either index may not be built yet: the page shows what the other holds.
       const [citations, rejected] = await Promise.all([
-        readAll(store, eq('ifwNumber', ifwNumber), MAX_CITATIONS_SHOWN, signal),
+        readAll(store, eq('ifwNumber', ifwNumber), MAX_CITATIONS_SHOWN, signal).catch(withoutMissingIndex),
         officeActionRejections(ifwNumber, signal),
       ]);
-      const record = citations.records[0] ?? rejected?.first;
+      // Neither index built: the citations' own answer (503, index_missing) says so.
+      if (!citations && !rejected) await readAll(store, eq('ifwNumber', ifwNumber), 1, signal);
+      const record = citations?.records[0] ?? rejected?.first;
       if (!record) return page(c, notFoundPage(`No office action has the document id "${ifwNumber}".`), 404);
       return page(
         c,
         officeActionPage({
           ifwNumber,
           record,
-          citations: { items: citations.records, total: citations.total },
+          ...(citations ? { citations: { items: citations.records, total: citations.total } } : {}),
           ...(rejected ? { rejections: { items: rejected.rejections, total: rejected.total } } : {}),
         }),
       );

@@ -7,8 +7,13 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
-import { startTestGateway, type TestGateway } from '../helpers/gateway.ts';
+import { createLogger } from '../../src/http/log.ts';
+import { searchKeyFor } from '../../src/meili/connect.ts';
+import { MeiliReader } from '../../src/meili/reader.ts';
+import { testAdmin } from '../helpers/meili.ts';
+import { startTestGateway, TEST_CONFIG, type TestGateway } from '../helpers/gateway.ts';
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -221,5 +226,24 @@ describe("an office action's page", () => {
     const missing = await page('/office-action/NO-SUCH-%22ACTION%22');
     expect(missing.res.status).toBe(404);
     expect(missing.html).toContain('No office action has the document id &quot;NO-SUCH-&quot;ACTION&quot;&quot;');
+  });
+
+  it('shows what one index holds when the other is not built, and 503 when neither is', async () => {
+    const ifw = String(gw.rejections[0]!.ifwNumber);
+    const admin = testAdmin();
+    // A search key that may read the indexes never built (they are absent, not forbidden).
+    const apiKey = await searchKeyFor(admin, ['no_such_citations', 'no_such_rejections', gw.rejectionsIndex]);
+    const app = (citations: string, rejections: string) => {
+      const reader = new MeiliReader({ url: admin.url, apiKey, index: citations, timeoutMs: 10_000 });
+      return createApp({ reader, rejections: reader.forIndex(rejections), config: TEST_CONFIG, log: createLogger('silent') });
+    };
+    const onlyRejections = await app('no_such_citations', gw.rejectionsIndex).request(`/office-action/${ifw}`);
+    const html = await onlyRejections.text();
+    expect(onlyRejections.status).toBe(200);
+    expect(html).toContain(`Rejections (${gw.rejections.filter((r) => r.ifwNumber === ifw).length})`);
+    expect(html).not.toContain('h-citations');
+    const neither = await app('no_such_citations', 'no_such_rejections').request(`/office-action/${ifw}`);
+    expect(neither.status).toBe(503);
+    expect(await neither.text()).toContain('Search is unavailable');
   });
 });

@@ -15,6 +15,7 @@ import type { Occur } from './ast.ts';
 import { dateRange, datePattern, dateValue } from './dates.ts';
 import { ALL, and, cmp, contains, eq, exists, NONE, not, or, pattern, startsWith, type Filter } from '../../filter/ast.ts';
 import { sendableNeedle } from '../../filter/normalize.ts';
+import { foldListItems } from '../../filter/list-items.ts';
 import { MEILI_MAX_FILTER_DEPTH, render } from '../../filter/render.ts';
 import { NOTHING } from '../../catalog/layout.ts';
 import { CriteriaError } from './errors.ts';
@@ -99,8 +100,12 @@ export interface Emitted {
   readonly text: string | undefined;
 }
 
-export function emitFilter(query: CheckedQuery): Emitted {
-  const filter = toFilter(query, true);
+/**
+ * The filter of a checked query. `isList` names the data set's comma-separated list fields, whose
+ * four-wildcard item queries fold into one `lists` condition (src/filter/list-items.ts).
+ */
+export function emitFilter(query: CheckedQuery, isList: (field: string) => boolean = () => false): Emitted {
+  const filter = foldListItems(toFilter(query, true), isList);
   const rendered = render(filter, NOTHING);
   // The store checks the stored filter again; refusing here gives criteria users the compiler's
   // own error, with its code and wording.

@@ -46,5 +46,6 @@ export function compileCriteria(criteria: string, options?: CompileOptions): Com
   }
   const fields = options?.catalog ? criteriaFieldsOf(options.catalog) : undefined;
   const tree = checkQuery(parse(tokens, { maxDepth: limits.maxDepth }), limits, fields);
-  return { ...emitFilter(tree), tree };
+  const isList = (field: string) => options?.catalog?.byName.get(field)?.list !== undefined;
+  return { ...emitFilter(tree, isList), tree };
 }

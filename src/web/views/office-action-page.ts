@@ -20,8 +20,9 @@ export interface OfficeActionView {
   readonly ifwNumber: string;
   /** A record of the office action (citation or rejection: both carry its fields and traits). */
   readonly record: OaRecord;
-  readonly citations: Listed<OaRecord>;
-  /** Undefined when the rejections data set is not served. */
+  /** Undefined when the citations index is not built. */
+  readonly citations?: Listed<OaRecord>;
+  /** Undefined when the rejections data set is not served (or its index not built). */
   readonly rejections?: Listed<RejectionOut>;
 }
 
@@ -57,9 +58,11 @@ export function officeActionPage(view: OfficeActionView): Html {
       <a href="/api/v1/applications/${encodeURIComponent(app)}/rejections">rejections</a>` : ''} of the application</span>
   </nav>
   <section aria-labelledby="h-action"><h2 id="h-action">Office action</h2><dl class="fields">${rows(record, ['applicationId', ...ACTION_FIELDS])}</dl></section>
-  <section aria-labelledby="h-citations" id="citations"><h2 id="h-citations">Citations (${count(citations.total)})</h2>
+  ${citations
+    ? html`<section aria-labelledby="h-citations" id="citations"><h2 id="h-citations">Citations (${count(citations.total)})</h2>
     ${citations.items.length ? html`<ul class="citations">${citations.items.map(citationItem)}</ul>${more(citations, `/?${byIfw}`, 'citation')}` : html`<p class="hint">No citation recorded for this office action.</p>`}
-  </section>
+  </section>`
+    : ''}
   ${rejections
     ? html`<section aria-labelledby="h-rejections" id="rejections"><h2 id="h-rejections">Rejections (${count(rejections.total)})</h2>
     ${rejectionList(rejections.items)}${rejections.items.length ? more(rejections, `/rejections?${byIfw}`, 'rejection') : ''}

@@ -160,7 +160,7 @@ ${chips(web, params)}
   <p><code id="criteria">${criteria}</code>
   <a href="/ds-api/${api.catalog.dataset}/v1/records?criteria=${encodeURIComponent(criteria)}&amp;rows=20">run it on /ds-api</a></p>
   ${hasQ ? html`<p class="hint">The keyword search has no legacy equivalent: the DS-API could only match whole field values.</p>` : ''}
-  ${listed ? html`<p class="hint">v1 kept the claims as one string: a claim reads as four wildcards, which the DS-API answers from the listed values (on a large index it may refuse them as too costly).</p>` : ''}
+  ${listed ? html`<p class="hint">v1 kept the claims as one string, so a claim reads as the four places it can stand in it (alone, first, last, inside); /ds-api answers the four together as one claim filter.</p>` : ''}
 </details>
 <ol class="hits" start="${(answer.page - 1) * answer.pageSize + 1}">
   ${answer.hits.map((hit) => web.hit(hit as Record<string, unknown>))}
