@@ -15,11 +15,14 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { RunCounters } from './counters.ts';
+import type { Normalised } from './pandas.ts';
 
 export interface FileIdentity {
   path: string;
+  /** For a folder or glob of shards: their total size, latest modification and number. */
   size: number;
   mtimeMs: number;
+  files?: number;
 }
 
 export async function identify(path: string): Promise<FileIdentity> {
@@ -46,6 +49,8 @@ export interface CheckpointCounters {
   duplicates: number;
   /** First rejected lines (both files), as the summary lists them. */
   rejectedLines: { file: string; line: number }[];
+  /** The pandas readings applied (pandas.ts), by kind; absent in checkpoints of earlier versions. */
+  normalised?: Normalised;
 }
 
 /** The state of a run as of one line of the citations file. */

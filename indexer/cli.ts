@@ -15,17 +15,21 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../src/config.ts';
 import { connectAdmin, type AdminConnection } from '../src/meili/connect.ts';
 import { progressPrinter } from './progress.ts';
+import { NORMALISATION_NAMES, type Normalised } from './pandas.ts';
 import { InputError, RejectedRowsError, runIndex, type IndexSummary, type TableSummary } from './run.ts';
-import { checkReadable } from './sources.ts';
+import { checkTable } from './table-reader.ts';
 
 /** MB per payload for an external Meilisearch of unknown limit: under its default of 100 MB. */
 const EXTERNAL_DEFAULT_MB = 95;
 
 const USAGE = `usage: npm run index -- [--citations <file>] [--rejections <file>] [--office-actions <file>] [options]
 
-  --citations <file>        citations table: .csv, .csv.gz or .zip (first CSV inside)
-  --rejections <file>       rejections table (same formats); at least one of the two is required
-  --office-actions <file>   office_actions table (same formats); joined on ifw_number with both
+  --citations <file>        citations table: a file, a folder of shards or a quoted glob
+                            ('exports/citations-*.csv.gz'), read in name order as one table;
+                            .csv, .csv.gz, .zip (first CSV inside), BigQuery's newline-delimited
+                            .json / .ndjson / .jsonl (optionally .gz); pandas copies read as is
+  --rejections <file>       rejections table (same forms); at least one of the two is required
+  --office-actions <file>   office_actions table (same forms); joined on ifw_number with both
   --index <uid>             citations index (default OA_INDEX, "oa_citations")
   --rejections-index <uid>  rejections index (default OA_REJECTIONS_INDEX, "oa_rejections")
   --batch-mb <n>            largest upload payload, MB of NDJSON; 0 sends the whole run as one payload
@@ -108,6 +112,15 @@ function report(summary: IndexSummary): string {
   return [summary, ...(summary.rejections ? [summary.rejections] : [])].map((s, i) => reportTable(s, i === 0)).join('');
 }
 
+/** "NaN read as empty 1,204, app_id padded back to 8 digits 310 (office actions: ...)", or '' when none. */
+function normalisations(table: Normalised, officeActions: Normalised | undefined): string {
+  const listed = (n: Normalised | undefined) =>
+    n ? (Object.keys(NORMALISATION_NAMES) as (keyof Normalised)[]).filter((k) => n[k] > 0).map((k) => `${NORMALISATION_NAMES[k]} ${fmt(n[k])}`).join(', ') : '';
+  const own = listed(table);
+  const theirs = listed(officeActions);
+  return [own, theirs && `office actions: ${theirs}`].filter(Boolean).join('; ');
+}
+
 function reportTable(s: TableSummary, first: boolean): string {
   const rows = ROWS[s.dataset] ?? { noun: 'rows', key: 'the id columns of a row' };
   const lines = [
@@ -122,6 +135,8 @@ function reportTable(s: TableSummary, first: boolean): string {
   lines.push(`  orphans       ${fmt(s.orphans)} ${rows.noun} whose ifw_number matches no office action`);
   lines.push(`  duplicates    ${fmt(s.duplicates)} rows repeating ${rows.key} (counted within a window of ${fmt(s.duplicateWindow)} rows)`);
   if (first && s.officeActions.duplicates > 0) lines.push(`  office actions with a repeated ifw_number: ${fmt(s.officeActions.duplicates)} (first kept)`);
+  const readings = normalisations(s.normalised, first ? s.officeActions.normalised : undefined);
+  if (readings) lines.push(`  pandas forms  ${readings}`);
   if (s.resumedFromLine !== undefined) lines.push(`  resumed       from line ${fmt(s.resumedFromLine)} (earlier lines were indexed by an interrupted run)`);
   lines.push(`  elapsed       ${(s.elapsedMs / 1000).toFixed(1)} s, ${fmt(Math.round(s.rowsPerSecond))} rows/s, ${fmt(s.payloads)} upload payload${s.payloads === 1 ? '' : 's'}`);
   return lines.join('\n') + '\n';
@@ -154,9 +169,9 @@ async function main(): Promise<number> {
 
   // Missing files are reported before Meilisearch is started.
   try {
-    if (values.citations) await checkReadable(values.citations, 'citations');
-    if (values.rejections) await checkReadable(values.rejections, 'rejections');
-    if (values['office-actions']) await checkReadable(values['office-actions'], 'office actions');
+    if (values.citations) await checkTable(values.citations, 'citations');
+    if (values.rejections) await checkTable(values.rejections, 'rejections');
+    if (values['office-actions']) await checkTable(values['office-actions'], 'office actions');
   } catch (e) {
     if (e instanceof InputError) {
       err(`index: ${e.message}\n`);

@@ -4,16 +4,18 @@
  * the record stream counts into it, the checkpoint copies it, the summary reads it.
  */
 import type { CheckpointCounters } from './checkpoint.ts';
+import { noNormalisations, type Normalised } from './pandas.ts';
 
 /** Rejected lines the summary lists (the rejects file has them all). */
 export const MAX_REJECTED_LINES = 20;
 
 export class RunCounters {
-  private constructor(readonly c: CheckpointCounters) {}
+  private constructor(readonly c: CheckpointCounters & { normalised: Normalised }) {}
 
   /** Zero, or where a resumed run's checkpoint left them. */
   static from(resumed?: CheckpointCounters): RunCounters {
-    return new RunCounters(resumed ? structuredClone(resumed) : { rowsRead: 0, rejected: 0, orphans: 0, duplicates: 0, rejectedLines: [] });
+    const c = resumed ? structuredClone(resumed) : { rowsRead: 0, rejected: 0, orphans: 0, duplicates: 0, rejectedLines: [] };
+    return new RunCounters({ ...c, normalised: { ...noNormalisations(), ...c.normalised } });
   }
 
   /** A rejected row of either file: listed among the first ones (the citations' count is `rejected`). */
@@ -23,6 +25,6 @@ export class RunCounters {
 
   /** A copy as of now, or with some counts as they were earlier (before the row being handled). */
   snapshot(earlier: Partial<Omit<CheckpointCounters, 'rejectedLines'>> = {}): CheckpointCounters {
-    return { ...this.c, ...earlier, rejectedLines: [...this.c.rejectedLines] };
+    return { ...this.c, ...earlier, rejectedLines: [...this.c.rejectedLines], normalised: { ...this.c.normalised } };
   }
 }

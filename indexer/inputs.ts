@@ -5,9 +5,9 @@
  */
 import type { Catalog } from '../src/catalog/catalog.ts';
 import { CITATIONS, REJECTIONS } from '../src/catalog/datasets.ts';
-import { identify, type FileIdentity } from './checkpoint.ts';
+import type { FileIdentity } from './checkpoint.ts';
 import { bindHeader, type Table } from './rules.ts';
-import { checkReadable, openCsv } from './sources.ts';
+import { checkTable, checkTableHeaders, tableIdentity } from './table-reader.ts';
 
 const INDEX_UID = /^[A-Za-z0-9_-]{1,400}$/;
 
@@ -38,17 +38,12 @@ export async function checkInputs(files: { citations?: string; rejections?: stri
   return { ...(citations ? { citations } : {}), ...(rejections ? { rejections } : {}), ...(officeActions ? { officeActions } : {}) };
 }
 
-async function inputIdentity(path: string, what: string): Promise<FileIdentity> {
-  await checkReadable(path, what);
-  return identify(path);
+async function inputIdentity(spec: string, what: string): Promise<FileIdentity> {
+  await checkTable(spec, what);
+  return tableIdentity(spec, what);
 }
 
-/** Opens a file just to check its header against the catalog (InputError when it lacks columns). */
-async function checkHeader(path: string, table: Table, what: string, catalog: Catalog): Promise<void> {
-  const reader = await openCsv(path, { what });
-  try {
-    bindHeader(table, reader.header, path, what, catalog);
-  } finally {
-    reader.close();
-  }
+/** Opens each file of a table just to check its header against the catalog (InputError when it lacks columns). */
+async function checkHeader(spec: string, table: Table, what: string, catalog: Catalog): Promise<void> {
+  await checkTableHeaders(spec, { what, table, catalog }, (header, file) => bindHeader(table, header, file, what, catalog));
 }

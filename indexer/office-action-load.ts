@@ -4,12 +4,15 @@
  */
 import { loadOfficeActions, type OfficeActionMap } from './office-actions.ts';
 import type { IndexProgress } from './progress.ts';
+import type { Normalised } from './pandas.ts';
 import type { Rejection } from './rejects.ts';
 
 export interface OfficeActionCounts {
   read: number;
   rejected: number;
   duplicates: number;
+  /** The pandas readings of the office actions' cells (pandas.ts). */
+  normalised?: Normalised;
 }
 
 export async function loadOfficeActionStage(
@@ -48,5 +51,5 @@ export async function loadOfficeActionStage(
     `office actions: ${res.map.size} loaded (${res.rejected} rejected, ${res.duplicates} repeated ifw_number) ` +
       `for ${res.map.applications} applications in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
   );
-  return { map: res.map, counts: { read: res.read, rejected: res.rejected, duplicates: res.duplicates } };
+  return { map: res.map, counts: { read: res.read, rejected: res.rejected, duplicates: res.duplicates, normalised: res.normalised } };
 }

@@ -31,7 +31,10 @@ import {
   type StoredValue,
   type TableBinding,
 } from './rules.ts';
-import { openCsv, rawText, type RowChunk } from './sources.ts';
+import { CITATIONS } from '../src/catalog/datasets.ts';
+import { noNormalisations, pandasReader, type Normalised } from './pandas.ts';
+import { rawText, type RawRow, type RowChunk } from './sources.ts';
+import { openTable } from './table-reader.ts';
 
 /** A V8-independent copy of a string, not a view into a larger one. */
 function detach(s: string): string {
@@ -277,6 +280,8 @@ export interface LoadResult {
   read: number;
   rejected: number;
   duplicates: number;
+  /** The pandas readings of its cells (pandas.ts). */
+  normalised: Normalised;
 }
 
 export interface LoadOptions {
@@ -287,7 +292,8 @@ export interface LoadOptions {
 
 /** Reads an office_actions file into the compact map, validating every row. */
 export async function loadOfficeActions(path: string, options: LoadOptions = {}): Promise<LoadResult> {
-  const reader = await openCsv(path, { what: 'office actions' });
+  const normalised = noNormalisations();
+  const reader = await openTable(path, { what: 'office actions', table: 'office_actions', catalog: CITATIONS, normalised });
   let binding: TableBinding;
   try {
     binding = bindHeader('office_actions', reader.header, path, 'office actions');
@@ -296,11 +302,12 @@ export async function loadOfficeActions(path: string, options: LoadOptions = {})
     throw err;
   }
   const map = new OfficeActionMap(binding);
+  const pandas = pandasReader(binding, normalised);
   let read = 0;
   let rejected = 0;
-  const reject = (line: number, reason: string, raw: string) => {
+  const reject = (row: RawRow, reason: string) => {
     rejected++;
-    options.onReject?.({ file: path, line, reason, raw });
+    options.onReject?.({ file: row.source?.file ?? path, line: row.source?.line ?? row.line, reason, raw: rawText(row) });
   };
 
   const each = (chunk: RowChunk) => {
@@ -308,18 +315,23 @@ export async function loadOfficeActions(path: string, options: LoadOptions = {})
       read++;
       const f = row.fields;
       if (!f) {
-        reject(row.line, row.error ?? 'unparseable row', rawText(row));
+        reject(row, row.error ?? 'unparseable row');
         continue;
       }
       if (f.length !== binding.width) {
-        reject(row.line, widthError(binding, f.length), rawText(row));
+        reject(row, widthError(binding, f.length));
+        continue;
+      }
+      const unread = pandas(f);
+      if (unread) {
+        reject(row, unread);
         continue;
       }
       const app = cell(f, binding.appIndex);
       const ifw = cell(f, binding.ifwIndex);
       const values = app === '' ? 'app_id: empty' : ifw === '' ? 'ifw_number: empty' : readCells(binding.rules, f);
       if (typeof values === 'string') {
-        reject(row.line, values, rawText(row));
+        reject(row, values);
         continue;
       }
       map.add(app, ifw, values);
@@ -335,5 +347,5 @@ export async function loadOfficeActions(path: string, options: LoadOptions = {})
     options.onChunk?.({ rowsRead: read, rejected, bytesRead: chunk.bytesRead, bytesTotal: reader.size });
   }
   map.compact();
-  return { map, read, rejected, duplicates: map.duplicates };
+  return { map, read, rejected, duplicates: map.duplicates, normalised };
 }

@@ -18,6 +18,7 @@ import type { RunCounters } from './counters.ts';
 import type { OfficeActionMap } from './office-actions.ts';
 import { RecordBuilder } from './records.ts';
 import type { Rejection } from './rejects.ts';
+import { pandasReader } from './pandas.ts';
 import { bindHeader, checkRecord } from './rules.ts';
 import { rawText, type CsvReader, type RawRow } from './sources.ts';
 
@@ -42,6 +43,7 @@ export interface RecordChunk {
 
 export class RecordStream {
   private readonly builder: RecordBuilder;
+  private readonly pandas: (fields: string[]) => string | undefined;
   private readonly current: BuiltRow = { line: 0, end: 0, record: undefined };
   private orphansBefore = 0;
   private duplicatesBefore = 0;
@@ -54,7 +56,9 @@ export class RecordStream {
     private readonly onReject?: (r: Rejection) => void,
     private readonly catalog: Catalog = CITATIONS,
   ) {
-    this.builder = new RecordBuilder(bindHeader(catalog.table, reader.header, reader.path, catalog.table, catalog), officeActions, counters.c);
+    const binding = bindHeader(catalog.table, reader.header, reader.path, catalog.table, catalog);
+    this.builder = new RecordBuilder(binding, officeActions, counters.c);
+    this.pandas = pandasReader(binding, counters.c.normalised);
   }
 
   /** The chunks of the file (from where the reader starts), each with its rows built on demand. */
@@ -88,14 +92,17 @@ export class RecordStream {
     const out = this.current;
     this.orphansBefore = c.orphans;
     this.duplicatesBefore = c.duplicates;
-    const rec = row.fields ? this.builder.build(row.fields) : (row.error ?? 'unparseable row');
+    const rec = row.fields ? (this.pandas(row.fields) ?? this.builder.build(row.fields)) : (row.error ?? 'unparseable row');
     c.rowsRead++;
     out.line = row.line;
     out.end = row.end ?? row.line;
     if (typeof rec === 'string') {
       c.rejected++;
-      this.counters.noteRejected(this.reader.path, row.line);
-      this.onReject?.({ file: this.reader.path, line: row.line, reason: rec, raw: rawText(row) });
+      // Reported where it was read (a shard's file and line; the position is the checkpoint's).
+      const file = row.source?.file ?? this.reader.path;
+      const line = row.source?.line ?? row.line;
+      this.counters.noteRejected(file, line);
+      this.onReject?.({ file, line, reason: rec, raw: rawText(row) });
       out.record = undefined;
     } else {
       if (this.built++ < 100 || this.built % SCHEMA_SAMPLE_EVERY === 0) checkRecord(rec, this.catalog);

@@ -5,6 +5,7 @@
  * their lines are not sent again) - unless told not to resume. A stale checkpoint is dropped with a
  * line saying why.
  */
+import { positionText } from './table-reader.ts';
 import type { MeiliAdmin } from '../src/meili/admin.ts';
 import { CheckpointBook, CheckpointStore, type Checkpoint, type Mark, type PendingPayload } from './checkpoint.ts';
 import type { CheckedInputs } from './inputs.ts';
@@ -67,7 +68,9 @@ export async function startOrResume(admin: MeiliAdmin, inputs: CheckedInputs, op
   if (cp?.pending.length) await awaitPending(admin, book, cp.pending, options);
   const resumeAt = cp ? book.acknowledged : undefined;
   if (resumeAt && resumeAt.line > 1) {
-    log(`resuming: lines 2-${resumeAt.line} of ${options.file} were indexed by an earlier run (${resumeAt.documents} documents); skipping them`);
+    // Positions past the first 2^32 are in a later file of a sharded table (table-reader.ts).
+    const upTo = resumeAt.line < 2 ** 32 ? `lines 2-${resumeAt.line}` : `the rows up to ${positionText(resumeAt.line)}`;
+    log(`resuming: ${upTo} of ${options.file} were indexed by an earlier run (${resumeAt.documents} documents); skipping them`);
   }
   return { done: false, writeIndex, book, resumeAt };
 }

@@ -30,7 +30,7 @@ import { RecordStream } from './record-stream.ts';
 import { bindHeader } from './rules.ts';
 import { RejectsFile, type Rejection } from './rejects.ts';
 import { startOrResume } from './resume.ts';
-import { openCsv } from './sources.ts';
+import { openTable } from './table-reader.ts';
 import { RejectedRowsError, summarize, type IndexSummary, type TableSummary } from './summary.ts';
 import { TableProgress, uploadRecords } from './upload.ts';
 
@@ -177,7 +177,7 @@ async function indexPass(
     if (!start.done) {
       log(`preparing index ${writeIndex}${reindex ? ` (to replace ${pass.index})` : ''}: settings and features`);
       await admin.prepareIndex(writeIndex, catalog);
-      const reader = await openCsv(pass.file, { what: table, skipThroughLine: resumeAt?.line });
+      const reader = await openTable(pass.file, { what: table, table, catalog, skipThroughLine: resumeAt?.line, normalised: counters.c.normalised });
       try {
         const stream = new RecordStream(reader, loaded?.map, counters, (r) => rejects?.write(r), catalog);
         const progress = new TableProgress({
@@ -238,7 +238,7 @@ export async function* buildRecords(options: {
   const catalog = options.citations ? CITATIONS : REJECTIONS;
   const file = options.citations ?? options.rejections;
   if (!file) throw new RangeError('buildRecords needs a citations or a rejections file');
-  const reader = await openCsv(file, { what: catalog.table });
+  const reader = await openTable(file, { what: catalog.table, table: catalog.table, catalog });
   try {
     // The header first, so that a wrong table file is refused before the office actions load.
     bindHeader(catalog.table, reader.header, file, catalog.table, catalog);

@@ -39,6 +39,11 @@ export interface RawRow {
   text?: string;
   /** Why the record could not be parsed. */
   error?: string;
+  /**
+   * The file and physical line it was read from, when `line` is a position in a table of several
+   * files or of another format (table-reader.ts); else the reader's file and `line`.
+   */
+  source?: { file: string; line: number };
 }
 
 export interface RowChunk {

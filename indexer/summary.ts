@@ -3,6 +3,7 @@ import type { Checkpoint } from './checkpoint.ts';
 import type { RunCounters } from './counters.ts';
 import { DEFAULT_DUPLICATE_WINDOW } from './duplicates.ts';
 import type { OfficeActionCounts } from './office-action-load.ts';
+import type { Normalised } from './pandas.ts';
 
 /** What one data set's pass reports. */
 export interface TableSummary {
@@ -32,7 +33,9 @@ export interface TableSummary {
   elapsedMs: number;
   /** Rows read by this pass per second of its elapsed time (office-action load and final waits included). */
   rowsPerSecond: number;
-  /** First line of the file read by this run, when it resumed from a checkpoint. */
+  /** The pandas readings of the table's cells (pandas.ts; all 0 for the published files). */
+  normalised: Normalised;
+  /** First position of the table read by this run, when it resumed from a checkpoint (its line, for one CSV file). */
   resumedFromLine?: number;
   /** With reindex: the build index that was swapped in. */
   builtIndex?: string;
@@ -83,6 +86,7 @@ export function summarize(run: {
     duplicateWindow: DEFAULT_DUPLICATE_WINDOW,
     officeActions: run.officeActions,
     payloads: run.payloads,
+    normalised: { ...c.normalised },
     elapsedMs,
     rowsPerSecond: (c.rowsRead - (run.resumeAt?.counters.rowsRead ?? 0)) / Math.max(elapsedMs / 1000, 1e-3),
   };

@@ -1,0 +1,155 @@
+/**
+ * BigQuery's newline-delimited JSON export (`--destination_format NEWLINE_DELIMITED_JSON`, `.json`
+ * or `.ndjson`, optionally gzipped) as rows of cells, the same rows a CSV of the table gives: one
+ * object per line, every value a string or null - numbers and booleans are taken as their text,
+ * so a hand-made file reads too. BigQuery leaves NULL columns out of an object, so the header is
+ * the table's own columns (plus any other keys of the first object), and a missing key is an
+ * empty cell. A first object without the table's key columns is not this table: refused.
+ *
+ * Lines are the file's physical lines (the first object is line 1; there is no header line). A
+ * line that is not a JSON object is a rejected row with its line, never the end of the file.
+ */
+import { StringDecoder } from 'node:string_decoder';
+import { KEY_COLUMNS } from '../src/catalog/fields.ts';
+import { describe, InputError, openByteSource, READ_CHUNK } from './byte-source.ts';
+import type { CsvReader, RawRow, RowChunk } from './sources.ts';
+
+export interface OpenNdjsonOptions {
+  what?: string;
+  /** The table's columns, in order (the header the rows are laid out by). */
+  columns: readonly string[];
+  /** Columns the first object must have (the application number). */
+  keys: readonly string[];
+  /** Skip lines 1..skipThroughLine (resume). */
+  skipThroughLine?: number;
+}
+
+/** One line's object as cells in header order, or the reason it is none. */
+function cellsOf(text: string, header: readonly string[]): { fields?: string[]; error?: string } {
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (err) {
+    return { error: `not a JSON object: ${(err as Error).message}` };
+  }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return { error: 'not a JSON object (one object per line)' };
+  const o = obj as Record<string, unknown>;
+  const fields = new Array<string>(header.length);
+  for (let i = 0; i < header.length; i++) {
+    const v = o[header[i]!];
+    if (v === undefined || v === null) fields[i] = '';
+    else if (typeof v === 'string') fields[i] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') fields[i] = String(v);
+    else return { error: `${header[i]}: expected a string or null, got ${Array.isArray(v) ? 'an array' : 'an object'}` };
+  }
+  return { fields };
+}
+
+export async function openNdjson(path: string, options: OpenNdjsonOptions): Promise<CsvReader> {
+  const what = options.what ?? 'input';
+  const source = await openByteSource(path, what);
+  const iterator = source.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  const decoder = new StringDecoder('utf8');
+  const skip = options.skipThroughLine ?? 0;
+  let rest = '';
+  let line = 0;
+  let done = false;
+  let header: string[] | undefined;
+
+  /** The complete lines of the next read (all that is left at the end), as [line number, text]. */
+  async function nextLines(): Promise<[number, string][]> {
+    const out: [number, string][] = [];
+    while (!out.length && !done) {
+      let res: IteratorResult<Buffer>;
+      try {
+        res = await iterator.next();
+      } catch (err) {
+        throw new InputError(path, `cannot read ${what} file ${path}: ${describe(err)}`);
+      }
+      const text = res.done ? decoder.end() : decoder.write(res.value);
+      if (res.done) done = true;
+      const s = rest + text;
+      let from = 0;
+      for (let n = s.indexOf('\n', from); n >= 0; n = s.indexOf('\n', from)) {
+        line++;
+        out.push([line, s.slice(from, n)]);
+        from = n + 1;
+      }
+      rest = s.slice(from);
+      if (done && rest.length) {
+        line++;
+        out.push([line, rest]);
+        rest = '';
+      }
+      if (out.length >= READ_CHUNK / 64) break;
+    }
+    return out;
+  }
+
+  const toRow = ([n, raw]: [number, string]): RawRow | undefined => {
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (text.trim() === '') return undefined;
+    const { fields, error } = cellsOf(n === 1 && text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, header!);
+    return fields ? { line: n, fields } : { line: n, fields: undefined, text, error };
+  };
+
+  // The header: the table's columns, and the first object's other keys.
+  let first: [number, string][] = [];
+  try {
+    while (!header && !done) {
+      first = await nextLines();
+      const firstObject = first.find(([, t]) => t.trim() !== '');
+      if (!firstObject) continue;
+      let keys: string[] = [];
+      try {
+        const o = JSON.parse(firstObject[1].replace(/^\uFEFF/, '')) as unknown;
+        if (o && typeof o === 'object' && !Array.isArray(o)) keys = Object.keys(o);
+      } catch {
+        // not an object: refused below
+      }
+      // BigQuery leaves NULL columns out: a key may be missing from one object (a form-only
+      // citation has no ifw_number), but an object of this table has its app_id and some column
+      // of its own.
+      const missing = options.keys.filter((k) => !keys.includes(k));
+      const own = keys.some((k) => options.columns.includes(k) && !options.keys.includes(k) && !(KEY_COLUMNS as readonly string[]).includes(k));
+      if (missing.length || !own) {
+        throw new InputError(
+          path,
+          `${what} file ${path}: line ${firstObject[0]} is not an object of this table (${missing.length ? `it lacks ${missing.join(', ')}` : 'none of its columns'}; found ${keys.slice(0, 12).join(', ') || 'no keys'})`,
+        );
+      }
+      header = [...options.columns, ...keys.filter((k) => !options.columns.includes(k))];
+    }
+  } catch (err) {
+    source.close();
+    throw err;
+  }
+  if (!header) {
+    source.close();
+    throw new InputError(path, `${what} file ${path} holds no JSON object`);
+  }
+
+  let started = false;
+  return {
+    path,
+    format: source.format,
+    size: source.size,
+    header,
+    close: () => source.close(),
+    async *chunks(): AsyncGenerator<RowChunk> {
+      if (started) throw new Error('chunks() can be called once');
+      started = true;
+      try {
+        let lines = first;
+        for (;;) {
+          const rows = lines.flatMap((l) => (l[0] <= skip ? [] : (toRow(l) ?? [])));
+          if (lines.length) yield { rows, endLine: lines.at(-1)![0], bytesRead: source.bytesRead() };
+          if (done) break;
+          lines = await nextLines();
+        }
+      } finally {
+        source.close();
+      }
+    },
+  };
+}
