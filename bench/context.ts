@@ -42,6 +42,7 @@ export class BenchContext {
       machine: { cpus: 0, node: process.version },
       datasets: {},
       parse: null,
+      formats: null,
       ingest: null,
       rss: null,
       rejections: null,

@@ -7,6 +7,7 @@ import type { IngestFigures } from './ingest.ts';
 import { fmtInt, median, round, table } from './lib.ts';
 import type { LoadResult } from './load.ts';
 import type { ParseFigures } from './parse.ts';
+import type { FormatFigures } from './phases/parse.ts';
 import type { AtScaleFigures } from './phases/atscale.ts';
 import { cpuPerRequest, type CpuPerRequest, type GatewayFigures } from './phases/gateway.ts';
 import type { ReindexFigures } from './phases/reindex.ts';
@@ -21,6 +22,8 @@ export interface Figures {
   machine: { cpus: number; node: string };
   datasets: Record<string, { citations: number; officeActions: number; csvMb: number }>;
   parse: ParseFigures | null;
+  /** The parse rate of the same citations as NDJSON and as a pandas copy, beside the CSV's. */
+  formats?: FormatFigures | null;
   ingest: IngestFigures | null;
   rss: BuildFigures[] | null;
   rejections: RejectionsFigures | null;
@@ -86,6 +89,15 @@ export function report(f: Figures, plan: Plan): void {
       v(parseRate, '', 0),
       `target >= 250,000  ${verdict(parseRate === null ? null : parseRate >= TARGETS.parse_rows_per_s)}`,
     ]);
+  }
+  if (f.formats) {
+    const x = f.formats;
+    rows.push([
+      `ndjson_vs_csv_parse_ratio (${fmtInt(x.rows)} rows)`,
+      v(x.ndjsonVsCsv, '', 3),
+      `NDJSON ${fmtInt(x.ndjsonRowsPerSecond)} vs CSV ${fmtInt(x.csvRowsPerSecond)} rows/s, 1 core; target >= 1  ${verdict(x.ndjsonVsCsv >= 1)}`,
+    ]);
+    rows.push([`pandas_vs_csv_parse_ratio`, v(x.pandasVsCsv, '', 3), `pandas copy ${fmtInt(x.pandasRowsPerSecond)} rows/s; target >= 1  ${verdict(x.pandasVsCsv >= 1)}`]);
   }
   if (f.ingest) {
     rows.push([`raw NDJSON upload rows/s (${fmtInt(f.ingest.rows)} rows)`, v(f.ingest.rawRowsPerSecond, '', 0), `median of ${f.ingest.runs.filter((r) => r.kind === 'raw').length} runs`]);
@@ -178,6 +190,12 @@ export function report(f: Figures, plan: Plan): void {
     cpus: f.machine.cpus,
     datasets: f.datasets,
     parse_rows_per_s: n(parseRate, 0),
+    parse_formats_rows: f.formats?.rows ?? null,
+    parse_csv_rows_per_s_same_rows: f.formats?.csvRowsPerSecond ?? null,
+    parse_ndjson_rows_per_s: f.formats?.ndjsonRowsPerSecond ?? null,
+    parse_pandas_rows_per_s: f.formats?.pandasRowsPerSecond ?? null,
+    ndjson_vs_csv_parse_ratio: f.formats?.ndjsonVsCsv ?? null,
+    pandas_vs_csv_parse_ratio: f.formats?.pandasVsCsv ?? null,
     rejections_rows: f.rejections?.rows ?? null,
     rejections_index_bytes_per_row: f.rejections?.indexBytesPerRow ?? null,
     rejections_vs_citations_bytes_per_row: f.rejections?.ratio ?? null,

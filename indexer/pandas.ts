@@ -14,7 +14,9 @@
  * seven-digit app_id is padded (the application series 01-09 lose one zero, no series loses two).
  *
  * The readings are harmless on the published files, which hold none of these forms: their counts
- * stay 0 there.
+ * stay 0 there, and after the first 5,000 rows without one (a pandas copy shows its forms on every
+ * row: its index column, the floats of a column with an empty cell) the reader stops looking, so
+ * they cost the published files nothing per row.
  */
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
 import type { TableBinding } from './rules.ts';
@@ -52,6 +54,9 @@ export const NORMALISATION_NAMES: Readonly<Record<keyof Normalised, string>> = {
  */
 const ID_COLUMNS: ReadonlySet<string> = new Set([...KEY_COLUMNS, 'citation_pat_pgpub_id']);
 
+/** Rows read before a file without any of pandas' forms is taken for no pandas copy. */
+export const SNIFF_ROWS = 5_000;
+
 const N = 78; // 'N'
 const n = 110; // 'n'
 const DECIMAL_ZERO = /^(\d+)\.0+$/;
@@ -75,7 +80,19 @@ export function pandasReader(binding: TableBinding, counts: Normalised): (fields
   columnAt.set(binding.ifwIndex, KEY_COLUMNS[1]);
   const at = (i: number) => columnAt.get(i) ?? `column ${i + 1}`;
 
+  const total = () => counts.indexColumn + counts.nan + counts.flagDecimal + counts.numberDecimal + counts.appIdPadded;
+  const before = total();
+  let rows = 0;
+  let on = true;
   return (fields) => {
+    if (!on) return undefined;
+    // A file with none of pandas' forms in its first rows is no pandas copy (pandas writes a
+    // column's floats on every row, its index column on every row): the reading stops looking.
+    if (++rows === SNIFF_ROWS && total() === before) on = false;
+    return read(fields);
+  };
+
+  function read(fields: string[]): string | undefined {
     for (let i = 0; i < fields.length; i++) {
       const v = fields[i]!;
       // The cheap test first: most cells are not three characters starting with N or n.
@@ -113,5 +130,5 @@ export function pandasReader(binding: TableBinding, counts: Normalised): (fields
       counts.appIdPadded++;
     }
     return undefined;
-  };
+  }
 }

@@ -1,6 +1,26 @@
-/** Phase `parse`: read + validate + join + derive on one pinned core (buildRecords, no upload): bench/parse.ts. */
+/**
+ * Phase `parse`: read + validate + join + derive on one pinned core (buildRecords, no upload):
+ * bench/parse.ts. Then the same citations as users have them in other forms (BigQuery's
+ * newline-delimited JSON, a pandas copy: tools/generate/variants.ts), each read the same way side
+ * by side with the plain CSV, on a data set of at most 1 M rows (the writers hold a table in memory):
+ * `ndjson_vs_csv_parse_ratio`, `pandas_vs_csv_parse_ratio` (>= 1: not slower per row).
+ */
+import { join } from 'node:path';
 import type { BenchContext } from '../context.ts';
+import { round, say } from '../lib.ts';
 import { measureParse } from '../parse.ts';
+import { writeNdjson, writePandas } from '../../tools/generate/variants.ts';
+
+export interface FormatFigures {
+  rows: number;
+  csvRowsPerSecond: number;
+  ndjsonRowsPerSecond: number;
+  pandasRowsPerSecond: number;
+  ndjsonVsCsv: number;
+  pandasVsCsv: number;
+}
+
+const FORMAT_ROWS = 1_000_000;
 
 export async function parsePhase(ctx: BenchContext): Promise<void> {
   const ds = await ctx.dataset(ctx.largest);
@@ -10,4 +30,23 @@ export async function parsePhase(ctx: BenchContext): Promise<void> {
     passes: ctx.plan.parsePasses,
     cpuProfDir: ctx.profileDir,
   });
+
+  const size = ctx.plan.sizes.filter((s) => s <= FORMAT_ROWS).at(-1) ?? FORMAT_ROWS;
+  const small = await ctx.dataset(size);
+  const ndjson = writeNdjson(small.citations, join(ctx.work, `citations-${size}.ndjson`));
+  const pandas = writePandas(small.citations, join(ctx.work, `citations-${size}.pandas.csv`));
+  const rate = async (citations: string) =>
+    (await measureParse(ctx.cleanup, { citations, officeActions: small.officeActions, passes: ctx.plan.parsePasses })).rowsPerSecond;
+  const csvRate = await rate(small.citations);
+  const ndjsonRate = await rate(ndjson);
+  const pandasRate = await rate(pandas);
+  ctx.figures.formats = {
+    rows: ctx.figures.datasets[String(size)]?.citations ?? size,
+    csvRowsPerSecond: Math.round(csvRate),
+    ndjsonRowsPerSecond: Math.round(ndjsonRate),
+    pandasRowsPerSecond: Math.round(pandasRate),
+    ndjsonVsCsv: round(ndjsonRate / csvRate, 3),
+    pandasVsCsv: round(pandasRate / csvRate, 3),
+  };
+  say(`  formats @ ${size}: csv ${Math.round(csvRate)} rows/s, ndjson ${Math.round(ndjsonRate)}, pandas csv ${Math.round(pandasRate)} (one core each)`);
 }

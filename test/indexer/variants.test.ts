@@ -20,6 +20,7 @@ import { openTable } from '../../indexer/table-reader.ts';
 import { generateDataset, type GeneratedDataset } from '../../tools/generate/dataset.ts';
 import { writeNdjson, writePandas, writeShards } from '../../tools/generate/variants.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
+import { runScript } from '../helpers/run-script.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'oa-variants-'));
 const { url, masterKey, client } = testMeili();
@@ -108,6 +109,25 @@ describe('the same index in Meilisearch', () => {
     expect(n.appIdPadded).toBe(readFileSync(forms.csv.citations, 'utf8').split('\n').filter((l) => l.startsWith('0')).length);
     expect(n.flagDecimal + n.numberDecimal).toBeGreaterThan(0);
     expect(other.summary.rowsRead).toBe(plain.summary.rowsRead);
+  }, 120_000);
+});
+
+describe('npm run index on a glob and a pandas copy', () => {
+  it('prints the pandas readings in its summary, and --json counts them', async () => {
+    const index = uniqueIndex('var_cli');
+    created.push(index);
+    const r = await runScript(
+      'indexer/cli.ts',
+      ['--citations', forms.pandas.citations, '--office-actions', forms.glob.officeActions, '--index', index, '--json'],
+      { ...process.env, MEILI_URL: url, MEILI_MASTER_KEY: masterKey, DATA_DIR: join(dir, 'data') },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { rejected: number; normalised: Record<string, number>; officeActions: { normalised: Record<string, number> } };
+    expect(summary.rejected).toBe(0);
+    expect(summary.normalised.indexColumn).toBeGreaterThan(0);
+    expect(summary.normalised.appIdPadded).toBeGreaterThan(0);
+    expect(Object.values(summary.officeActions.normalised).every((n) => n === 0)).toBe(true);
+    expect(r.stderr).toMatch(/pandas forms {2}pandas index column dropped \(rows\) [\d,]+, NaN read as empty [\d,]+/);
   }, 120_000);
 });
 
