@@ -17,7 +17,7 @@ import { connectAdmin, type AdminConnection } from '../src/meili/connect.ts';
 import { progressPrinter } from './progress.ts';
 import { NORMALISATION_NAMES, type Normalised } from './pandas.ts';
 import { InputError, RejectedRowsError, runIndex, type IndexSummary, type TableSummary } from './run.ts';
-import { checkTable } from './table-reader.ts';
+import { checkTable, positionText } from './table-reader.ts';
 
 /** MB per payload for an external Meilisearch of unknown limit: under its default of 100 MB. */
 const EXTERNAL_DEFAULT_MB = 95;
@@ -137,7 +137,11 @@ function reportTable(s: TableSummary, first: boolean): string {
   if (first && s.officeActions.duplicates > 0) lines.push(`  office actions with a repeated ifw_number: ${fmt(s.officeActions.duplicates)} (first kept)`);
   const readings = normalisations(s.normalised, first ? s.officeActions.normalised : undefined);
   if (readings) lines.push(`  pandas forms  ${readings}`);
-  if (s.resumedFromLine !== undefined) lines.push(`  resumed       from line ${fmt(s.resumedFromLine)} (earlier lines were indexed by an interrupted run)`);
+  if (s.resumedFromLine !== undefined) {
+    // Past 2^32, a position in a later shard of a sharded table (table-reader.ts).
+    const from = s.resumedFromLine < 2 ** 32 ? `line ${fmt(s.resumedFromLine)}` : `position ${positionText(s.resumedFromLine)}`;
+    lines.push(`  resumed       from ${from} (earlier rows were indexed by an interrupted run)`);
+  }
   lines.push(`  elapsed       ${(s.elapsedMs / 1000).toFixed(1)} s, ${fmt(Math.round(s.rowsPerSecond))} rows/s, ${fmt(s.payloads)} upload payload${s.payloads === 1 ? '' : 's'}`);
   return lines.join('\n') + '\n';
 }

@@ -4,14 +4,15 @@
  * object per line, every value a string or null - numbers and booleans are taken as their text,
  * so a hand-made file reads too. BigQuery leaves NULL columns out of an object, so the header is
  * the table's own columns (plus any other keys of the first object), and a missing key is an
- * empty cell. A first object without the table's key columns is not this table: refused.
+ * empty cell; other keys are ignored. A first object without app_id or any column of the table's
+ * own is not this table: refused.
  *
  * Lines are the file's physical lines (the first object is line 1; there is no header line). A
  * line that is not a JSON object is a rejected row with its line, never the end of the file.
  */
 import { StringDecoder } from 'node:string_decoder';
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
-import { describe, InputError, openByteSource, READ_CHUNK } from './byte-source.ts';
+import { describe, InputError, openByteSource } from './byte-source.ts';
 import type { CsvReader, RawRow, RowChunk } from './sources.ts';
 
 export interface OpenNdjsonOptions {
@@ -81,7 +82,6 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
         out.push([line, rest]);
         rest = '';
       }
-      if (out.length >= READ_CHUNK / 64) break;
     }
     return out;
   }
@@ -118,7 +118,9 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
           `${what} file ${path}: line ${firstObject[0]} is not an object of this table (${missing.length ? `it lacks ${missing.join(', ')}` : 'none of its columns'}; found ${keys.slice(0, 12).join(', ') || 'no keys'})`,
         );
       }
-      header = [...options.columns, ...keys.filter((k) => !options.columns.includes(k))];
+      // The table's columns only: other keys are read by nothing, and a shard's first object may
+      // leave any of them out (NULL), so they cannot be part of the header every shard shares.
+      header = [...options.columns];
     }
   } catch (err) {
     source.close();

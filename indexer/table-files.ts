@@ -43,11 +43,12 @@ export interface TableFile {
  * names nothing readable.
  */
 export async function tableFiles(spec: string, what: string): Promise<TableFile[]> {
-  if (isGlob(spec)) return globFiles(spec, what);
   let isDir = false;
   try {
     isDir = (await stat(spec)).isDirectory();
   } catch (err) {
+    // A path that exists is a path, even with brackets in its name ("OARD (2017)/citations.csv").
+    if (isGlob(spec)) return globFiles(spec, what);
     throw new InputError(spec, `cannot read ${what} file ${spec}: ${describe(err)}`);
   }
   if (!isDir) return [{ path: spec, format: formatOfName(spec) ?? 'csv' }];

@@ -41,7 +41,7 @@ export interface OpenTableOptions {
 /** A pandas index column's header: empty, or `Unnamed: 0`. */
 const isIndexColumn = (name: string) => name.trim() === '' || /^unnamed: ?0$/i.test(name.trim());
 
-/** Positions of a table as people read them: "lines 2-41" of a file, or "up to file 3, line 41". */
+/** A position as people read it: "line 41" of a single file, else "<that shard's file> line 41". */
 export function positionText(pos: number, files?: readonly string[]): string {
   const shard = Math.floor(pos / SHARD);
   const line = pos % SHARD;
@@ -147,13 +147,16 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
         const reader: CsvReader = s === 0 ? firstReader : await openFile(file, options, s === skipShard ? lineIn(file, skip % SHARD) : undefined);
         current = reader;
         const dropFirst = file.format === 'csv' && reader.header.length > 1 && isIndexColumn(reader.header[0]!);
-        const layout = layoutOf(dropFirst ? reader.header.slice(1) : reader.header, header, file.path, options.what);
         const adj = file.format === 'ndjson' ? 1 : 0;
         const offset = s * SHARD;
         try {
+          const layout = layoutOf(dropFirst ? reader.header.slice(1) : reader.header, header, file.path, options.what);
+          const width = reader.header.length;
           for await (const chunk of reader.chunks()) {
-            for (const row of chunk.rows) place(row, file.path, offset, adj, dropFirst, layout);
-            if (dropFirst && normalised) normalised.indexColumn += chunk.rows.length;
+            for (const row of chunk.rows) {
+              // Counted per row, so a row is counted once whatever chunk a resumed run starts in.
+              if (place(row, file.path, offset, adj, dropFirst, layout, width) && normalised) normalised.indexColumn++;
+            }
             yield { rows: chunk.rows, endLine: offset + chunk.endLine + adj, bytesRead: before + chunk.bytesRead };
           }
         } finally {
@@ -167,15 +170,20 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
 /** A file's own line to skip through for a position's line (a JSON file's lines are counted from 2). */
 const lineIn = (file: TableFile, line: number) => (file.format === 'ndjson' ? Math.max(0, line - 1) : line);
 
-/** A row's report place and checkpoint position, and its cells in the table's layout. */
-function place(row: RawRow, file: string, offset: number, adj: number, dropFirst: boolean, layout: number[] | undefined): void {
+/**
+ * A row's report place and checkpoint position, and its cells in the table's layout; whether its
+ * index column was dropped. A row of another width than its file's header is left as read, for
+ * the row check to reject ("expected N columns").
+ */
+function place(row: RawRow, file: string, offset: number, adj: number, dropFirst: boolean, layout: number[] | undefined, width: number): boolean {
   row.source = { file, line: row.line };
   row.line = offset + row.line + adj;
   if (row.end !== undefined) row.end = offset + row.end + adj;
-  if (!row.fields) return;
+  if (!row.fields || row.fields.length !== width) return false;
   if (dropFirst) row.fields.shift();
   if (layout) {
     const f = row.fields;
-    row.fields = layout.map((i) => f[i] ?? '');
+    row.fields = layout.map((i) => f[i]!);
   }
+  return dropFirst;
 }

@@ -12,6 +12,7 @@
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog.ts';
 import { CITATIONS } from '../catalog/citations.ts';
+import { REJECTIONS } from '../catalog/rejections.ts';
 import { derivationOf, type ValueShape } from '../catalog/derived.ts';
 import type { CatalogField, FieldName } from '../catalog/fields.ts';
 import { parseDate, parseFlag } from '../catalog/values.ts';
@@ -35,8 +36,11 @@ const NUMBER_FIELD_EXAMPLES: Readonly<Record<NumberField, string>> = {
   Patent_PGPub: '"US 7,123,456 B2", "US 2005/0123456 A1", "EP 1234567 A1"',
 };
 
-/** Parameters whose values may contain commas, so a comma never separates two of their values. */
-export const VERBATIM_PARAMS: ReadonlySet<string> = new Set(NUMBER_FIELDS);
+/**
+ * Parameters whose values may contain commas, so a comma never separates two of their values: the
+ * written numbers, and the lists' exact values (`claimNumbers=6,7,8` is that one list).
+ */
+export const VERBATIM_PARAMS: ReadonlySet<string> = new Set([...NUMBER_FIELDS, ...[CITATIONS, REJECTIONS].flatMap((c) => c.fields.filter((f) => f.list).map((f) => f.name))]);
 
 const fromParam = (f: CatalogField) => `${f.name}From`;
 const toParam = (f: CatalogField) => `${f.name}To`;

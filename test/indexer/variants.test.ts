@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITATIONS, REJECTIONS } from '../../src/catalog/datasets.ts';
 import type { StoredDoc } from '../../src/catalog/layout.ts';
@@ -155,6 +156,24 @@ describe('shards and JSON lines report their own file and line', () => {
       [3, 'not a JSON object'],
     ]);
     expect(rej).toEqual(await records(forms.csv, 'rejections'));
+  });
+});
+
+describe('shards that differ', () => {
+  it('a shard with its columns in another order reads the same; a row of the wrong width is rejected, not reshaped', async () => {
+    const shards = join(dir, 'OARD (2017) reordered');
+    mkdirSync(shards, { recursive: true });
+    const [header, ...rows] = parseCsv(readFileSync(forms.csv.rejections)) as string[][];
+    const line = (cells: string[]) => cells.map((c) => (/[",]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(',');
+    const half = Math.floor(rows.length / 2);
+    writeFileSync(join(shards, 'r-0.csv'), [header!, ...rows.slice(0, half)].map(line).join('\n') + '\n');
+    // The second shard: the columns reversed, and one short row.
+    const reverse = (cells: string[]) => line([...cells].reverse());
+    writeFileSync(join(shards, 'r-1.csv'), [reverse(header!), '1,2', ...rows.slice(half).map(reverse)].join('\n') + '\n');
+    const rejected: Rejection[] = [];
+    const got = await records({ ...forms.csv, rejections: shards }, 'rejections', (r) => rejected.push(r));
+    expect(rejected.map((r) => [`${r.file}:${r.line}`, r.reason])).toEqual([[`${join(shards, 'r-1.csv')}:2`, expect.stringMatching(/^expected \d+ columns, found 2$/)]]);
+    expect(got).toEqual(await records(forms.csv, 'rejections'));
   });
 });
 

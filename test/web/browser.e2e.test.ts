@@ -127,6 +127,8 @@ describe('searching with the mouse', () => {
     expect(page.url()).toContain(`artUnit=${unit}`);
     // The finder's text never became a filter of its own.
     expect(new URL(page.url()).searchParams.getAll('artUnit')).toEqual([unit]);
+    // The data-set switch was refreshed with the results: it carries the shared filter.
+    expect(await page.locator('nav.datasets a').getAttribute('href')).toBe(`/rejections?artUnit=${unit}`);
     await page.close();
   });
 });

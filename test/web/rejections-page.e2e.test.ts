@@ -79,7 +79,7 @@ describe('the rejections search page shows what the API answers', () => {
     }
     // The case-law flags read Yes / No.
     expect(html).toMatch(/name="aliceIn" value="0"[^>]*>\s*<label[^>]*>No /);
-    expect(html).toContain('<nav class="datasets" aria-label="Data set">');
+    expect(html).toContain('<nav class="datasets" id="datasets" aria-label="Data set">');
     expect(html).toContain('<span class="dataset" aria-current="page">Rejections</span>');
     for (const hit of api.hits) expect(html).toContain(`href="/office-action/${encodeURIComponent(String(field(hit, 'ifwNumber')))}"`);
     // No keyword box here: the search bar is the application and the claim.
@@ -104,6 +104,14 @@ describe('the rejections search page shows what the API answers', () => {
     expect(res.status).toBe(200);
     const ids = (await res.text()).trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids.sort()).toEqual(expected.map((r) => r.id).sort());
+  });
+
+  it('an exact claimNumbers value keeps its commas (one list, not three values)', async () => {
+    const list = gw.rejections.map((r) => String(field(r, 'claimNumbers') ?? '')).find((c) => c.split(',').length >= 3)!;
+    const res = await gw.app.request(`/api/v1/rejections/search?claimNumbers=${encodeURIComponent(list)}&pageSize=0&facets=`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { totalHits: number };
+    expect(body.totalHits).toBe(gw.rejections.filter((r) => field(r, 'claimNumbers') === list).length);
   });
 
   it('the art-unit finder of the rejections page counts rejections under the other filters', async () => {

@@ -40,6 +40,9 @@
       const doc = type.startsWith('text/html') ? new DOMParser().parseFromString(await res.text(), 'text/html') : null;
       const fresh = doc && ['facets', 'results'].map((id) => [document.getElementById(id), doc.getElementById(id)]);
       if (!fresh || fresh.some(([old, next]) => !old || !next)) throw new Error(`unexpected answer (${res.status})`);
+      // The data-set switch carries the filters too (when there is one).
+      const switcher = [document.getElementById('datasets'), doc.getElementById('datasets')];
+      if (switcher[0] && switcher[1]) fresh.push(switcher);
       for (const [old, next] of fresh) old.replaceWith(document.adoptNode(next));
       document.title = doc.title;
       if (push) history.pushState(null, '', url);

@@ -73,7 +73,7 @@ export function searchPage(view: SearchView): Html {
 /** Citations | Rejections: links to the other data sets' pages, with the filters they share. */
 function switcher(links: readonly DatasetLink[]): Html | string {
   if (links.length < 2) return '';
-  return html`<nav class="datasets" aria-label="Data set">${links.map((l) =>
+  return html`<nav class="datasets" id="datasets" aria-label="Data set">${links.map((l) =>
     l.current ? html`<span class="dataset" aria-current="page">${l.title}</span>` : html`<a class="dataset" href="${l.href}">${l.title}</a>`,
   )}</nav>`;
 }
