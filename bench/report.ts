@@ -97,6 +97,7 @@ export function report(f: Figures, plan: Plan): void {
       v(x.ndjsonVsCsv, '', 3),
       `NDJSON ${fmtInt(x.ndjsonRowsPerSecond)} vs CSV ${fmtInt(x.csvRowsPerSecond)} rows/s, 1 core; target >= 1  ${verdict(x.ndjsonVsCsv >= 1)}`,
     ]);
+    rows.push([`parquet_vs_csv_parse_ratio`, v(x.parquetVsCsv, '', 3), `Parquet ${fmtInt(x.parquetRowsPerSecond)} rows/s; target >= 1  ${verdict(x.parquetVsCsv >= 1)}`]);
     rows.push([`pandas_vs_csv_parse_ratio`, v(x.pandasVsCsv, '', 3), `pandas copy ${fmtInt(x.pandasRowsPerSecond)} rows/s; target >= 1  ${verdict(x.pandasVsCsv >= 1)}`]);
   }
   if (f.ingest) {
@@ -196,6 +197,8 @@ export function report(f: Figures, plan: Plan): void {
     parse_pandas_rows_per_s: f.formats?.pandasRowsPerSecond ?? null,
     ndjson_vs_csv_parse_ratio: f.formats?.ndjsonVsCsv ?? null,
     pandas_vs_csv_parse_ratio: f.formats?.pandasVsCsv ?? null,
+    parse_parquet_rows_per_s: f.formats?.parquetRowsPerSecond ?? null,
+    parquet_vs_csv_parse_ratio: f.formats?.parquetVsCsv ?? null,
     rejections_rows: f.rejections?.rows ?? null,
     rejections_index_bytes_per_row: f.rejections?.indexBytesPerRow ?? null,
     rejections_vs_citations_bytes_per_row: f.rejections?.ratio ?? null,

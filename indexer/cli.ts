@@ -27,7 +27,7 @@ const USAGE = `usage: npm run index -- [--citations <file>] [--rejections <file>
   --citations <file>        citations table: a file, a folder of shards or a quoted glob
                             ('exports/citations-*.csv.gz'), read in name order as one table;
                             .csv, .csv.gz, .zip (first CSV inside), BigQuery's newline-delimited
-                            .json / .ndjson / .jsonl (optionally .gz); pandas copies read as is
+                            .json / .ndjson / .jsonl (optionally .gz), .parquet; pandas copies read as is
   --rejections <file>       rejections table (same forms); at least one of the two is required
   --office-actions <file>   office_actions table (same forms); joined on ifw_number with both
   --index <uid>             citations index (default OA_INDEX, "oa_citations")

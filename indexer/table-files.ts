@@ -8,6 +8,7 @@
  *
  *   .csv  .csv.gz  .zip (the first CSV inside)       the published bulk files, Kaggle, pandas
  *   .json .ndjson  (optionally .gz)                  BigQuery's newline-delimited JSON
+ *   .parquet                                         BigQuery's Parquet export (parquet.ts)
  *
  * A single file with another name is read as the bytes say (gzip or zip by their magic, else CSV),
  * as before; in a folder or a glob, files of no known format are left out (a `_SUCCESS` marker, a
@@ -18,17 +19,18 @@ import { basename, dirname, join } from 'node:path';
 import picomatch from 'picomatch';
 import { describe, InputError } from './byte-source.ts';
 
-export type FileFormat = 'csv' | 'ndjson';
+export type FileFormat = 'csv' | 'ndjson' | 'parquet';
 
 /** The row format of a file by its name, or undefined when the name says none. */
 export function formatOfName(path: string): FileFormat | undefined {
   const name = basename(path).toLowerCase().replace(/\.gz$/, '');
   if (name.endsWith('.csv') || name.endsWith('.zip')) return 'csv';
   if (name.endsWith('.json') || name.endsWith('.ndjson') || name.endsWith('.jsonl')) return 'ndjson';
+  if (name.endsWith('.parquet')) return 'parquet';
   return undefined;
 }
 
-const KNOWN = '.csv, .csv.gz, .zip, .json, .ndjson, .jsonl (each optionally .gz)';
+const KNOWN = '.csv, .csv.gz, .zip, .json, .ndjson, .jsonl (each optionally .gz), .parquet';
 
 const isGlob = (spec: string) => picomatch.scan(spec).isGlob;
 

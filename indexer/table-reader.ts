@@ -1,13 +1,13 @@
 /**
  * A table as the indexer reads it: the files a table option names (table-files.ts), each opened
- * in its format (CSV: sources.ts; newline-delimited JSON: ndjson.ts), one after the other as one
+ * in its format (CSV: sources.ts; newline-delimited JSON: ndjson.ts; Parquet: parquet.ts), one after the other as one
  * stream of rows under one header.
  *
  * Two numbers per row:
  * - where it is, for people: its file and physical line (`row.source`, or the reader's one file
  *   and `row.line`), as every rejected row is reported;
  * - its position, for the checkpoint (`row.line` itself): the shard's number times 2^32 plus its
- *   line, a JSON file's lines counted from 2 as a CSV's data lines are. Positions only grow, so a
+ *   line, a JSON or Parquet file's rows counted from 2 as a CSV's data lines are. Positions only grow, so a
  *   resumed run skips every shard before the checkpoint's and, in its shard, the lines up to it.
  *   For one CSV file the position is the line (checkpoints of earlier versions still apply).
  *
@@ -21,6 +21,7 @@ import { KEY_COLUMNS, type Table } from '../src/catalog/fields.ts';
 import { checkReadable, InputError } from './byte-source.ts';
 import type { FileIdentity } from './checkpoint.ts';
 import { openNdjson } from './ndjson.ts';
+import { openParquet } from './parquet.ts';
 import type { Normalised } from './pandas.ts';
 import { openCsv, type CsvReader, type RawRow, type RowChunk } from './sources.ts';
 import { tableFiles, type TableFile } from './table-files.ts';
@@ -96,6 +97,9 @@ export async function checkTableHeaders(spec: string, options: OpenTableOptions,
 }
 
 async function openFile(file: TableFile, options: OpenTableOptions, skipThroughLine: number | undefined): Promise<CsvReader> {
+  if (file.format === 'parquet') {
+    return openParquet(file.path, { what: options.what, columns: options.catalog.columnsOf(options.table), keys: [KEY_COLUMNS[0]], skipThroughLine });
+  }
   if (file.format === 'ndjson') {
     const columns = options.catalog.columnsOf(options.table);
     return openNdjson(file.path, { what: options.what, columns, keys: [KEY_COLUMNS[0]], skipThroughLine });
@@ -147,7 +151,7 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
         const reader: CsvReader = s === 0 ? firstReader : await openFile(file, options, s === skipShard ? lineIn(file, skip % SHARD) : undefined);
         current = reader;
         const dropFirst = file.format === 'csv' && reader.header.length > 1 && isIndexColumn(reader.header[0]!);
-        const adj = file.format === 'ndjson' ? 1 : 0;
+        const adj = file.format === 'csv' ? 0 : 1;
         const offset = s * SHARD;
         try {
           const layout = layoutOf(dropFirst ? reader.header.slice(1) : reader.header, header, file.path, options.what);
@@ -168,7 +172,7 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
 }
 
 /** A file's own line to skip through for a position's line (a JSON file's lines are counted from 2). */
-const lineIn = (file: TableFile, line: number) => (file.format === 'ndjson' ? Math.max(0, line - 1) : line);
+const lineIn = (file: TableFile, line: number) => (file.format === 'csv' ? line : Math.max(0, line - 1));
 
 /**
  * A row's report place and checkpoint position, and its cells in the table's layout; whether its

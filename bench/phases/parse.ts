@@ -1,22 +1,24 @@
 /**
  * Phase `parse`: read + validate + join + derive on one pinned core (buildRecords, no upload):
  * bench/parse.ts. Then the same citations as users have them in other forms (BigQuery's
- * newline-delimited JSON, a pandas copy: tools/generate/variants.ts), each read the same way side
+ * newline-delimited JSON, its Parquet export in 100,000-row groups, a pandas copy: tools/generate/variants.ts), each read the same way side
  * by side with the plain CSV, on a data set of at most 1 M rows (the writers hold a table in memory):
- * `ndjson_vs_csv_parse_ratio`, `pandas_vs_csv_parse_ratio` (>= 1: not slower per row).
+ * `ndjson_vs_csv_parse_ratio`, `parquet_vs_csv_parse_ratio`, `pandas_vs_csv_parse_ratio` (>= 1: not slower per row).
  */
 import { join } from 'node:path';
 import type { BenchContext } from '../context.ts';
 import { round, say } from '../lib.ts';
 import { measureParse } from '../parse.ts';
-import { writeNdjson, writePandas } from '../../tools/generate/variants.ts';
+import { writeNdjson, writePandas, writeParquet } from '../../tools/generate/variants.ts';
 
 export interface FormatFigures {
   rows: number;
   csvRowsPerSecond: number;
   ndjsonRowsPerSecond: number;
   pandasRowsPerSecond: number;
+  parquetRowsPerSecond: number;
   ndjsonVsCsv: number;
+  parquetVsCsv: number;
   pandasVsCsv: number;
 }
 
@@ -35,18 +37,22 @@ export async function parsePhase(ctx: BenchContext): Promise<void> {
   const small = await ctx.dataset(size);
   const ndjson = writeNdjson(small.citations, join(ctx.work, `citations-${size}.ndjson`));
   const pandas = writePandas(small.citations, join(ctx.work, `citations-${size}.pandas.csv`));
+  const parquet = writeParquet(small.citations, join(ctx.work, `citations-${size}.parquet`), 100_000);
   const rate = async (citations: string) =>
     (await measureParse(ctx.cleanup, { citations, officeActions: small.officeActions, passes: ctx.plan.parsePasses })).rowsPerSecond;
   const csvRate = await rate(small.citations);
   const ndjsonRate = await rate(ndjson);
   const pandasRate = await rate(pandas);
+  const parquetRate = await rate(parquet);
   ctx.figures.formats = {
     rows: ctx.figures.datasets[String(size)]?.citations ?? size,
     csvRowsPerSecond: Math.round(csvRate),
     ndjsonRowsPerSecond: Math.round(ndjsonRate),
     pandasRowsPerSecond: Math.round(pandasRate),
+    parquetRowsPerSecond: Math.round(parquetRate),
     ndjsonVsCsv: round(ndjsonRate / csvRate, 3),
+    parquetVsCsv: round(parquetRate / csvRate, 3),
     pandasVsCsv: round(pandasRate / csvRate, 3),
   };
-  say(`  formats @ ${size}: csv ${Math.round(csvRate)} rows/s, ndjson ${Math.round(ndjsonRate)}, pandas csv ${Math.round(pandasRate)} (one core each)`);
+  say(`  formats @ ${size}: csv ${Math.round(csvRate)} rows/s, ndjson ${Math.round(ndjsonRate)}, pandas csv ${Math.round(pandasRate)}, parquet ${Math.round(parquetRate)} (one core each)`);
 }

@@ -19,7 +19,7 @@ import type { Rejection } from '../../indexer/rejects.ts';
 import { buildRecords, runIndex } from '../../indexer/run.ts';
 import { openTable } from '../../indexer/table-reader.ts';
 import { generateDataset, type GeneratedDataset } from '../../tools/generate/dataset.ts';
-import { writeNdjson, writePandas, writeShards } from '../../tools/generate/variants.ts';
+import { writeNdjson, writePandas, writeParquet, writeShards } from '../../tools/generate/variants.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
 import { runScript } from '../helpers/run-script.ts';
 
@@ -29,7 +29,7 @@ const created: string[] = [];
 let ds: GeneratedDataset;
 
 type Tables = { citations: string; rejections: string; officeActions: string };
-let forms: Record<'csv' | 'shards' | 'glob' | 'ndjson' | 'pandas' | 'mixed', Tables>;
+let forms: Record<'csv' | 'shards' | 'glob' | 'ndjson' | 'parquet' | 'pandas' | 'mixed', Tables>;
 
 beforeAll(async () => {
   ds = await generateDataset(join(dir, 'csv'), { officeActions: 150, seed: 17 });
@@ -47,6 +47,7 @@ beforeAll(async () => {
     shards,
     glob: each((_, name) => join(dir, 'bq-csv', name, `${name}-*.csv.gz`)),
     ndjson,
+    parquet: each((csv, name) => writeParquet(csv, join(dir, `${name}.parquet`))),
     pandas,
     mixed: { citations: shards.citations, rejections: ndjson.rejections, officeActions: pandas.officeActions },
   };
@@ -65,7 +66,7 @@ async function records(t: Tables, table: 'citations' | 'rejections', onReject?: 
 }
 
 describe('every form of the same data is the same records', () => {
-  it.each(['shards', 'glob', 'ndjson', 'pandas', 'mixed'] as const)('%s', async (form) => {
+  it.each(['shards', 'glob', 'ndjson', 'parquet', 'pandas', 'mixed'] as const)('%s', async (form) => {
     for (const table of ['citations', 'rejections'] as const) {
       const rejected: Rejection[] = [];
       const expected = await records(forms.csv, table);
@@ -97,7 +98,7 @@ describe('the same index in Meilisearch', () => {
       return { index, rejectionsIndex, summary };
     };
     const plain = await run(forms.csv);
-    const other = await run({ citations: forms.pandas.citations, rejections: forms.ndjson.rejections, officeActions: forms.shards.officeActions });
+    const other = await run({ citations: forms.pandas.citations, rejections: forms.parquet.rejections, officeActions: forms.shards.officeActions });
     expect(await storedDocs(other.index)).toEqual(await storedDocs(plain.index));
     expect(await storedDocs(other.rejectionsIndex)).toEqual(await storedDocs(plain.rejectionsIndex));
     expect(other.summary.rejected).toBe(0);
@@ -178,15 +179,15 @@ describe('shards that differ', () => {
 });
 
 describe('resuming a sharded table', () => {
-  it('skips exactly the rows up to a position, in any shard', async () => {
+  it.each(['shards', 'parquet'] as const)('skips exactly the rows up to a position (%s)', async (form) => {
     const read = async (skipThroughLine?: number) => {
-      const reader = await openTable(forms.shards.citations, { what: 'citations', table: 'citations', catalog: CITATIONS, skipThroughLine });
+      const reader = await openTable(forms[form].citations, { what: 'citations', table: 'citations', catalog: CITATIONS, skipThroughLine });
       const out: { pos: number; at: string; first: string }[] = [];
       for await (const chunk of reader.chunks()) for (const r of chunk.rows) out.push({ pos: r.line, at: `${r.source!.file}:${r.source!.line}`, first: r.fields![0]! });
       return out;
     };
     const all = await read();
-    expect(new Set(all.map((r) => r.at.split(':')[0])).size).toBe(3);
+    expect(new Set(all.map((r) => r.at.split(':')[0])).size).toBe(form === 'shards' ? 3 : 1);
     expect(all.every((r, i) => i === 0 || r.pos > all[i - 1]!.pos)).toBe(true);
     for (const cut of [0, 5, Math.floor(all.length / 2), all.length - 2]) {
       expect(await read(all[cut]!.pos)).toEqual(all.slice(cut + 1));
@@ -215,5 +216,10 @@ describe('what cannot be read is refused, naming it', () => {
     writeFileSync(other, '{"foo": "1"}\n');
     await expect(open(other)).rejects.toThrow(InputError);
     await expect(open(other)).rejects.toThrow(/line 1 is not an object of this table \(it lacks app_id/);
+    // A Parquet file of another table (the office actions given as rejections), and no Parquet at all.
+    await expect(open(forms.parquet.officeActions)).rejects.toThrow(/its columns are not this table's \(none of its columns/);
+    const fake = join(dir, 'fake.parquet');
+    writeFileSync(fake, 'app_id,ifw_number\n');
+    await expect(open(fake)).rejects.toThrow(/not a readable Parquet file/);
   });
 });

@@ -4,6 +4,7 @@
  *
  *   shards    a folder of gzipped CSV shards, each with its header (BigQuery's `EXPORT DATA` to CSV)
  *   ndjson    newline-delimited JSON, values strings, NULL columns left out (BigQuery's JSON export)
+ *   parquet   every column a STRING, empty cells NULL, in row groups (BigQuery's Parquet export)
  *   pandas    `pd.read_csv(f).to_csv(g)`: an unnamed index column, NaN for empty cells, numbers of a
  *             column with an empty cell as floats (1.0, 2154.0), app_id with its leading zero lost
  *             (the forms ../shared/reference/legacy-contract.md lists)
@@ -14,6 +15,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { parse } from 'csv-parse/sync';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 
 type Rows = { header: string[]; rows: string[][] };
 
@@ -83,5 +85,13 @@ export function writePandas(csv: string, out: string): string {
     ),
   ].join('\n');
   writeFileSync(out, `${text}\n`);
+  return out;
+}
+
+/** The table as Parquet, every column an optional STRING (empty: NULL), `rowGroupSize` rows a group. */
+export function writeParquet(csv: string, out: string, rowGroupSize = 500): string {
+  const { header, rows } = readTable(csv);
+  const columnData = header.map((name, i) => ({ name, type: 'STRING' as const, data: rows.map((r) => ((r[i] ?? '') === '' ? null : r[i]!)) }));
+  writeFileSync(out, Buffer.from(parquetWriteBuffer({ columnData, rowGroupSize })));
   return out;
 }
