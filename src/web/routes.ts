@@ -30,7 +30,7 @@ import { CITATIONS_WEB, REJECTIONS_WEB, type WebDataset } from './datasets.ts';
 import { PAGE_SIZE, PageParams, readFacetFindQuery, readPageQuery } from './page-state.ts';
 import { officeActionPage } from './views/office-action-page.ts';
 import { notFoundPage, recordPage } from './views/record-page.ts';
-import { facetValue, searchPage, type DatasetLink } from './views/search-page.ts';
+import { facetValue, finderPath, searchPage, type DatasetLink } from './views/search-page.ts';
 import type { Html } from './views/layout.ts';
 
 /** An office action rejects a few dozen grounds at most; more are not listed on its page. */
@@ -124,7 +124,7 @@ export function webRoutes(store: RecordStore, rejections?: RecordStore): Hono {
       }
     });
 
-    app.get(`${web.path === '/' ? '' : web.path}/facet-values/:facet`, async (c) => {
+    app.get(finderPath(web, ':facet'), async (c) => {
       const facet = c.req.param('facet') as FieldName;
       if (!web.facets.includes(facet)) throw new ApiError(404, 'not_found', `no facet panel "${facet}"`);
       const { facetQuery, q, ...filters } = readFacetFindQuery(c, web.schemas);

@@ -9,6 +9,7 @@ import type { FieldName } from '../../src/catalog/fields.ts';
 import type { OaRecord } from '../../src/catalog/schema.ts';
 import { createApp } from '../../src/app.ts';
 import { createLogger } from '../../src/http/log.ts';
+import { legacyNumFound, shownCount, shownCriteria, shownTotal } from '../helpers/page.ts';
 import { startTestGateway, TEST_CONFIG, type TestGateway } from '../helpers/gateway.ts';
 
 let gw: TestGateway;
@@ -16,6 +17,8 @@ beforeAll(async () => {
   gw = await startTestGateway({ officeActions: 300, seed: 23 });
 });
 afterAll(async () => gw?.cleanup());
+
+const numFound = (criteria: string) => legacyNumFound(gw.app, 'oa_citations', criteria);
 
 const page = async (path: string) => {
   const res = await gw.app.request(path);
@@ -26,31 +29,11 @@ const api = async <T>(path: string) => {
   expect(res.status, path).toBe(200);
   return (await res.json()) as T;
 };
-/** The total the page shows ("<strong>1,234</strong> citations"). */
-const shownTotal = (html: string) => Number(/<p id="total"[^>]*><strong>([\d,]+)<\/strong>/.exec(html)![1]!.replaceAll(',', ''));
-/** The count shown beside a facet checkbox. */
-const shownCount = (html: string, facet: string, value: string) => {
-  const m = new RegExp(`name="${facet}" value="${value}"[^>]*>\\s*<label[^>]*>[^<]*<span class="count">([\\d,]+)</span>`).exec(html);
-  return m ? Number(m[1]!.replaceAll(',', '')) : undefined;
-};
-const shownCriteria = (html: string) =>
-  /<code id="criteria">([^<]*)<\/code>/.exec(html)![1]!.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#39;', "'");
 
 interface Search {
   totalHits: number;
   facetDistribution: Record<string, Record<string, number>>;
   hits: OaRecord[];
-}
-
-async function legacyNumFound(criteria: string): Promise<number> {
-  const res = await gw.app.request('/ds-api/oa_citations/v1/records', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ criteria, rows: '0' }).toString(),
-  });
-  const json = (await res.json()) as { response: { numFound: number } };
-  expect(res.status, `${criteria}: ${JSON.stringify(json)}`).toBe(200);
-  return json.response.numFound;
 }
 
 describe('the search page shows what the API answers', () => {
@@ -182,7 +165,7 @@ describe('the legacy criteria shown selects the same records as the filters', ()
       expect(res.status, query).toBe(200);
       const criteria = shownCriteria(html);
       const total = shownTotal(html);
-      expect(await legacyNumFound(criteria), `${query} -> ${criteria}`).toBe(total);
+      expect(await numFound(criteria), `${query} -> ${criteria}`).toBe(total);
       if (query) expect(criteria).not.toBe('*:*');
     }
   });
@@ -209,7 +192,7 @@ describe('the legacy criteria, property-based', () => {
       fc.asyncProperty(fc.array(param, { minLength: 1, maxLength: 4 }), async (params) => {
         const { res, html } = await page(`/?${new URLSearchParams(params.map(([k, v]) => [k, v]))}`);
         expect(res.status).toBe(200);
-        expect(await legacyNumFound(shownCriteria(html))).toBe(shownTotal(html));
+        expect(await numFound(shownCriteria(html))).toBe(shownTotal(html));
       }),
       { numRuns: 60, seed: 7 },
     );

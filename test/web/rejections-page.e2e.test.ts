@@ -13,6 +13,7 @@ import { createLogger } from '../../src/http/log.ts';
 import { searchKeyFor } from '../../src/meili/connect.ts';
 import { MeiliReader } from '../../src/meili/reader.ts';
 import { testAdmin } from '../helpers/meili.ts';
+import { legacyNumFound, shownCount, shownCriteria, shownTotal, unescapeHtml } from '../helpers/page.ts';
 import { startTestGateway, TEST_CONFIG, type TestGateway } from '../helpers/gateway.ts';
 
 let gw: TestGateway;
@@ -21,19 +22,14 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => gw?.cleanup());
 
+const numFound = (criteria: string) => legacyNumFound(gw.app, 'oa_rejections', criteria);
+
 const field = (r: OaRecord, f: string) => (r as Record<string, unknown>)[f];
 const page = async (path: string) => {
   const res = await gw.app.request(path);
   return { res, html: await res.text() };
 };
-const shownTotal = (html: string) => Number(/<p id="total"[^>]*><strong>([\d,]+)<\/strong>/.exec(html)![1]!.replaceAll(',', ''));
-const shownCount = (html: string, facet: string, value: string) => {
-  const m = new RegExp(`name="${facet}" value="${value}"[^>]*>\\s*<label[^>]*>[^<]*<span class="count">([\\d,]+)</span>`).exec(html);
-  return m ? Number(m[1]!.replaceAll(',', '')) : undefined;
-};
-const unescape = (s: string) => s.replaceAll('&quot;', '"').replaceAll('&amp;', '&').replaceAll('&#39;', "'");
-const shownCriteria = (html: string) => unescape(/<code id="criteria">([^<]*)<\/code>/.exec(html)![1]!);
-const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => unescape(m[1]!));
+const hrefs = (html: string) => [...html.matchAll(/href="([^"]*)"/g)].map((m) => unescapeHtml(m[1]!));
 
 /** The claims a rejection lists, as the claim filter reads them (whole numbers, leading zeros dropped). */
 const claimsOf = (r: OaRecord) =>
@@ -41,17 +37,6 @@ const claimsOf = (r: OaRecord) =>
     .split(',')
     .filter((s) => /^\d+$/.test(s))
     .map((s) => String(Number(s)));
-
-async function legacyNumFound(criteria: string): Promise<number> {
-  const res = await gw.app.request('/ds-api/oa_rejections/v1/records', {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ criteria, rows: '0' }).toString(),
-  });
-  const json = (await res.json()) as { response: { numFound: number } };
-  expect(res.status, `${criteria}: ${JSON.stringify(json)}`).toBe(200);
-  return json.response.numFound;
-}
 
 /** The claim listed by most rejections, and in the middle of some list ("6,7,8": 7). */
 function commonClaim(): string {
@@ -147,7 +132,7 @@ describe('the legacy criteria of the rejections page select the same records on 
     for (const query of [`claim=${claim}`, `claim=${claim}&claim=1&actionType=103`, 'aliceIn=1&mailYear=2012', 'mailDateFrom=2011-01-01&mailDateTo=2013-06-30&documentCd=CTNF']) {
       const { html } = await page(`/rejections?${query}`);
       const criteria = shownCriteria(html);
-      expect(await legacyNumFound(criteria), `${query} -> ${criteria}`).toBe(shownTotal(html));
+      expect(await numFound(criteria), `${query} -> ${criteria}`).toBe(shownTotal(html));
     }
   });
 
@@ -165,7 +150,7 @@ describe('the legacy criteria of the rejections page select the same records on 
       fc.asyncProperty(fc.array(param, { minLength: 1, maxLength: 4 }), async (pairs) => {
         const { res, html } = await page(`/rejections?${new URLSearchParams(pairs.map(([k, v]) => [k, v])).toString()}`);
         expect(res.status).toBe(200);
-        expect(await legacyNumFound(shownCriteria(html))).toBe(shownTotal(html));
+        expect(await numFound(shownCriteria(html))).toBe(shownTotal(html));
       }),
       { numRuns: 25 },
     );
