@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/export?format=csv|ndjson&<filters>[&sort][&q]`: every matching record, streamed
+ * `GET /api/v1/export?format=csv|ndjson|parquet&<filters>[&sort][&q]`: every matching record, streamed
  * with a keyset cursor (sort-keyset.ts): constant memory and flat cost at any size, backpressure
  * from the client, and the work stops when the client goes away. Records come in the given sort,
  * or by application number, ties in index order. A keyword query ranks by relevance, which no
@@ -20,6 +20,7 @@ import { csvRecord, csvRow, ndjsonRecord } from './csv.ts';
 import { CITATIONS_API, operationOf, type ApiDataset } from './datasets.ts';
 import { filterOf, VERBATIM_PARAMS } from './filters.ts';
 import { keysetStream } from './keyset-stream.ts';
+import { parquetStream } from './parquet-out.ts';
 import { defineRoute } from './registry.ts';
 import { numberQuery } from './numbers.ts';
 import { searchQueryOf } from './search.ts';
@@ -55,7 +56,10 @@ function exportsFull(slots: Slots, which: 'all' | 'key'): ApiError {
 const FORMATS = {
   csv: { type: 'text/csv; charset=utf-8', ext: 'csv' },
   ndjson: { type: 'application/x-ndjson; charset=utf-8', ext: 'ndjson' },
+  parquet: { type: 'application/vnd.apache.parquet', ext: 'parquet' },
 } as const;
+type Format = keyof typeof FORMATS;
+const FORMAT_NAMES = Object.keys(FORMATS) as [Format, ...Format[]];
 
 function exportQueryOf(api: ApiDataset) {
   // Its q is the search's: absent where nothing is full-text searchable.
@@ -63,7 +67,10 @@ function exportQueryOf(api: ApiDataset) {
   const keywords = api.keywords ? { q: search.shape.q } : ({} as { q: typeof search.shape.q });
   return z
     .object({
-      format: z.enum(['csv', 'ndjson'], { error: 'must be csv or ndjson' }).optional().describe('Output format (default csv).'),
+      format: z
+        .enum(FORMAT_NAMES, { error: `must be ${FORMAT_NAMES.join(', ')}` })
+        .optional()
+        .describe('Output format (default csv). parquet: typed columns (see the description), one row group per page of records.'),
       fields: z.array(api.params.fieldName).optional().describe('Fields to export, in order (default: every catalog field).'),
       ...keywords,
       sort: search.shape.sort,
@@ -87,9 +94,9 @@ export function exportRoute(store: RecordStore, options: ExportOptions = {}, api
     path: `${api.base}/export`,
     operationId: operationOf(api, 'export'),
     tag: 'Export',
-    summary: `Stream every ${catalog.noun} matching the filters as CSV or NDJSON`,
+    summary: `Stream every ${catalog.noun} matching the filters as CSV, NDJSON or Parquet`,
     description:
-      `Any size. CSV: header row of field names, RFC 4180 quoting, multi-valued fields (formType) joined with "|". NDJSON: one record per line. Accepts the filter parameters of ${api.base}/search, and its sort${api.keywords ? ' and q' : ''}. Without q, records stream in the given sort, or by application number, ties in index order (keyset pages: flat cost at any depth, stable order).${api.keywords ? ` With q, in the relevance order ${api.base}/search gives (offset pages: cost grows with depth, and an index swapped mid-export can shift records).` : ''} X-Total-Count holds the number of records.`,
+      `Any size. CSV: header row of field names, RFC 4180 quoting, multi-valued fields (formType) joined with "|". NDJSON: one record per line. Parquet: one row group per page of records, typed columns: text fields as UTF8 strings, 0/1 flags as BOOLEAN, whole numbers as INT32, dates as DATE, multi-valued fields as LIST of strings, absent values null. Accepts the filter parameters of ${api.base}/search, and its sort${api.keywords ? ' and q' : ''}. Without q, records stream in the given sort, or by application number, ties in index order (keyset pages: flat cost at any depth, stable order).${api.keywords ? ` With q, in the relevance order ${api.base}/search gives (offset pages: cost grows with depth, and an index swapped mid-export can shift records).` : ''} X-Total-Count holds the number of records.`,
     query: exportQuery,
     verbatim: VERBATIM_PARAMS,
     response: {
@@ -110,6 +117,20 @@ export function exportRoute(store: RecordStore, options: ExportOptions = {}, api
       }
     },
   });
+
+  /** How pages of records become the body: a prelude, each page, an epilogue. */
+  function encoderOf(format: Format, fields: FieldName[]) {
+    switch (format) {
+      case 'csv':
+        return { prelude: csvRow(fields), encode: (rows: OaRecord[]) => rows.map((r) => csvRecord(r, fields)).join('') };
+      case 'ndjson':
+        return { encode: (rows: OaRecord[]) => rows.map((r) => ndjsonRecord(r, fields)).join('') };
+      case 'parquet': {
+        const file = parquetStream(catalog, fields);
+        return { encode: (rows: OaRecord[]) => file.rowGroup(rows), epilogue: () => file.finish() };
+      }
+    }
+  }
 
   async function streamExport(c: Context, query: ExportQuery, release: () => void): Promise<Response> {
     const format = query.format ?? 'csv';
@@ -151,15 +172,10 @@ export function exportRoute(store: RecordStore, options: ExportOptions = {}, api
     };
     const fetchPage = (s: AbortSignal, done: number) => (q === undefined ? keysetPage(s, done === 0) : rankedPage(done, s));
     const first = await fetchPage(signal, 0);
-    const encode =
-      format === 'csv'
-        ? (rows: OaRecord[]) => rows.map((r) => csvRecord(r, fields)).join('')
-        : (rows: OaRecord[]) => rows.map((r) => ndjsonRecord(r, fields)).join('');
     const body = keysetStream<OaRecord>({
       pageSize,
       firstPage: first.rows,
-      prelude: format === 'csv' ? csvRow(fields) : undefined,
-      encode,
+      ...encoderOf(format, fields),
       signal,
       idleTimeoutMs,
       onDone: release,

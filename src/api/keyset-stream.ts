@@ -21,7 +21,10 @@ export interface KeysetOptions<T> {
   firstPage?: T[];
   /** Text sent before the first page (a CSV header). */
   prelude?: string;
-  encode: (rows: T[]) => string;
+  /** A page as it is sent: text, or bytes for a binary format. */
+  encode: (rows: T[]) => string | Uint8Array;
+  /** Sent after the last page when the stream ends complete (a Parquet footer), never on a cut. */
+  epilogue?: () => Uint8Array;
   /** The request's signal: its abort stops the stream like a cancel. */
   signal?: AbortSignal;
   /**
@@ -91,13 +94,15 @@ export function keysetStream<T>(options: KeysetOptions<T>): ReadableStream<Uint8
           return;
         }
         pending = undefined;
-        const text = (prelude ?? '') + (rows.length ? options.encode(rows) : '');
+        if (prelude) controller.enqueue(encoder.encode(prelude));
         prelude = undefined;
-        if (text) controller.enqueue(encoder.encode(text));
+        const page = rows.length ? options.encode(rows) : '';
+        if (page.length) controller.enqueue(typeof page === 'string' ? encoder.encode(page) : page);
         if (rows.length) last = rows[rows.length - 1];
         read += rows.length;
         if (rows.length < options.pageSize) {
           finish();
+          if (options.epilogue) controller.enqueue(options.epilogue());
           controller.close();
           return;
         }

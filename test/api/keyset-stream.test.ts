@@ -35,6 +35,22 @@ describe('keysetStream', () => {
     expect(calls.map((c) => c.afterId)).toEqual([undefined, 'r00004', 'r00009', 'r00014', 'r00019']);
   });
 
+  it('sends byte pages as they are, and the epilogue once after a complete stream only', async () => {
+    const bytes = (t: string) => new TextEncoder().encode(t);
+    let epilogues = 0;
+    const epilogue = () => (epilogues++, bytes('END'));
+    const whole = source(ids(10), 5);
+    const text = await readAll(keysetStream({ pageSize: 5, fetchPage: whole.fetchPage, encode: (rs) => bytes(rs.map((r) => r.id).join()), epilogue }));
+    // Two full pages, then an empty read that ends it: the epilogue comes after all of them.
+    expect(text).toBe(`${ids(5).map((r) => r.id).join()}${ids(10).slice(5).map((r) => r.id).join()}END`);
+    expect(epilogues).toBe(1);
+    const cut = source(ids(100), 10);
+    const reader = keysetStream({ pageSize: 10, fetchPage: cut.fetchPage, encode: (rs) => bytes(rs.map((r) => r.id).join()), epilogue }).getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(epilogues).toBe(1);
+  });
+
   it('reads one more page only when the consumer asks for it', async () => {
     const { calls, fetchPage } = source(ids(100), 10);
     const reader = keysetStream({ pageSize: 10, fetchPage, encode: (rs) => rs.map((r) => r.id).join() }).getReader();

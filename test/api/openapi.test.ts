@@ -56,6 +56,10 @@ describe('GET /openapi.json', () => {
     }
     expect(doc.components.schemas.Error).toBeDefined();
     expect(doc.components.schemas.Record).toBeDefined();
+    // The export's formats, each with its media type.
+    const exportGet = doc.paths['/api/v1/export']!.get!;
+    expect(Object.keys((exportGet.responses['200'] as { content: object }).content)).toEqual(['text/csv', 'application/x-ndjson', 'application/vnd.apache.parquet']);
+    expect(JSON.stringify(exportGet.parameters!.find((p) => p.name === 'format'))).toContain('parquet');
   });
 });
 

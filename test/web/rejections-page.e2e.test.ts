@@ -5,6 +5,7 @@
  * included), the data-set switch keeps the shared filters, and an office action's page lists its
  * citations and its rejections together, linked both ways with the record pages.
  */
+import { parquetReadObjects } from 'hyparquet';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app.ts';
@@ -89,6 +90,17 @@ describe('the rejections search page shows what the API answers', () => {
     expect(res.status).toBe(200);
     const ids = (await res.text()).trim().split('\n').map((l) => (JSON.parse(l) as { id: string }).id);
     expect(ids.sort()).toEqual(expected.map((r) => r.id).sort());
+    // The Parquet button beside it: the same rejections, typed (the case-law flags as booleans).
+    const parquetHref = hrefs(html).find((h) => h.startsWith('/api/v1/rejections/export?') && h.endsWith('format=parquet'))!;
+    const file = await (await gw.app.request(parquetHref)).arrayBuffer();
+    const rows = await parquetReadObjects({ file, columns: ['id', 'claimNumbers', 'aliceIn'] });
+    expect(rows.map((r) => r.id as string).sort()).toEqual(expected.map((r) => r.id).sort());
+    const byId = new Map(expected.map((r) => [r.id, r]));
+    for (const r of rows) {
+      const stored = byId.get(r.id as string)!;
+      expect(r.claimNumbers).toBe(field(stored, 'claimNumbers') ?? null);
+      expect(r.aliceIn).toBe(field(stored, 'aliceIn') === undefined ? null : field(stored, 'aliceIn') === 1);
+    }
   });
 
   it('an exact claimNumbers value keeps its commas (one list, not three values)', async () => {

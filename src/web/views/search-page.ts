@@ -152,6 +152,7 @@ function results(web: WebDataset, answer: SearchAnswer, params: PageParams, crit
     ${sortSelect(web, params)}
     <a class="button" id="export-csv" href="${exportHref('csv')}" download>Download CSV</a>
     <a class="button secondary" href="${exportHref('ndjson')}" download>NDJSON</a>
+    <a class="button secondary" id="export-parquet" href="${exportHref('parquet')}" download>Parquet</a>
   </div>
 </div>
 ${chips(web, params)}
