@@ -68,7 +68,7 @@ function exportQueryOf(api: ApiDataset) {
   return z
     .object({
       format: z
-        .enum(FORMAT_NAMES, { error: `must be ${FORMAT_NAMES.join(', ')}` })
+        .enum(FORMAT_NAMES, { error: `must be ${FORMAT_NAMES.slice(0, -1).join(', ')} or ${FORMAT_NAMES.at(-1)}` })
         .optional()
         .describe('Output format (default csv). parquet: typed columns (see the description), one row group per page of records.'),
       fields: z.array(api.params.fieldName).optional().describe('Fields to export, in order (default: every catalog field).'),

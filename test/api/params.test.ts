@@ -104,7 +104,7 @@ describe('bad parameters -> 400 with one message per parameter', () => {
   });
 
   it('checks enums of every route', async () => {
-    expect((await errorOf('/api/v1/export?format=xml')).details).toEqual([{ param: 'format', message: 'must be csv or ndjson' }]);
+    expect((await errorOf('/api/v1/export?format=xml')).details).toEqual([{ param: 'format', message: 'must be csv, ndjson or parquet' }]);
     expect((await errorOf('/api/v1/export?fields=id,nope')).details[0]!.message).toContain('unknown field "nope"');
     expect((await errorOf('/api/v1/search?formType=893')).details[0]).toMatchObject({ param: 'formType', message: expect.stringContaining('892, 1449, oa-text') });
     expect((await errorOf('/api/v1/lookup')).details).toEqual([{ param: 'number', message: 'is required' }]);
