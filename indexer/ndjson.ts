@@ -184,18 +184,6 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
     return out;
   }
 
-  let scanner: LineScanner | undefined;
-  const toRow = ([n, raw]: [number, string]): RawRow | undefined => {
-    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    scanner ??= new LineScanner(header!);
-    const scanned = scanner.cells(text);
-    if (scanned) return { line: n, fields: scanned };
-    if (text.trim() === '') return undefined;
-    const { fields, error } = cellsOf(text, header!);
-    return fields ? { line: n, fields } : { line: n, fields: undefined, text, error };
-  };
-
   // The header: the table's columns, and the first object's other keys.
   let first: [number, string][] = [];
   try {
@@ -233,6 +221,19 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
     source.close();
     throw new InputError(path, `${what} file ${path} holds no JSON object`);
   }
+
+  // One scanner for the file: it learns the order of its keys.
+  const tableHeader = header;
+  const scanner = new LineScanner(tableHeader);
+  const toRow = ([n, raw]: [number, string]): RawRow | undefined => {
+    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    const scanned = scanner.cells(text);
+    if (scanned) return { line: n, fields: scanned };
+    if (text.trim() === '') return undefined;
+    const { fields, error } = cellsOf(text, tableHeader);
+    return fields ? { line: n, fields } : { line: n, fields: undefined, text, error };
+  };
 
   let started = false;
   return {
