@@ -10,7 +10,7 @@
  * Lines are the file's physical lines (the first object is line 1; there is no header line). A
  * line that is not a JSON object is a rejected row with its line, never the end of the file.
  */
-import { StringDecoder } from 'node:string_decoder';
+import { isAscii } from 'node:buffer';
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
 import { describe, InputError, openByteSource } from './byte-source.ts';
 import type { CsvReader, RawRow, RowChunk } from './sources.ts';
@@ -23,101 +23,117 @@ export interface OpenNdjsonOptions {
   keys: readonly string[];
   /** Skip lines 1..skipThroughLine (resume). */
   skipThroughLine?: number;
+  /** Bytes per read (default 64 KiB; tests use tiny ones to cut lines and characters apart). */
+  readChunkBytes?: number;
 }
-
-/** A raw control character cannot stand in a JSON string. */
-const CONTROL_CHARACTER = /[\u0000-\u001f]/;
 
 /**
  * BigQuery's own form of a line, `{"key":"value","other":null,...}` (no spaces, every value a
- * string or null), read straight into cells rather than through JSON.parse, which builds an object
- * only to be taken apart. Anything else (spaces, numbers, nesting, a malformed line) answers
- * undefined and goes through JSON.parse, so the cells are always JSON.parse's: a later key wins,
- * an escape is decoded by JSON.parse itself.
+ * string or null), read straight from the line's bytes into cells rather than through JSON.parse,
+ * which builds an object only to be taken apart. Anything else (spaces, numbers, nesting, a raw
+ * control character, a malformed line) answers undefined and goes through JSON.parse, so the cells
+ * are always JSON.parse's: a later key wins, an escape is decoded by JSON.parse itself.
+ *
+ * Bytes, not characters: a byte of a Buffer is cheaper to look at than a character of a string,
+ * and in UTF-8 every byte of a multi-byte character is >= 0x80, so the quotes, backslashes and
+ * control characters (< 0x20) looked for are never part of one. A block of ASCII lines comes with
+ * its text (`ascii`: the same bytes as a latin1 string, one character per byte), from which a value
+ * is cut more cheaply than it is decoded.
  *
  * The lines of one export name their keys in one order (leaving out the NULL ones), so the
- * scanner remembers, after each key, the key that last came next: `"key":` is then checked where
- * it stands, with no key cut out and looked up.
+ * scanner remembers, after each key, the key that last came next: its bytes `"key":` are then
+ * compared where they stand, with no key cut out and looked up.
  */
 export class LineScanner {
   private readonly columnOf: ReadonlyMap<string, number>;
   /**
    * After each key (slot: its column + 1; 0 the line's start, width + 1 any other key): the
-   * `"key":` that last came next, and its column (-1: not a column).
+   * bytes of the `"key":` that last came next, and its column (-1: not a column).
    */
-  private readonly tokens: string[] = [];
+  private readonly tokens: Uint8Array[] = [];
   private readonly columns: number[] = [];
 
   constructor(private readonly header: readonly string[]) {
     this.columnOf = new Map(header.map((h, i) => [h, i]));
   }
 
-  cells(text: string): string[] | undefined {
+  /** The cells of the line at bytes[start, end) (no line break), or undefined: JSON.parse's to read. */
+  cells(bytes: Buffer, start: number, end: number, ascii?: string): string[] | undefined {
     const fields = new Array<string>(this.header.length).fill('');
-    const end = text.length;
-    if (text.charCodeAt(0) !== 0x7b /* { */ || text.charCodeAt(end - 1) !== 0x7d /* } */) return undefined;
-    // A raw control character is no JSON string: JSON.parse says why.
-    if (CONTROL_CHARACTER.test(text)) return undefined;
-    let i = 1;
+    if (end - start < 2 || bytes[start] !== 0x7b /* { */ || bytes[end - 1] !== 0x7d /* } */) return undefined;
+    let i = start + 1;
     if (i === end - 1) return fields;
-    // The next backslash, found once for the line rather than once per value.
-    let slash = text.indexOf('\\');
     const other = this.header.length + 1;
     for (let slot = 0; ; ) {
       let column: number;
       const token = this.tokens[slot];
-      if (token !== undefined && text.startsWith(token, i)) {
+      if (token !== undefined && matchesAt(bytes, i, token)) {
         column = this.columns[slot]!;
         i += token.length;
       } else {
-        // "key": a key with an escape takes the slow path.
-        if (text.charCodeAt(i) !== 0x22) return undefined;
-        const keyEnd = text.indexOf('"', i + 1);
-        if (keyEnd < 0 || text.charCodeAt(keyEnd + 1) !== 0x3a /* : */) return undefined;
-        const key = text.slice(i + 1, keyEnd);
-        if (key.includes('\\')) return undefined;
-        column = this.columnOf.get(key) ?? -1;
-        this.tokens[slot] = `"${key}":`;
+        // "key": a key with an escape or a control character takes the slow path.
+        if (bytes[i] !== 0x22) return undefined;
+        let k = i + 1;
+        for (; k < end; k++) {
+          const b = bytes[k]!;
+          if (b === 0x22 /* " */) break;
+          if (b === 0x5c /* \ */ || b < 0x20) return undefined;
+        }
+        if (k >= end || bytes[k + 1] !== 0x3a /* : */) return undefined;
+        column = this.columnOf.get(cut(bytes, ascii, i + 1, k)) ?? -1;
+        this.tokens[slot] = Uint8Array.prototype.slice.call(bytes, i, k + 2);
         this.columns[slot] = column;
-        i = keyEnd + 2;
+        i = k + 2;
       }
       let value: string;
-      if (text.charCodeAt(i) === 0x22) {
+      if (bytes[i] === 0x22) {
         // A string: to its closing quote, past escaped characters; one with escapes is decoded
         // by JSON.parse (exactly its reading of them).
         let j = i + 1;
         let escaped = false;
-        for (;;) {
-          const q = text.indexOf('"', j);
-          if (q < 0) return undefined;
-          if (slash >= 0 && slash < j) slash = text.indexOf('\\', j);
-          if (slash < 0 || slash > q) {
-            j = q;
-            break;
+        for (; j < end; j++) {
+          const b = bytes[j]!;
+          if (b === 0x22) break;
+          if (b < 0x20) return undefined;
+          if (b === 0x5c) {
+            escaped = true;
+            j++;
           }
-          escaped = true;
-          j = slash + 2;
         }
+        if (j >= end) return undefined;
         if (escaped) {
           try {
-            value = JSON.parse(text.slice(i, j + 1)) as string;
+            value = JSON.parse(cut(bytes, ascii, i, j + 1)) as string;
           } catch {
             return undefined;
           }
-        } else value = text.slice(i + 1, j);
+        } else value = cut(bytes, ascii, i + 1, j);
         i = j + 1;
-      } else if (text.startsWith('null', i)) {
+      } else if (bytes[i] === 0x6e && bytes[i + 1] === 0x75 && bytes[i + 2] === 0x6c && bytes[i + 3] === 0x6c /* null */) {
         value = '';
         i += 4;
       } else return undefined;
       if (column >= 0) fields[column] = value;
       slot = column >= 0 ? column + 1 : other;
-      const next = text.charCodeAt(i);
+      const next = bytes[i];
       if (next === 0x2c /* , */) i++;
       else if (next === 0x7d && i === end - 1) return fields;
       else return undefined;
     }
   }
+}
+
+/**
+ * The text of bytes[from, to): cut from the ASCII text, else decoded. (A module function, not a
+ * closure in cells(): one made per line costs more than the cutting.)
+ */
+function cut(bytes: Buffer, ascii: string | undefined, from: number, to: number): string {
+  return ascii === undefined ? bytes.toString('utf8', from, to) : ascii.slice(from, to);
+}
+
+function matchesAt(bytes: Uint8Array, at: number, token: Uint8Array): boolean {
+  for (let k = 0; k < token.length; k++) if (bytes[at + k] !== token[k]) return false;
+  return true;
 }
 
 /** One line's object as cells in header order, or the reason it is none. */
@@ -144,56 +160,74 @@ function cellsOf(text: string, header: readonly string[]): { fields?: string[]; 
 /** JSON.parse's reading of one line (the scanner's oracle in the tests). */
 export const parseCells = cellsOf;
 
+/**
+ * The complete lines of one read (all that is left, at the end): their bytes, their latin1 text
+ * when they are all ASCII, and where each line starts and ends (`bounds`: start, end, start, end...;
+ * the line break not included). A read is cut at its last newline, which is never a byte of a
+ * multi-byte character.
+ */
+interface Block {
+  bytes: Buffer;
+  ascii: string | undefined;
+  /** The number of the block's first line. */
+  first: number;
+  bounds: number[];
+}
+
 export async function openNdjson(path: string, options: OpenNdjsonOptions): Promise<CsvReader> {
   const what = options.what ?? 'input';
-  const source = await openByteSource(path, what);
+  const source = await openByteSource(path, what, options.readChunkBytes);
   const iterator = source.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-  const decoder = new StringDecoder('utf8');
   const skip = options.skipThroughLine ?? 0;
-  let rest = '';
+  let rest: Buffer = Buffer.alloc(0);
   let line = 0;
   let done = false;
   let header: string[] | undefined;
 
-  /** The complete lines of the next read (all that is left at the end), as [line number, text]. */
-  async function nextLines(): Promise<[number, string][]> {
-    const out: [number, string][] = [];
-    while (!out.length && !done) {
+  async function nextBlock(): Promise<Block | undefined> {
+    while (!done) {
       let res: IteratorResult<Buffer>;
       try {
         res = await iterator.next();
       } catch (err) {
         throw new InputError(path, `cannot read ${what} file ${path}: ${describe(err)}`);
       }
-      const text = res.done ? decoder.end() : decoder.write(res.value);
       if (res.done) done = true;
-      const s = rest + text;
-      let from = 0;
-      for (let n = s.indexOf('\n', from); n >= 0; n = s.indexOf('\n', from)) {
+      const data = res.done ? rest : rest.length ? Buffer.concat([rest, res.value]) : res.value;
+      const cut = done ? data.length : data.lastIndexOf(0x0a) + 1;
+      rest = data.subarray(cut);
+      if (cut === 0) continue;
+      const bytes = data.subarray(0, cut);
+      const block: Block = { bytes, ascii: isAscii(bytes) ? bytes.toString('latin1') : undefined, first: line + 1, bounds: [] };
+      for (let from = 0; from < cut; ) {
+        const nl = bytes.indexOf(0x0a, from);
+        const next = nl < 0 ? cut : nl + 1;
+        let end = nl < 0 ? cut : nl;
+        if (end > from && bytes[end - 1] === 0x0d /* \r */) end--;
+        // The first line's byte-order mark is no part of its object.
+        const start = line === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : from;
+        block.bounds.push(start, end);
         line++;
-        out.push([line, s.slice(from, n)]);
-        from = n + 1;
+        from = next;
       }
-      rest = s.slice(from);
-      if (done && rest.length) {
-        line++;
-        out.push([line, rest]);
-        rest = '';
-      }
+      return block;
     }
-    return out;
+    return undefined;
   }
+  const textOf = (b: Block, start: number, end: number) => (b.ascii === undefined ? b.bytes.toString('utf8', start, end) : b.ascii.slice(start, end));
 
-  // The header: the table's columns, and the first object's other keys.
-  let first: [number, string][] = [];
+  // The header: the table's columns, once the first object shows it is this table's.
+  let first: Block | undefined;
   try {
     while (!header && !done) {
-      first = await nextLines();
-      const firstObject = first.find(([, t]) => t.trim() !== '');
-      if (!firstObject) continue;
+      first = await nextBlock();
+      if (!first) break;
+      let at = -1;
+      for (let k = 0; k < first.bounds.length && at < 0; k += 2) if (textOf(first, first.bounds[k]!, first.bounds[k + 1]!).trim() !== '') at = k;
+      if (at < 0) continue;
       let keys: string[] = [];
       try {
-        const o = JSON.parse(firstObject[1].replace(/^\uFEFF/, '')) as unknown;
+        const o = JSON.parse(textOf(first, first.bounds[at]!, first.bounds[at + 1]!)) as unknown;
         if (o && typeof o === 'object' && !Array.isArray(o)) keys = Object.keys(o);
       } catch {
         // not an object: refused below
@@ -206,7 +240,7 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
       if (missing.length || !own) {
         throw new InputError(
           path,
-          `${what} file ${path}: line ${firstObject[0]} is not an object of this table (${missing.length ? `it lacks ${missing.join(', ')}` : 'none of its columns'}; found ${keys.slice(0, 12).join(', ') || 'no keys'})`,
+          `${what} file ${path}: line ${first.first + at / 2} is not an object of this table (${missing.length ? `it lacks ${missing.join(', ')}` : 'none of its columns'}; found ${keys.slice(0, 12).join(', ') || 'no keys'})`,
         );
       }
       // The table's columns only: other keys are read by nothing, and a shard's first object may
@@ -225,14 +259,23 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
   // One scanner for the file: it learns the order of its keys.
   const tableHeader = header;
   const scanner = new LineScanner(tableHeader);
-  const toRow = ([n, raw]: [number, string]): RawRow | undefined => {
-    let text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (n === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    const scanned = scanner.cells(text);
-    if (scanned) return { line: n, fields: scanned };
-    if (text.trim() === '') return undefined;
-    const { fields, error } = cellsOf(text, tableHeader);
-    return fields ? { line: n, fields } : { line: n, fields: undefined, text, error };
+  const rowsOf = (b: Block): RawRow[] => {
+    const rows: RawRow[] = [];
+    for (let k = 0, n = b.first; k < b.bounds.length; k += 2, n++) {
+      if (n <= skip) continue;
+      const start = b.bounds[k]!;
+      const end = b.bounds[k + 1]!;
+      const scanned = scanner.cells(b.bytes, start, end, b.ascii);
+      if (scanned) {
+        rows.push({ line: n, fields: scanned });
+        continue;
+      }
+      const text = textOf(b, start, end);
+      if (text.trim() === '') continue;
+      const { fields, error } = cellsOf(text, tableHeader);
+      rows.push(fields ? { line: n, fields } : { line: n, fields: undefined, text, error });
+    }
+    return rows;
   };
 
   let started = false;
@@ -246,12 +289,8 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
       if (started) throw new Error('chunks() can be called once');
       started = true;
       try {
-        let lines = first;
-        for (;;) {
-          const rows = lines.flatMap((l) => (l[0] <= skip ? [] : (toRow(l) ?? [])));
-          if (lines.length) yield { rows, endLine: lines.at(-1)![0], bytesRead: source.bytesRead() };
-          if (done) break;
-          lines = await nextLines();
+        for (let block = first; block; block = done ? undefined : await nextBlock()) {
+          yield { rows: rowsOf(block), endLine: block.first + block.bounds.length / 2 - 1, bytesRead: source.bytesRead() };
         }
       } finally {
         source.close();

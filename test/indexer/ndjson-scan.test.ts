@@ -1,11 +1,15 @@
 /**
  * The NDJSON reader's fast reading of a line (LineScanner) against JSON.parse's (parseCells): on any
  * line, it either gives JSON.parse's cells exactly or declines (undefined) and leaves the line to
- * JSON.parse. Lines are BigQuery's form, and that form broken in every way fast-check finds.
+ * JSON.parse. Lines are BigQuery's form, and that form broken in every way fast-check finds; each
+ * is read from its UTF-8 bytes, and an ASCII one also with its latin1 text, as the reader has them.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { LineScanner, parseCells as cellsOf } from '../../indexer/ndjson.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LineScanner, openNdjson, parseCells as cellsOf } from '../../indexer/ndjson.ts';
 
 const HEADER = ['app_id', 'ifw_number', 'citation_pto', 'form892', '"odd"', 'text\\x'];
 
@@ -37,7 +41,11 @@ describe('the NDJSON fast line reading', () => {
     const scanner = new LineScanner(HEADER);
     fc.assert(
       fc.property(fc.oneof(bigQueryLine, damaged), (line) => {
-        const fast = scanner.cells(line);
+        // Inside a larger buffer, as a line is inside its block.
+        const bytes = Buffer.from(`x\n${line}\n`);
+        const end = bytes.length - 1;
+        const fast = scanner.cells(bytes, 2, end);
+        if (/^[\x00-\x7f]*$/.test(line)) expect(scanner.cells(bytes, 2, end, bytes.toString('latin1'))).toEqual(fast);
         if (fast === undefined) return;
         scanned++;
         expect(cellsOf(line, HEADER).fields).toEqual(fast);
@@ -51,10 +59,39 @@ describe('the NDJSON fast line reading', () => {
 
   it('takes the fast path for strings and nulls, and declines numbers, spaces and raw control characters', () => {
     const line = '{"app_id":"12345678","form892":null,"citation_pto":"say \\"hi\\"\\u00e9","zzz":"ignored","app_id":"87654321"}';
-    expect(new LineScanner(HEADER).cells(line)).toEqual(['87654321', '', 'say "hi"é', '', '', '']);
-    for (const slow of ['{"app_id":1}', '{ "app_id":"1"}', '{"app_id":"a\tb"}', '{"app_id":"1"} ', '{"app_id":"1",}']) {
-      expect(new LineScanner(HEADER).cells(slow), slow).toBeUndefined();
+    const read = (text: string) => new LineScanner(HEADER).cells(Buffer.from(text), 0, Buffer.byteLength(text));
+    expect(read(line)).toEqual(['87654321', '', 'say "hi"é', '', '', '']);
+    expect(read('{"app_id":"漢字","form892":"\u2028"}')).toEqual(['漢字', '', '', '\u2028', '', '']);
+    for (const slow of ['{"app_id":1}', '{ "app_id":"1"}', '{"app_id":"a\tb"}', '{"app_id":"1"} ', '{"app_id":"1",}', '{"app_id":"1"', '{"app_id":nul}']) {
+      expect(read(slow), slow).toBeUndefined();
     }
-    expect(new LineScanner(HEADER).cells('{}')).toEqual(['', '', '', '', '', '']);
+    expect(read('{}')).toEqual(['', '', '', '', '', '']);
+  });
+});
+
+describe('the NDJSON reader', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oa-ndjson-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const nonAscii = fc.string({ unit: fc.constantFrom('a', '1', 'é', '漢', '\u2028', '"', '\\'), maxLength: 6 });
+  const object = fc
+    .array(fc.tuple(fc.constantFrom(...HEADER), fc.oneof(fc.string({ maxLength: 10 }), nonAscii, fc.constant(null))), { maxLength: 6 })
+    .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`).join(',')}}`);
+  const line = fc.oneof({ weight: 8, arbitrary: object }, { weight: 1, arbitrary: fc.constantFrom('', '   ', 'not json', '{"app_id": [1]}', '{"app_id":"1"') });
+
+  it('gives every line JSON.parse would, by its line, whatever the line breaks, the BOM and where the reads cut', async () => {
+    let n = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 80 }), async (lines, crlf, bom, lastBreak, chunk) => {
+        const all = ['{"app_id":"1","form892":"1"}', ...lines];
+        const path = join(dir, `f${n++}.ndjson`);
+        writeFileSync(path, (bom ? '\ufeff' : '') + all.join(crlf ? '\r\n' : '\n') + (lastBreak ? '\n' : ''));
+        const reader = await openNdjson(path, { columns: HEADER, keys: ['app_id'], readChunkBytes: chunk });
+        const got: unknown[] = [];
+        for await (const c of reader.chunks()) for (const r of c.rows) got.push([r.line, r.fields ?? r.error]);
+        const want = all.flatMap((text, i) => (text.trim() === '' ? [] : [[i + 1, cellsOf(text, HEADER).fields ?? cellsOf(text, HEADER).error]]));
+        expect(got).toEqual(want);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
