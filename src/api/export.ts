@@ -25,6 +25,7 @@ import { defineRoute } from './registry.ts';
 import { numberQuery } from './numbers.ts';
 import { searchQueryOf } from './search.ts';
 import { SortCursor } from './sort-keyset.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 /**
  * The last sort key of every export: every record has an application number, so the records
@@ -136,7 +137,7 @@ export function exportRoute(store: RecordStore, options: ExportOptions = {}, api
     const format = query.format ?? 'csv';
     const fields = query.fields?.length ? [...new Set(query.fields)] : catalog.fields.map((f) => f.name as FieldName);
     const filter = filterOf(api.filters.clauses(query));
-    const signal = c.req.raw.signal;
+    const signal = requestSignal(c);
     const q = query.q?.trim() ? numberQuery(query.q) : undefined;
     // The order walked: the sort asked for (a derived key as the stored field it sorts by), then
     // application number, then index order.

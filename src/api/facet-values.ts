@@ -15,6 +15,7 @@ import { filterOf, VERBATIM_PARAMS, type FilterInput } from './filters.ts';
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, jsonResponse } from './schemas.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 export const facetValuesOut = z.object({
   facet: z.string(),
@@ -43,7 +44,7 @@ export function facetValuesRoute(store: RecordStore, api: ApiDataset = CITATIONS
     verbatim: VERBATIM_PARAMS,
     response: jsonResponse(schemaOf(api, 'FacetValuesResponse'), 'Matching facet values with record counts.', api === CITATIONS_API ? facetValuesOut : facetValuesOut.clone()),
     errors: [503],
-    handler: (c, { params, query }) => facetValues(store, params.facet, { prefix: query.q, filters: query }, c.req.raw.signal, api),
+    handler: (c, { params, query }) => facetValues(store, params.facet, { prefix: query.q, filters: query }, requestSignal(c), api),
   });
 }
 

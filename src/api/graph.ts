@@ -20,6 +20,7 @@ import { readAll, withoutMissingIndex, type GraphLimits } from './read-all.ts';
 import { defineRoute } from './registry.ts';
 import { groupRejections, rejectionOut } from './rejections.ts';
 import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 export type { GraphLimits };
 
@@ -118,7 +119,7 @@ export function applicationCitationsRoute(store: RecordStore, limits: GraphLimit
     response: jsonResponse('ApplicationCitationsResponse', 'The application\'s citations by office action.', applicationCitationsOut),
     errors: [404, 503],
     handler: async (c, { params }) => {
-      const signal = c.req.raw.signal;
+      const signal = requestSignal(c);
       const parsed = requireNumber('appId', params.appId, 'application');
       const readings = parsed.interpretations.filter((r) => r.kind === 'application');
       const values = readings.length ? readings.flatMap(storedForms) : [parsed.searchText];
@@ -224,7 +225,7 @@ export function citingRoute(store: RecordStore, limits: GraphLimits) {
     response: jsonResponse('CitingResponse', 'The citing applications.', citingOut),
     errors: [404, 503],
     handler: async (c, { params, query }) => {
-      const signal = c.req.raw.signal;
+      const signal = requestSignal(c);
       const parsed = requireNumber('number', params.number);
       const readings = parsed.interpretations.filter((r) => fieldOfKind(r.kind) === 'Patent_PGPub');
       const values = readings.length ? [...new Set(readings.flatMap(storedForms))] : [parsed.searchText];

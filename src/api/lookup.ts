@@ -33,6 +33,7 @@ import {
 } from './numbers.ts';
 import { defineRoute, invalidParameters } from './registry.ts';
 import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 export const MAX_DISTANCE = 2;
 
@@ -175,7 +176,7 @@ export function lookupRoute(store: RecordStore) {
     errors: [503],
     handler: async (c, { query }) => {
       const parsed = requireNumber('number', query.number);
-      const candidates = await lookupNumber(store, parsed, query.limit ?? 10, c.req.raw.signal);
+      const candidates = await lookupNumber(store, parsed, query.limit ?? 10, requestSignal(c));
       return { input: parsed.input, interpretations: parsed.interpretations, candidates };
     },
   });

@@ -17,6 +17,7 @@ import { requireNumber } from './lookup.ts';
 import { storedForms } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, jsonResponse } from './schemas.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 const CASE_LAW = ['aliceIn', 'bilskiIn', 'mayoIn', 'myriadIn'] as const;
 
@@ -113,7 +114,7 @@ export function applicationRejectionsRoute(rejections: RecordStore, limits: Grap
       const parsed = requireNumber('appId', params.appId, 'application');
       const readings = parsed.interpretations.filter((r) => r.kind === 'application');
       const values = readings.length ? readings.flatMap(storedForms) : [parsed.searchText];
-      const { records, total, complete } = await readAll(rejections, anyOf('applicationId', values), limits.maxRecords, c.req.raw.signal);
+      const { records, total, complete } = await readAll(rejections, anyOf('applicationId', values), limits.maxRecords, requestSignal(c));
       if (total === 0) throw new ApiError(404, 'not_found', `no rejection records for application "${parsed.input}"`);
       return { applicationId: text(records[0]!, 'applicationId')!, totalRejections: total, complete, officeActions: groupRejections(records) };
     },

@@ -15,6 +15,7 @@ import { filterClauses, filterOf, VERBATIM_PARAMS, type FilterInput } from './fi
 import { numberQuery } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, facetDistributionOut, facetStatsOut, intParam, jsonResponse, recordOut } from './schemas.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 export const DEFAULT_FACETS = CITATIONS_API.defaultFacets;
 export const MAX_PAGE_SIZE = 1000;
@@ -86,7 +87,7 @@ export function searchRoute(store: RecordStore, api: ApiDataset = CITATIONS_API)
     verbatim: VERBATIM_PARAMS,
     response: jsonResponse(schemaOf(api, 'SearchResponse'), `A page of matching ${api.plural} with facet counts.`, out),
     errors: [503],
-    handler: (c, { query }) => runSearch(store, query, c.req.raw.signal, api),
+    handler: (c, { query }) => runSearch(store, query, requestSignal(c), api),
   });
 }
 

@@ -12,6 +12,7 @@ import { checkRanges, filterClauses, filterOf, filterShape, VERBATIM_PARAMS } fr
 import { classifyStored } from './numbers.ts';
 import { defineRoute } from './registry.ts';
 import { countOut, intParam, jsonResponse, numberKindOut } from './schemas.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 /** A filterable catalog field, checked at start-up (the type checks the name; the catalog, that it filters). */
 function catalogField<N extends FieldName>(name: N): N {
@@ -65,7 +66,7 @@ export function topReferencesRoute(store: RecordStore) {
     errors: [503],
     handler: async (c, { query }) => {
       const filter = filterOf(filterClauses(query));
-      const res = await store.search({ filter, page: 1, hitsPerPage: 0, facets: [REFERENCE] }, c.req.raw.signal);
+      const res = await store.search({ filter, page: 1, hitsPerPage: 0, facets: [REFERENCE] }, requestSignal(c));
       const distribution = res.facetDistribution[REFERENCE] ?? {};
       const merged = new Map<string, { number: string; kind: z.output<typeof numberKindOut>; storedValues: string[]; records: number }>();
       for (const [value, records] of Object.entries(distribution)) {
@@ -102,7 +103,7 @@ export function overviewRoute(store: RecordStore) {
     errors: [503],
     handler: async (c, { query }) => {
       const filter = filterOf(filterClauses(query));
-      const res = await store.search({ filter, page: 1, hitsPerPage: 0, facets: [FORM_TYPE, MAIL_YEAR, TECH_CENTER] }, c.req.raw.signal);
+      const res = await store.search({ filter, page: 1, hitsPerPage: 0, facets: [FORM_TYPE, MAIL_YEAR, TECH_CENTER] }, requestSignal(c));
       const dist = res.facetDistribution;
       return {
         totalRecords: res.totalHits,

@@ -201,38 +201,81 @@ export function storedLayout(catalog: Catalog): StoredLayout {
     return doc;
   }
 
+  /**
+   * How each stored field is read back from a document, decided once for the layout rather than
+   * per document and field (decoding is on the path of every answer): one step per field, in
+   * the catalog's order.
+   */
+  type DecodeStep = (doc: Readonly<StoredDoc>, record: Record<string, unknown>, missing: readonly string[] | undefined) => void;
+  const DECODE_STEPS: readonly DecodeStep[] = fields.flatMap((f): DecodeStep[] => {
+    if (!f.stored) return [];
+    const name = f.name;
+    const packed = SLOT_OF.get(name);
+    if (packed) {
+      const { slot } = packed;
+      const attribute = packed.group.attribute;
+      if (slot.kind === 'flag') {
+        return [
+          (doc, record, missing) => {
+            const code = doc[attribute];
+            if (typeof code === 'string' && !missing?.includes(name)) record[name] = digit(Number(code), slot);
+          },
+        ];
+      }
+      return [
+        (doc, record) => {
+          const code = doc[attribute];
+          if (typeof code !== 'string') return;
+          const state = digit(Number(code), slot);
+          if (state > 0 && state <= slot.values.length) record[name] = slot.values[state - 1];
+          else if (state === slot.radix - 1 && typeof doc[name] === 'string') record[name] = doc[name];
+        },
+      ];
+    }
+    // Derived fields come from their sources, after the steps.
+    if (catalog.derivation(name)) return [];
+    if (name === PRIMARY_KEY) {
+      return [
+        (doc, record) => {
+          const v = doc[name];
+          if (typeof v === 'string') record[name] = publicId(v);
+        },
+      ];
+    }
+    if (name === SAME?.field) {
+      const as = SAME.as;
+      return [
+        (doc, record) => {
+          const v = doc[name];
+          if (v === undefined) {
+            if (doc[as] !== undefined) record[name] = doc[as];
+          } else if (v !== null) record[name] = v;
+        },
+      ];
+    }
+    if (LISTS.has(name)) {
+      return [
+        (doc, record) => {
+          const v = doc[name];
+          if (typeof v === 'string') record[name] = unfence(v);
+        },
+      ];
+    }
+    return [
+      (doc, record) => {
+        const v = doc[name];
+        if (v !== undefined && v !== null) record[name] = v;
+      },
+    ];
+  });
+  const DERIVATIONS = [...catalog.derivations.values()];
+
   /** A stored document (any subset of its attributes) as a record, derived fields computed. */
   function decode(doc: Readonly<StoredDoc>): OaRecord {
     const record: Record<string, unknown> = {};
     const missing = Array.isArray(doc[MISSING]) ? (doc[MISSING] as string[]) : undefined;
-    for (const f of fields) {
-      if (!f.stored) continue;
-      const packed = SLOT_OF.get(f.name);
-      if (packed) {
-        const code = doc[packed.group.attribute];
-        if (typeof code !== 'string') continue;
-        const { slot } = packed;
-        const state = digit(Number(code), slot);
-        if (slot.kind === 'flag') {
-          if (!missing?.includes(f.name)) record[f.name] = state;
-        } else if (state > 0 && state <= slot.values.length) record[f.name] = slot.values[state - 1];
-        else if (state === slot.radix - 1 && typeof doc[f.name] === 'string') record[f.name] = doc[f.name];
-        continue;
-      }
-      // Derived fields come from their sources, below.
-      if (catalog.derivation(f.name)) continue;
-      const v = doc[f.name];
-      if (f.name === PRIMARY_KEY) {
-        if (typeof v === 'string') record[f.name] = publicId(v);
-      } else if (f.name === SAME?.field) {
-        if (v === undefined) {
-          if (doc[SAME.as] !== undefined) record[f.name] = doc[SAME.as];
-        } else if (v !== null) record[f.name] = v;
-      } else if (LISTS.has(f.name)) {
-        if (typeof v === 'string') record[f.name] = unfence(v);
-      } else if (v !== undefined && v !== null) record[f.name] = v;
-    }
-    for (const d of catalog.derivations.values()) {
+    for (const step of DECODE_STEPS) step(doc, record, missing);
+    for (const d of DERIVATIONS) {
       const v = d.compute(record);
       if (v !== undefined) record[d.name] = v;
     }

@@ -13,6 +13,7 @@ import { HTTPException } from 'hono/http-exception';
 import { ApiError } from './errors.ts';
 import type { Logger } from './log.ts';
 import { routeLabel } from './route-label.ts';
+import { requestSignal } from './node-request.ts';
 
 function errorResponse(c: Context, err: ApiError): Response {
   c.set('errorCode', err.code);
@@ -26,7 +27,7 @@ export function errorHandler({ log }: { log: Logger }): ErrorHandler {
     if (err instanceof HTTPException) {
       return errorResponse(c, new ApiError(err.status as ApiError['status'], 'http_error', err.message || 'request refused'));
     }
-    if (c.req.raw.signal.aborted) return c.body(null, 499 as never);
+    if (requestSignal(c).aborted) return c.body(null, 499 as never);
     log.error('unhandled error', { requestId: c.get('requestId'), route: routeLabel(c), error: String(err) });
     c.set('errorCode', 'internal');
     return c.json(new ApiError(500, 'internal', 'internal error; the log has the details under this request id', { details: { requestId: c.get('requestId') } }).body(), 500);

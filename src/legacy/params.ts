@@ -9,6 +9,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import { CITATIONS } from '../catalog/citations.ts';
 import type { FieldSpec } from '../catalog/fields.ts';
 import { badRequest } from '../http/errors.ts';
+import { requestForm, requestText } from '../http/node-request.ts';
 
 export interface RecordsParams {
   criteria: string;
@@ -36,7 +37,7 @@ async function rawParams(c: Context): Promise<Record<string, string>> {
   if (type.includes('application/json')) {
     let body: unknown;
     try {
-      body = await c.req.json();
+      body = JSON.parse(await requestText(c));
     } catch {
       throw badRequest('invalid_body', 'the request body is not valid JSON');
     }
@@ -53,19 +54,16 @@ async function rawParams(c: Context): Promise<Record<string, string>> {
       merged[k] = String(v);
     }
   } else if (type.includes('application/x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-    let body: Awaited<ReturnType<typeof c.req.parseBody>>;
+    let form: Record<string, string>;
     try {
-      body = await c.req.parseBody();
+      form = await requestForm(c);
     } catch {
       throw badRequest('invalid_body', 'the request body is not a valid form (check its Content-Type and boundary)');
     }
-    for (const [k, v] of Object.entries(body)) {
-      const last = Array.isArray(v) ? v[v.length - 1] : v;
-      if (typeof last === 'string') merged[k] = last;
-    }
+    Object.assign(merged, form);
   } else {
     // Bodies of other types (text/plain from curl -d without a header, ...) are read as forms.
-    const text = await c.req.text();
+    const text = await requestText(c);
     if (text.trim()) for (const [k, v] of new URLSearchParams(text)) merged[k] = v;
   }
   return merged;

@@ -16,6 +16,7 @@ import type { RecordStore } from '../store/records.ts';
 import { compileCriteria, CriteriaError } from './criteria/index.ts';
 import { toLegacyDoc } from './docs.ts';
 import { readRecordsParams } from './params.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 export interface LegacyOptions {
   /** One store per data set served, in the order `GET /ds-api/` lists them. */
@@ -71,7 +72,7 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
     const store = storeOf(c);
     const { catalog } = store;
     // The data's date is the index's last update; an index not built yet has none.
-    const info = await store.reader.indexInfo(c.req.raw.signal).catch((err: unknown) => {
+    const info = await store.reader.indexInfo(requestSignal(c)).catch((err: unknown) => {
       if (err instanceof ApiError && err.status === 503) return undefined;
       throw err;
     });
@@ -104,7 +105,7 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
       if (err instanceof CriteriaError) throw badRequest(err.code, err.message, { position: err.position });
       throw err;
     }
-    const signal = c.req.raw.signal;
+    const signal = requestSignal(c);
     const fields = params.fl ?? catalog.legacy;
     // Results in the sort, ties (or no sort) in index order: a total order, so paging never repeats
     // or skips a record.

@@ -15,6 +15,7 @@ import { html } from 'hono/html';
 import { ApiError } from '../http/errors.ts';
 import type { KeyGuard } from '../http/api-keys.ts';
 import { layout, type Html } from './views/layout.ts';
+import { requestForm } from '../http/node-request.ts';
 
 export const KEY_COOKIE = 'oa_api_key';
 
@@ -44,7 +45,7 @@ export function keyGate(guard: KeyGuard, options: { secureCookie: boolean }): { 
   const routes = new Hono();
   routes.get('/key', (c) => c.html(keyForm(safeNext(c.req.query('next')))));
   routes.post('/key', async (c) => {
-    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    const form: Record<string, string> = await requestForm(c).catch(() => ({}));
     const next = safeNext(form.next);
     const given = typeof form.key === 'string' ? form.key.trim() : '';
     let key: string;

@@ -32,6 +32,7 @@ import { officeActionPage } from './views/office-action-page.ts';
 import { notFoundPage, recordPage } from './views/record-page.ts';
 import { facetValue, finderPath, searchPage, type DatasetLink } from './views/search-page.ts';
 import type { Html } from './views/layout.ts';
+import { requestSignal } from '../http/node-request.ts';
 
 /** An office action rejects a few dozen grounds at most; more are not listed on its page. */
 const MAX_REJECTIONS_SHOWN = 200;
@@ -116,7 +117,7 @@ export function webRoutes(store: RecordStore, rejections?: RecordStore): Hono {
       try {
         const query = readPageQuery(c, web.schemas);
         const search = { ...query, facets: [...web.facets], pageSize: PAGE_SIZE } as SearchQuery;
-        const answer = await runSearch(data, search, c.req.raw.signal, web.api);
+        const answer = await runSearch(data, search, requestSignal(c), web.api);
         return page(c, searchPage({ web, params, switches: switches(params, web), answer, criteria: web.criteria(query) }));
       } catch (err) {
         const problem = problemOf(c, err);
@@ -128,7 +129,7 @@ export function webRoutes(store: RecordStore, rejections?: RecordStore): Hono {
       const facet = c.req.param('facet') as FieldName;
       if (!web.facets.includes(facet)) throw new ApiError(404, 'not_found', `no facet panel "${facet}"`);
       const { facetQuery, q, ...filters } = readFacetFindQuery(c, web.schemas);
-      const found = await facetValues(data, facet, { prefix: facetQuery, filters, keywords: q }, c.req.raw.signal, web.api);
+      const found = await facetValues(data, facet, { prefix: facetQuery, filters, keywords: q }, requestSignal(c), web.api);
       const params = PageParams.of(c, web.schemas, web.path);
       // Values already chosen stay in the list (checked), whatever was typed: replacing the list
       // must not drop a filter from the form.
@@ -153,7 +154,7 @@ export function webRoutes(store: RecordStore, rejections?: RecordStore): Hono {
 
   async function showRecord(c: Context) {
     const id = c.req.param('id')!;
-    const signal = c.req.raw.signal;
+    const signal = requestSignal(c);
     const record = await store.get(id, signal);
     if (!record) return page(c, notFoundPage(`No citation record has the id "${id}".`), 404);
     // The records holding exactly this record's application number, and its reference.
@@ -176,7 +177,7 @@ export function webRoutes(store: RecordStore, rejections?: RecordStore): Hono {
 
   app.get('/office-action/:ifwNumber', async (c) => {
     const ifwNumber = c.req.param('ifwNumber');
-    const signal = c.req.raw.signal;
+    const signal = requestSignal(c);
     try {
       // Either index may not be built yet: the page shows what the other holds.
       const [citations, rejected] = await Promise.all([

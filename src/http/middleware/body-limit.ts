@@ -11,16 +11,22 @@ import { ApiError } from '../errors.ts';
 export function bodyLimitOf(maxBytes: number): MiddlewareHandler {
   const limit = bodyLimit({
     maxSize: maxBytes,
-    onError: () => {
-      throw new ApiError(413, 'body_too_large', `the request body is larger than ${maxBytes} bytes`);
-    },
+    onError: () => tooLarge(maxBytes),
   });
   // Under @hono/node-server a request without Content-Length or Transfer-Encoding has no body
-  // (HTTP/1.1), so there is nothing to limit - and Hono's check would build the full Web Request
-  // (body stream and all) just to find that out, on every GET. Anything else goes through it.
+  // (HTTP/1.1), so there is nothing to limit; one with a Content-Length is limited by that length
+  // (Node's parser ends the body there). Hono's check would build the full Web Request (body
+  // stream and all) to find either out, on every request. A chunked body goes through it, read
+  // and cut at the limit.
   return (c, next) => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-    const bodiless = incoming !== undefined && incoming.headers['content-length'] === undefined && incoming.headers['transfer-encoding'] === undefined;
-    return bodiless ? next() : limit(c, next);
+    if (incoming === undefined || incoming.headers['transfer-encoding'] !== undefined) return limit(c, next);
+    const length = incoming.headers['content-length'];
+    if (length !== undefined && Number.parseInt(length, 10) > maxBytes) return tooLarge(maxBytes);
+    return next();
   };
 }
+
+const tooLarge = (maxBytes: number) => {
+  throw new ApiError(413, 'body_too_large', `the request body is larger than ${maxBytes} bytes`);
+};
