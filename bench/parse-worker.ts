@@ -13,7 +13,7 @@ const [citations, officeActions, passesArg] = process.argv.slice(2);
 if (!citations || !officeActions) throw new Error('usage: parse-worker.ts <citations> <office_actions> [passes]');
 const passes = Number(passesArg ?? 3);
 
-const results: { seconds: number; rowsPerSecond: number; cpuSeconds: number; rowsPerCpuSecond: number }[] = [];
+const results: { seconds: number; rowsPerSecond: number }[] = [];
 let rows = 0;
 let rejected = 0;
 let sample = 0;
@@ -22,7 +22,6 @@ for (let p = 0; p < passes; p++) {
   rows = 0;
   rejected = 0;
   const t0 = performance.now();
-  const c0 = process.cpuUsage();
   for await (const records of buildRecords({ citations, officeActions, onReject: () => void rejected++ })) {
     rows += records.length;
     // Size of the NDJSON the indexer would send, from a small sample, outside the timing that
@@ -35,9 +34,7 @@ for (let p = 0; p < passes; p++) {
     }
   }
   const seconds = (performance.now() - t0) / 1000;
-  const c = process.cpuUsage(c0);
-  const cpuSeconds = (c.user + c.system) / 1e6;
-  results.push({ seconds, rowsPerSecond: (rows + rejected) / seconds, cpuSeconds, rowsPerCpuSecond: (rows + rejected) / cpuSeconds });
+  results.push({ seconds, rowsPerSecond: (rows + rejected) / seconds });
 }
 process.stdout.write(
   `${JSON.stringify({ rows: rows + rejected, records: rows, rejected, passes: results, ndjsonBytesPerRow: sample ? sampleBytes / sample : null })}\n`,
