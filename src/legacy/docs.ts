@@ -26,3 +26,58 @@ export function toLegacyDoc(record: OaRecord, fields: readonly FieldSpec[] = LEG
   }
   return doc;
 }
+
+/** How one field of a doc is written as JSON: its `"name":` and its value's text. */
+interface FieldWriter {
+  name: string;
+  key: string;
+  write(value: unknown): string;
+}
+
+const writers = new WeakMap<readonly FieldSpec[], FieldWriter[]>();
+
+function writersFor(fields: readonly FieldSpec[]): FieldWriter[] {
+  let list = writers.get(fields);
+  if (!list) {
+    const seen = new Set<string>();
+    list = [];
+    for (const field of fields) {
+      if (seen.has(field.name)) continue; // a name twice is one key of the doc, at its first place
+      seen.add(field.name);
+      const write =
+        field.name === 'id'
+          ? (v: unknown) => JSON.stringify(String(v))
+          : field.type === 'date'
+            ? (v: unknown) => `[${JSON.stringify(`${String(v)}T00:00:00`)}]`
+            : (v: unknown) => (Array.isArray(v) ? JSON.stringify(v.map(String)) : `[${JSON.stringify(String(v))}]`);
+      list.push({ name: field.name, key: `${JSON.stringify(field.name)}:`, write });
+    }
+    writers.set(fields, list);
+  }
+  return list;
+}
+
+/**
+ * Records as the JSON text of their v1 docs: exactly `JSON.stringify(records.map((r) =>
+ * toLegacyDoc(r, fields)))`, written straight from the records rather than through an object and
+ * an array per field of every doc, which the legacy answer then only serialises (it was a fifth of
+ * the gateway's CPU per request).
+ */
+export function legacyDocsJson(records: readonly OaRecord[], fields: readonly FieldSpec[] = LEGACY_FIELDS): string {
+  const list = writersFor(fields);
+  let out = '[';
+  for (let i = 0; i < records.length; i++) {
+    const values = records[i] as Readonly<Record<string, unknown>>;
+    out += i === 0 ? '{' : ',{';
+    let first = true;
+    for (const w of list) {
+      const value = values[w.name];
+      if (value === undefined || value === null || value === '') continue;
+      out += first ? w.key : `,${w.key}`;
+      out += w.write(value);
+      first = false;
+    }
+    out += '}';
+  }
+  return `${out}]`;
+}

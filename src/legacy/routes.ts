@@ -14,7 +14,7 @@ import type { Filter } from '../filter/ast.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
 import type { RecordStore } from '../store/records.ts';
 import { compileCriteria, CriteriaError } from './criteria/index.ts';
-import { toLegacyDoc } from './docs.ts';
+import { legacyDocsJson } from './docs.ts';
 import { readRecordsParams } from './params.ts';
 import { requestSignal } from '../http/node-request.ts';
 
@@ -113,9 +113,12 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
       { filter: await store.resolve(filter, signal), offset: params.start, limit: params.rows, fields: fields.map((f) => f.name as FieldName), sort: params.sort },
       signal,
     );
-    return c.json({
-      responseHeader: { status: 0, QTime: Math.round(performance.now() - started), params: params.echo },
-      response: { numFound: page.total, start: params.start, docs: page.records.map((r) => toLegacyDoc(r, fields)) },
+    // The envelope is c.json's text of { responseHeader, response: { numFound, start, docs } }, the
+    // docs written straight from the records (docs.ts).
+    const header = JSON.stringify({ status: 0, QTime: Math.round(performance.now() - started), params: params.echo });
+    const docs = legacyDocsJson(page.records, fields);
+    return c.body(`{"responseHeader":${header},"response":{"numFound":${JSON.stringify(page.total)},"start":${JSON.stringify(params.start)},"docs":${docs}}}`, 200, {
+      'Content-Type': 'application/json',
     });
   };
   app.post('/:dataset/:version/records', records);
