@@ -11,26 +11,36 @@
  * group with hyparquet, so what a file holds is always read; only the speed differs. The tests
  * check the cells against hyparquet's on every form the writer makes.
  *
- * Strings: a page whose bytes are all ASCII (BigQuery's OARD values are) is turned into one latin1
- * string, one character per byte, and each value cut from it; any other page decodes each value
- * as UTF-8 (U+FFFD for a malformed byte, as TextDecoder gives).
+ * Strings: a page whose bytes are all ASCII - its values, and their length prefixes, so values of
+ * under 128 bytes: BigQuery's OARD values are - is turned into one latin1 string, one character per
+ * byte, and each value cut from it; any other page decodes each value as UTF-8 as hyparquet's
+ * TextDecoder does (U+FFFD for a malformed byte, a leading byte-order mark dropped).
  */
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
-import { snappyUncompress, type ColumnMetaData } from 'hyparquet';
+import { snappyUncompress, type ColumnMetaData, type SchemaElement } from 'hyparquet';
 
 /** A column chunk this reader does not read: the row group goes to hyparquet. */
 export class Declined extends Error {}
 
-/** Whether a column chunk is of the form read here (as far as its metadata tells). */
-export function readable(meta: ColumnMetaData, maxDefinition: number): boolean {
+/**
+ * Whether a column chunk is of the form read here (as far as the schema and metadata tell): plain
+ * strings (BYTE_ARRAY, annotated UTF8 / STRING or not at all: hyparquet reads both as text) of an
+ * optional or required leaf, with encodings and a codec read here.
+ */
+export function readable(meta: ColumnMetaData, element: SchemaElement): boolean {
   return (
     meta.type === 'BYTE_ARRAY' &&
-    maxDefinition <= 1 &&
+    (element.repetition_type === 'OPTIONAL' || element.repetition_type === 'REQUIRED') &&
+    (element.converted_type === undefined || element.converted_type === 'UTF8') &&
+    (element.logical_type === undefined || element.logical_type.type === 'STRING') &&
     (meta.codec === 'UNCOMPRESSED' || meta.codec === 'SNAPPY' || meta.codec === 'GZIP') &&
     meta.encodings.every((e) => e === 'PLAIN' || e === 'RLE' || e === 'BIT_PACKED' || e === 'PLAIN_DICTIONARY' || e === 'RLE_DICTIONARY')
   );
 }
+
+/** Where a column chunk's first page starts (a dictionary offset of 0 is no dictionary: some writers put one). */
+export const chunkStart = (meta: ColumnMetaData): number => Number(meta.dictionary_page_offset || meta.data_page_offset);
 
 /**
  * A column chunk's values, each cut from its page when it is asked for: decoding keeps positions
@@ -54,7 +64,7 @@ export class ChunkValues {
     const page = this.pages[p]!;
     if (page.dictionary !== undefined) return page.dictionary[this.from[r]!]!;
     if (page.ascii !== undefined) return page.ascii.slice(this.from[r], this.to[r]);
-    return page.bytes!.toString('utf8', this.from[r], this.to[r]);
+    return utf8(page.bytes!, this.from[r]!, this.to[r]!);
   }
 }
 
@@ -86,7 +96,7 @@ export function decodeChunk(bytes: Uint8Array, meta: ColumnMetaData, maxDefiniti
       const ends = new Int32Array(h.numValues * 2);
       plainValues(page, 0, h.numValues, ends, 0);
       dictionary = new Array<string>(h.numValues);
-      for (let i = 0; i < h.numValues; i++) dictionary[i] = ascii === undefined ? page.toString('utf8', ends[2 * i], ends[2 * i + 1]) : ascii.slice(ends[2 * i], ends[2 * i + 1]);
+      for (let i = 0; i < h.numValues; i++) dictionary[i] = ascii === undefined ? utf8(page, ends[2 * i]!, ends[2 * i + 1]!) : ascii.slice(ends[2 * i], ends[2 * i + 1]);
       continue;
     }
     if (h.type !== DATA_PAGE && h.type !== DATA_PAGE_V2) continue; // an index page: not data
@@ -146,6 +156,12 @@ export function decodeChunk(bytes: Uint8Array, meta: ColumnMetaData, maxDefiniti
 }
 
 const asBuffer = (b: Uint8Array): Buffer => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+
+/** bytes[from, to) as UTF-8, a leading byte-order mark dropped: what hyparquet's TextDecoder gives. */
+function utf8(bytes: Buffer, from: number, to: number): string {
+  const marked = to - from >= 3 && bytes[from] === 0xef && bytes[from + 1] === 0xbb && bytes[from + 2] === 0xbf;
+  return bytes.toString('utf8', marked ? from + 3 : from, to);
+}
 
 // Thrift's compact protocol, as much of it as a PageHeader needs; other fields are skipped.
 const DATA_PAGE = 0;
@@ -266,7 +282,10 @@ function skip(r: ThriftReader, type: number): void {
       // set
       const head = r.view.getUint8(r.at++);
       const size = head >> 4 === 15 ? varint(r) : head >> 4;
-      for (let i = 0; i < size; i++) skip(r, head & 0x0f);
+      const element = head & 0x0f;
+      // A list's booleans are a byte each (a struct field's are in its type nibble).
+      if (element === TRUE || element === FALSE) r.at += size;
+      else for (let i = 0; i < size; i++) skip(r, element);
       return;
     }
     case STRUCT:
@@ -296,6 +315,7 @@ function hybrid(bytes: Uint8Array, from: number, to: number, width: number, coun
     const header = varint(r);
     if (header & 1) {
       // Bit-packed: groups of 8 values, `width` bytes a group, least significant bit first.
+      if (r.at + (header >>> 1) * width > to) throw new Declined('levels or indexes cut short');
       const values = (header >>> 1) * 8;
       let buffer = 0;
       let bits = 0;
@@ -311,6 +331,7 @@ function hybrid(bytes: Uint8Array, from: number, to: number, width: number, coun
       }
     } else {
       // A run: one value, `header >> 1` times.
+      if (r.at + valueBytes > to) throw new Declined('levels or indexes cut short');
       let value = 0;
       for (let i = 0; i < valueBytes; i++) value |= bytes[r.at++]! << (8 * i);
       const end = Math.min(count, seen + (header >>> 1));

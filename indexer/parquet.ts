@@ -11,10 +11,10 @@
  * A row's line is its row number in the file, from 1 (there is no header line).
  */
 import { gunzipSync } from 'node:zlib';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type ColumnMetaData, type RowGroup } from 'hyparquet';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type RowGroup } from 'hyparquet';
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
 import { describe, InputError } from './byte-source.ts';
-import { decodeChunk, readable, type ChunkValues } from './parquet-pages.ts';
+import { chunkStart, decodeChunk, readable, type ChunkValues } from './parquet-pages.ts';
 import type { CsvReader, RawRow, RowChunk } from './sources.ts';
 
 /** hyparquet reads SNAPPY itself; GZIP (BigQuery's other codec but ZSTD) through zlib. */
@@ -30,7 +30,12 @@ export interface OpenParquetOptions {
   skipThroughLine?: number;
 }
 
-export async function openParquet(path: string, options: OpenParquetOptions): Promise<CsvReader> {
+/** A Parquet file's reader: and how many of its row groups went to hyparquet (declined here). */
+export interface ParquetReader extends CsvReader {
+  readonly declinedGroups: number;
+}
+
+export async function openParquet(path: string, options: OpenParquetOptions): Promise<ParquetReader> {
   const what = options.what ?? 'input';
   let file: Awaited<ReturnType<typeof asyncBufferFromFile>>;
   let metadata: Awaited<ReturnType<typeof parquetMetadataAsync>>;
@@ -59,6 +64,7 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
   const leaves = new Map(metadata.schema.slice(1).map((e) => [e.name, e]));
   const flat = metadata.schema[0]?.num_children === metadata.schema.length - 1;
   const maxDefinition = (name: string) => (leaves.get(name)?.repetition_type === 'REQUIRED' ? 0 : 1);
+  let declined = 0;
 
   const bytesAt = (row: number) => Math.round((file.byteLength * row) / Math.max(total, 1));
   const emptyRows = (from: number, to: number): RawRow[] => {
@@ -71,22 +77,27 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
   async function decodeGroup(group: RowGroup): Promise<{ slot: number; values: ChunkValues }[] | undefined> {
     const chunks = group.columns.flatMap((c) => {
       const name = c.meta_data?.path_in_schema.length === 1 ? c.meta_data.path_in_schema[0]! : undefined;
-      return name !== undefined && slotOf.has(name) ? [{ meta: c.meta_data!, slot: slotOf.get(name)!, max: maxDefinition(name) }] : [];
+      const element = name === undefined ? undefined : leaves.get(name);
+      return element && slotOf.has(name!) ? [{ meta: c.meta_data!, element, slot: slotOf.get(name!)!, max: maxDefinition(name!) }] : [];
     });
-    if (!flat || chunks.length !== present.length || !chunks.every((c) => readable(c.meta, c.max))) return undefined;
-    const startOf = (m: ColumnMetaData) => Number(m.dictionary_page_offset ?? m.data_page_offset);
-    const from = Math.min(...chunks.map((c) => startOf(c.meta)));
-    const to = Math.max(...chunks.map((c) => startOf(c.meta) + Number(c.meta.total_compressed_size)));
-    const bytes = new Uint8Array(await file.slice(from, to));
+    if (!flat || chunks.length !== present.length || !chunks.every((c) => readable(c.meta, c.element))) return decline();
+    const from = Math.min(...chunks.map((c) => chunkStart(c.meta)));
+    const to = Math.max(...chunks.map((c) => chunkStart(c.meta) + Number(c.meta.total_compressed_size)));
     try {
+      const bytes = new Uint8Array(await file.slice(from, to));
       return chunks.map(({ meta, slot, max }) => {
-        const at = startOf(meta) - from;
+        const at = chunkStart(meta) - from;
         return { slot, values: decodeChunk(bytes.subarray(at, at + Number(meta.total_compressed_size)), meta, max, Number(group.num_rows)) };
       });
     } catch {
-      return undefined;
+      // Declined, or damage: hyparquet reads the group, or says what is wrong with it.
+      return decline();
     }
   }
+  const decline = () => {
+    declined++;
+    return undefined;
+  };
 
   /** The group's rows first..end, by hyparquet's reader, column by column into the rows. */
   async function hyparquetGroup(first: number, end: number, rows: RawRow[]): Promise<void> {
@@ -113,6 +124,9 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
     format: 'csv',
     size: file.byteLength,
     header,
+    get declinedGroups() {
+      return declined;
+    },
     close: () => {},
     async *chunks(): AsyncGenerator<RowChunk> {
       if (started) throw new Error('chunks() can be called once');

@@ -30,10 +30,13 @@ export function requestSignal(c: Context): AbortSignal {
     const controller = new AbortController();
     signal = controller.signal;
     signals.set(incoming, signal);
-    outgoing.once('close', () => {
+    const onClose = () => {
       if (incoming.errored) controller.abort(incoming.errored.toString());
       else if (!outgoing.writableFinished) controller.abort('Client connection prematurely closed.');
-    });
+    };
+    // Asked for after the connection closed (in the error handler, say): it is already over.
+    if (outgoing.destroyed) onClose();
+    else outgoing.once('close', onClose);
   }
   return signal;
 }

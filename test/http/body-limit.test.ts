@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { startServer } from '../../src/http/server.ts';
 import { bodyLimitOf } from '../../src/http/middleware/body-limit.ts';
@@ -38,6 +39,13 @@ describe('bodyLimitOf', () => {
       });
       const res = await fetch(`${base}/echo`, { method: 'POST', body: chunked, duplex: 'half' } as RequestInit);
       expect(res.status).toBe(413);
+      // A GET that declares a body has none to the Web Request: passed, as Hono's check passes it.
+      const socket = connect(port, '127.0.0.1');
+      let answer = '';
+      socket.on('data', (d) => (answer += d.toString()));
+      socket.write(`GET /get HTTP/1.1\r\nHost: x\r\nContent-Length: 500\r\nConnection: close\r\n\r\n${'a'.repeat(500)}`);
+      await new Promise((ok) => socket.once('close', ok));
+      expect(answer).toMatch(/^HTTP\/1\.1 200 /);
     } finally {
       server.closeAllConnections();
       await new Promise((ok) => server.close(ok));

@@ -12,6 +12,7 @@ import { tinyApp } from './support.ts';
 
 const app = tinyApp([]);
 app.post('/form', async (c) => c.json({ form: await requestForm(c), text: await requestText(c) }));
+app.post('/json', async (c) => c.json({ json: await requestText(c).then((t) => JSON.parse(t) as unknown).catch(() => 'invalid') }));
 const aborted: string[] = [];
 const finished: boolean[] = [];
 app.get('/slow', async (c) => {
@@ -37,6 +38,7 @@ oracle.post('/form', async (c) => {
   }
   return c.json({ form, text: await c.req.text() });
 });
+oracle.post('/json', async (c) => c.json({ json: await c.req.json().catch(() => 'invalid') }));
 
 let started: StartedServer;
 let base: string;
@@ -63,9 +65,19 @@ describe('a request read off the Node request', () => {
       text.map((t) => ({ body: t as BodyInit, type: 'text/plain' })),
       multipart.map((form) => ({ body: form as BodyInit, type: undefined })),
     );
+    // A string body goes with its Content-Length (read off the socket); a stream of it chunked
+    // (through the Web Request, after the body limit).
+    const chunked = (t: string) => () =>
+      new ReadableStream({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode(t));
+          controller.close();
+        },
+      });
     await fc.assert(
-      fc.asyncProperty(body, async ({ body, type }) => {
-        const init = (): RequestInit => ({ method: 'POST', body, headers: type ? { 'content-type': type } : undefined });
+      fc.asyncProperty(body, fc.boolean(), async ({ body, type }, stream) => {
+        const payload = stream && typeof body === 'string' ? chunked(body) : () => body;
+        const init = (): RequestInit => ({ method: 'POST', body: payload(), headers: type ? { 'content-type': type } : undefined, duplex: 'half' } as RequestInit);
         const served = await fetch(`${base}/form`, init());
         const want = await oracle.request('/form', init());
         expect(served.status).toBe(want.status);
@@ -75,6 +87,17 @@ describe('a request read off the Node request', () => {
         if (type) expect(got.text).toBe(wanted.text);
       }),
       { numRuns: 150 },
+    );
+  });
+
+  it('reads a JSON body as c.req.json() does', async () => {
+    const json = fc.oneof(fc.json(), fc.string({ maxLength: 12 }), fc.json().map((j) => `\ufeff${j}`), fc.json().map((j) => `\ufeff\ufeff${j}`));
+    await fc.assert(
+      fc.asyncProperty(json, async (text) => {
+        const init = (): RequestInit => ({ method: 'POST', body: text, headers: { 'content-type': 'application/json' } });
+        expect(await (await fetch(`${base}/json`, init())).json()).toEqual(await (await oracle.request('/json', init())).json());
+      }),
+      { numRuns: 100 },
     );
   });
 

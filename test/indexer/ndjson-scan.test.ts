@@ -81,15 +81,28 @@ describe('the NDJSON reader', () => {
   it('gives every line JSON.parse would, by its line, whatever the line breaks, the BOM and where the reads cut', async () => {
     let n = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 80 }), async (lines, crlf, bom, lastBreak, chunk) => {
+      fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.boolean(), fc.boolean(), fc.boolean(), fc.integer({ min: 1, max: 80 }), fc.nat(), async (lines, crlf, bom, lastBreak, chunk, at) => {
         const all = ['{"app_id":"1","form892":"1"}', ...lines];
         const path = join(dir, `f${n++}.ndjson`);
-        writeFileSync(path, (bom ? '\ufeff' : '') + all.join(crlf ? '\r\n' : '\n') + (lastBreak ? '\n' : ''));
-        const reader = await openNdjson(path, { columns: HEADER, keys: ['app_id'], readChunkBytes: chunk });
+        const content = (bom ? '\ufeff' : '') + all.join(crlf ? '\r\n' : '\n') + (lastBreak ? '\n' : '');
+        writeFileSync(path, content);
+        // Resumed after any line (0: from the start).
+        const skip = at % (all.length + 1);
+        const reader = await openNdjson(path, { columns: HEADER, keys: ['app_id'], readChunkBytes: chunk, skipThroughLine: skip });
         const got: unknown[] = [];
-        for await (const c of reader.chunks()) for (const r of c.rows) got.push([r.line, r.fields ?? r.error]);
-        const want = all.flatMap((text, i) => (text.trim() === '' ? [] : [[i + 1, cellsOf(text, HEADER).fields ?? cellsOf(text, HEADER).error]]));
+        let endLine = 0;
+        for await (const c of reader.chunks()) {
+          expect(c.endLine).toBeGreaterThanOrEqual(endLine);
+          endLine = c.endLine;
+          for (const r of c.rows) {
+            expect(r.line).toBeLessThanOrEqual(c.endLine);
+            got.push([r.line, r.fields ?? r.error]);
+          }
+        }
+        const want = all.flatMap((text, i) => (text.trim() === '' || i + 1 <= skip ? [] : [[i + 1, cellsOf(text, HEADER).fields ?? cellsOf(text, HEADER).error]]));
         expect(got).toEqual(want);
+        // The last chunk ends at the file's last line (a final line break ends a line, starts none).
+        expect(endLine).toBe(content.split('\n').length - (content.endsWith('\n') ? 1 : 0));
       }),
       { numRuns: 300 },
     );

@@ -15,7 +15,7 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type Col
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openParquet } from '../../indexer/parquet.ts';
-import { decodeChunk, Declined } from '../../indexer/parquet-pages.ts';
+import { chunkStart, decodeChunk, Declined } from '../../indexer/parquet-pages.ts';
 
 const COLUMNS = ['app_id', 'ifw_number', 'form892', 'citation_pto'];
 const dir = mkdtempSync(join(tmpdir(), 'oa-parquet-'));
@@ -25,7 +25,7 @@ const cell = fc.oneof(
   fc.constant(null),
   fc.constant(''),
   fc.string({ maxLength: 14 }),
-  fc.string({ unit: fc.constantFrom('a', '7', 'é', '漢', '\u0000', '😀'), maxLength: 5 }),
+  fc.string({ unit: fc.constantFrom('a', '7', 'é', '漢', '\u0000', '😀', '\ufeff'), maxLength: 5 }),
   fc.constantFrom('09123456', 'IFW1234', '1', '0'),
 );
 const table = fc.array(fc.tuple(cell, cell, cell, cell), { minLength: 1, maxLength: 120 });
@@ -66,7 +66,7 @@ describe('the fast Parquet decoder', () => {
           const count = Number(group.num_rows);
           for (const chunk of group.columns) {
             const meta = chunk.meta_data!;
-            const from = Number(meta.dictionary_page_offset ?? meta.data_page_offset);
+            const from = chunkStart(meta);
             const bytes = new Uint8Array(await file.slice(from, from + Number(meta.total_compressed_size)));
             const values = decodeChunk(bytes, meta, 1, count);
             const got = Array.from({ length: count }, (_, r) => values.get(r));
@@ -82,9 +82,23 @@ describe('the fast Parquet decoder', () => {
         const read: [number, string[]][] = [];
         for await (const chunk of reader.chunks()) for (const r of chunk.rows) read.push([r.line, r.fields!]);
         expect(read).toEqual(want.slice(skip).map((cells, i) => [skip + i + 1, cells]));
+        expect(reader.declinedGroups).toBe(0);
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('reads dictionary indexes wider than a byte, and a large dictionary, through the fast path', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => [`0${9_000_000 + (i % 700)}`, i % 3 ? `IFW${i}` : null, '1', `c${i % 300}é`]);
+    const path = write(rows, { codec: 'SNAPPY', dictionary: [true, true, true, true], rowGroupSize: 3000, pageSize: 4096 });
+    const file = await asyncBufferFromFile(path);
+    const metadata = await parquetMetadataAsync(file);
+    expect(metadata.row_groups[0]!.columns.every((c) => c.meta_data!.encodings.includes('RLE_DICTIONARY'))).toBe(true);
+    const reader = await openParquet(path, { columns: COLUMNS, keys: ['app_id'] });
+    const read: string[][] = [];
+    for await (const chunk of reader.chunks()) for (const r of chunk.rows) read.push(r.fields!);
+    expect(read).toEqual(rows.map((r) => r.map((v) => v ?? '')));
+    expect(reader.declinedGroups).toBe(0);
   });
 
   it('leaves columns of other types to hyparquet: a number or a boolean is read as its text', async () => {
@@ -98,6 +112,7 @@ describe('the fast Parquet decoder', () => {
     const reader = await openParquet(path, { columns: COLUMNS, keys: ['app_id'] });
     const read: string[][] = [];
     for await (const chunk of reader.chunks()) for (const r of chunk.rows) read.push(r.fields!);
+    expect(reader.declinedGroups).toBe(1);
     expect(read).toEqual([
       ['09123456', '', '1', 'true'],
       ['09123457', '', '', 'false'],

@@ -20,6 +20,8 @@ export function bodyLimitOf(maxBytes: number): MiddlewareHandler {
   // and cut at the limit.
   return (c, next) => {
     const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+    // A GET or HEAD has no body to the Web Request either: nothing to limit, whatever its headers say.
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
     if (incoming === undefined || incoming.headers['transfer-encoding'] !== undefined) return limit(c, next);
     const length = incoming.headers['content-length'];
     if (length !== undefined && Number.parseInt(length, 10) > maxBytes) return tooLarge(maxBytes);
