@@ -93,14 +93,6 @@ export function pandasReader(binding: TableBinding, counts: Normalised): (fields
   };
 
   function read(fields: string[]): string | undefined {
-    for (let i = 0; i < fields.length; i++) {
-      const v = fields[i]!;
-      // The cheap test first: most cells are not three characters starting with N or n.
-      if (v.length === 3 && (v.charCodeAt(0) === N || v.charCodeAt(0) === n) && (v === 'NaN' || v === 'nan')) {
-        fields[i] = '';
-        counts.nan++;
-      }
-    }
     for (const i of flags) {
       const v = fields[i];
       if (v === '1.0' || v === '0.0') {
@@ -110,8 +102,13 @@ export function pandasReader(binding: TableBinding, counts: Normalised): (fields
     }
     for (let i = 0; i < fields.length; i++) {
       const v = fields[i]!;
-      // Cheap tests first: a cell of digits ending ".0" ends with 48 ('0') and holds a '.'.
-      if (v.length > 2 && v.charCodeAt(v.length - 1) === 48 && v.charCodeAt(v.length - 2) === 46) {
+      const length = v.length;
+      // Cheap tests first: most cells are not three characters starting with N or n, and a cell of
+      // digits ending ".0" ends with 48 ('0') after 46 ('.').
+      if (length === 3 && (v.charCodeAt(0) === N || v.charCodeAt(0) === n) && (v === 'NaN' || v === 'nan')) {
+        fields[i] = '';
+        counts.nan++;
+      } else if (length > 2 && v.charCodeAt(length - 1) === 48 && v.charCodeAt(length - 2) === 46) {
         const m = DECIMAL_ZERO.exec(v);
         if (m) {
           fields[i] = m[1]!;
@@ -121,8 +118,11 @@ export function pandasReader(binding: TableBinding, counts: Normalised): (fields
     }
     for (const i of ids) {
       const v = fields[i];
-      // 9.123456e6, 2154.5: no one number of digits it was written from.
-      if (v && FLOAT.test(v) && !DIGITS.test(v)) return `${at(i)}: ${JSON.stringify(v)} is a number written as a float (by pandas?); it cannot be read back to its digits`;
+      // 9.123456e6, 2154.5: no one number of digits it was written from. (A float that is not all
+      // digits holds a '.' or an exponent: the regular expressions only for those.)
+      if (v && (v.includes('.') || v.includes('e') || v.includes('E')) && FLOAT.test(v) && !DIGITS.test(v)) {
+        return `${at(i)}: ${JSON.stringify(v)} is a number written as a float (by pandas?); it cannot be read back to its digits`;
+      }
     }
     const a = fields[app];
     if (a && a.length === 7 && DIGITS.test(a)) {
