@@ -104,6 +104,9 @@ export async function gatewayPhase(ctx: BenchContext, index: string): Promise<vo
       }
       // Both processes' CPU over each gateway run (bench/README.md, "CPU per request").
       const cpuOf = { gateway: gw.pid, meili: ctx.meiliPid };
+      // The gateway's JIT warmed first, unmeasured (a served gateway runs warm for days; the
+      // natively compiled Meilisearch needs none): three warm-ups' worth of the mix at full load.
+      await runLoad(ctx.cleanup, { url: gw.url, requests: viaGateway, connections: plan.connections, durationSeconds: 3 * plan.warmupSeconds, warmupSeconds: 0, workDir: ctx.work });
       for (let pair = 0; pair < plan.loadPairs; pair++) {
         const common = { connections: plan.connections, durationSeconds: plan.loadSeconds, warmupSeconds: plan.warmupSeconds, workDir: ctx.work };
         // ABBA order: direct first in even pairs, gateway first in odd ones.
