@@ -214,7 +214,7 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
     }
     return undefined;
   }
-  const textOf = (b: Block, start: number, end: number) => (b.ascii === undefined ? b.bytes.toString('utf8', start, end) : b.ascii.slice(start, end));
+  const textOf = (b: Block, start: number, end: number) => cut(b.bytes, b.ascii, start, end);
 
   // The header: the table's columns, once the first object shows it is this table's.
   let first: Block | undefined;

@@ -164,6 +164,7 @@ function utf8(bytes: Buffer, from: number, to: number): string {
 }
 
 // Thrift's compact protocol, as much of it as a PageHeader needs; other fields are skipped.
+// Parquet's enums (PageType, Encoding), then the protocol's field types.
 const DATA_PAGE = 0;
 const DICTIONARY_PAGE = 2;
 const DATA_PAGE_V2 = 3;
@@ -171,6 +172,10 @@ const PLAIN = 0;
 const PLAIN_DICTIONARY = 2;
 const RLE = 3;
 const RLE_DICTIONARY = 8;
+const TRUE = 1;
+const FALSE = 2;
+const I32 = 5;
+const STRUCT = 12;
 
 interface PageHeader {
   type: number;
@@ -218,11 +223,6 @@ function readPageHeader(view: DataView, offset: number): PageHeader {
   h.end = r.at;
   return h;
 }
-
-const TRUE = 1;
-const FALSE = 2;
-const I32 = 5;
-const STRUCT = 12;
 
 interface ThriftReader {
   view: DataView;

@@ -4,9 +4,10 @@
  * holds one group, not the file. hyparquet (pure JavaScript, no binaries) reads the footer; the
  * column chunks of BigQuery's form are decoded by parquet-pages.ts, three times faster than
  * through hyparquet's general reader (the bench's `parquet_vs_csv_parse_ratio`), and any group it
- * declines - other types, encodings or codecs - is read by hyparquet. The header is the table's own columns, found in the file's schema by name; a NULL is
- * an empty cell, a number or boolean its text. A file whose schema lacks app_id or every column of
- * the table's own is not this table: refused.
+ * declines - other types, encodings or codecs - is read by hyparquet. The header is the table's
+ * own columns, found in the file's schema by name; a NULL is an empty cell, a number or boolean
+ * its text. A file whose schema lacks app_id or every column of the table's own is not this
+ * table: refused.
  *
  * A row's line is its row number in the file, from 1 (there is no header line).
  */
@@ -73,6 +74,11 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
     return rows;
   };
 
+  const decline = () => {
+    declined++;
+    return undefined;
+  };
+
   /** The group's wanted columns by the fast decoder, by their cells' slots; undefined: declined. */
   async function decodeGroup(group: RowGroup): Promise<{ slot: number; values: ChunkValues }[] | undefined> {
     const chunks = group.columns.flatMap((c) => {
@@ -94,11 +100,6 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
       return decline();
     }
   }
-  const decline = () => {
-    declined++;
-    return undefined;
-  };
-
   /** The group's rows first..end, by hyparquet's reader, column by column into the rows. */
   async function hyparquetGroup(first: number, end: number, rows: RawRow[]): Promise<void> {
     await parquetRead({

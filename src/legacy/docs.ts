@@ -44,12 +44,8 @@ function writersFor(fields: readonly FieldSpec[]): FieldWriter[] {
     for (const field of fields) {
       if (seen.has(field.name)) continue; // a name twice is one key of the doc, at its first place
       seen.add(field.name);
-      const write =
-        field.name === 'id'
-          ? (v: unknown) => JSON.stringify(String(v))
-          : field.type === 'date'
-            ? (v: unknown) => `[${JSON.stringify(`${String(v)}T00:00:00`)}]`
-            : (v: unknown) => (Array.isArray(v) ? JSON.stringify(v.map(String)) : `[${JSON.stringify(String(v))}]`);
+      // The value as toLegacyDoc makes it (legacyValue: one rule for both), serialised at once.
+      const write = field.name === 'id' ? (v: unknown) => JSON.stringify(String(v)) : (v: unknown) => JSON.stringify(legacyValue(field, v));
       list.push({ name: field.name, key: `${JSON.stringify(field.name)}:`, write });
     }
     writers.set(fields, list);
@@ -60,8 +56,8 @@ function writersFor(fields: readonly FieldSpec[]): FieldWriter[] {
 /**
  * Records as the JSON text of their v1 docs: exactly `JSON.stringify(records.map((r) =>
  * toLegacyDoc(r, fields)))`, written straight from the records rather than through an object and
- * an array per field of every doc, which the legacy answer then only serialises (it was a fifth of
- * the gateway's CPU per request).
+ * an object per doc, which the legacy answer then only serialises (toLegacyDoc and the
+ * serialisation were a fifth of the gateway's CPU per request).
  */
 export function legacyDocsJson(records: readonly OaRecord[], fields: readonly FieldSpec[] = LEGACY_FIELDS): string {
   const list = writersFor(fields);

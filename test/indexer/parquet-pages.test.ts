@@ -6,7 +6,7 @@
  * rows, from any resume position. Version 1 data pages, which the writer does not make, are
  * built by hand.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -99,6 +99,30 @@ describe('the fast Parquet decoder', () => {
     for await (const chunk of reader.chunks()) for (const r of chunk.rows) read.push(r.fields!);
     expect(read).toEqual(rows.map((r) => r.map((v) => v ?? '')));
     expect(reader.declinedGroups).toBe(0);
+  });
+
+  it('a damaged page: declined, and hyparquet names the file and the rows it cannot read', async () => {
+    const rows = Array.from({ length: 40 }, (_, i) => [`0${9_000_000 + i}`, `IFW${i}`, '1', 'x']);
+    const path = write(rows, { codec: 'UNCOMPRESSED', dictionary: [false, false, false, false], rowGroupSize: 20, pageSize: 1 << 20 });
+    const file = await asyncBufferFromFile(path);
+    const metadata = await parquetMetadataAsync(file);
+    // The second group's app_id page: its first value's length made far larger than the page.
+    const meta = metadata.row_groups[1]!.columns[0]!.meta_data!;
+    const bytes = readFileSync(path);
+    const page = bytes.subarray(chunkStart(meta), chunkStart(meta) + Number(meta.total_compressed_size));
+    const first = page.indexOf(Buffer.from('09000020'));
+    page.writeUInt32LE(0x7fffffff, first - 4);
+    writeFileSync(path, bytes);
+    const reader = await openParquet(path, { what: 'citations', columns: COLUMNS, keys: ['app_id'] });
+    const read: string[][] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of reader.chunks()) for (const r of chunk.rows) read.push(r.fields!);
+      })(),
+    ).rejects.toThrow(new RegExp(`cannot read citations file ${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: rows 21-40`));
+    // The first group, whole, came before the error; the damaged one went to hyparquet.
+    expect(read).toEqual(rows.slice(0, 20));
+    expect(reader.declinedGroups).toBe(1);
   });
 
   it('leaves columns of other types to hyparquet: a number or a boolean is read as its text', async () => {
