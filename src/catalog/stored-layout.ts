@@ -65,9 +65,33 @@ export function storedId(id: string): string | undefined {
   return HEX_ID.test(hex) ? Buffer.from(hex, 'hex').toString('base64url') : undefined;
 }
 
-/** The API's form of a stored id (24 hex digits). */
+const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+/** A base64url digit's value by its char code (-1: not a digit). */
+const SEXTET = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) SEXTET[BASE64URL.charCodeAt(i)] = i;
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * The API's form of a stored id (24 hex digits): `Buffer.from(stored, 'base64url').toString('hex')`.
+ * A stored id (16 base64url digits) is read four digits - three bytes - at a time from tables:
+ * every hit of every answer has one, and the two Buffers cost more than the rest of its decoding.
+ */
 export function publicId(stored: string): string {
-  return Buffer.from(stored, 'base64url').toString('hex');
+  if (stored.length !== 16) return Buffer.from(stored, 'base64url').toString('hex');
+  let hex = '';
+  for (let i = 0; i < 16; i += 4) {
+    const a = SEXTET[stored.charCodeAt(i) & 127]!;
+    const b = SEXTET[stored.charCodeAt(i + 1) & 127]!;
+    const c = SEXTET[stored.charCodeAt(i + 2) & 127]!;
+    const d = SEXTET[stored.charCodeAt(i + 3) & 127]!;
+    // A char outside base64url (or above ASCII, which & 127 would fold): Buffer's reading.
+    if ((a | b | c | d) < 0 || stored.charCodeAt(i) > 127 || stored.charCodeAt(i + 1) > 127 || stored.charCodeAt(i + 2) > 127 || stored.charCodeAt(i + 3) > 127) {
+      return Buffer.from(stored, 'base64url').toString('hex');
+    }
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
+    hex += HEX_BYTE[n >>> 16]! + HEX_BYTE[(n >>> 8) & 255]! + HEX_BYTE[n & 255]!;
+  }
+  return hex;
 }
 
 /** A condition with its number values as text. */
@@ -204,29 +228,32 @@ export function storedLayout(catalog: Catalog): StoredLayout {
   /**
    * How each stored field is read back from a document, decided once for the layout rather than
    * per document and field (decoding is on the path of every answer): one step per field, in
-   * the catalog's order.
+   * the catalog's order (the record's keys come out in that order). Each group code is parsed
+   * once per document, before the steps, into `codes` (NaN when the document lacks it); a packed
+   * field's step only takes its digit.
    */
-  type DecodeStep = (doc: Readonly<StoredDoc>, record: Record<string, unknown>, missing: readonly string[] | undefined) => void;
+  type DecodeStep = (doc: Readonly<StoredDoc>, record: Record<string, unknown>, codes: readonly number[], missing: readonly string[] | undefined) => void;
+  const GROUP_ATTRIBUTES = groups.map((g) => g.attribute);
   const DECODE_STEPS: readonly DecodeStep[] = fields.flatMap((f): DecodeStep[] => {
     if (!f.stored) return [];
     const name = f.name;
     const packed = SLOT_OF.get(name);
     if (packed) {
       const { slot } = packed;
-      const attribute = packed.group.attribute;
+      const at = GROUP_ATTRIBUTES.indexOf(packed.group.attribute);
       if (slot.kind === 'flag') {
         return [
-          (doc, record, missing) => {
-            const code = doc[attribute];
-            if (typeof code === 'string' && !missing?.includes(name)) record[name] = digit(Number(code), slot);
+          (_doc, record, codes, missing) => {
+            const code = codes[at]!;
+            if (code === code && !missing?.includes(name)) record[name] = digit(code, slot);
           },
         ];
       }
       return [
-        (doc, record) => {
-          const code = doc[attribute];
-          if (typeof code !== 'string') return;
-          const state = digit(Number(code), slot);
+        (doc, record, codes) => {
+          const code = codes[at]!;
+          if (code !== code) return;
+          const state = digit(code, slot);
           if (state > 0 && state <= slot.values.length) record[name] = slot.values[state - 1];
           else if (state === slot.radix - 1 && typeof doc[name] === 'string') record[name] = doc[name];
         },
@@ -269,12 +296,19 @@ export function storedLayout(catalog: Catalog): StoredLayout {
     ];
   });
   const DERIVATIONS = [...catalog.derivations.values()];
+  // The documents' group codes as numbers, refilled per document (decode runs to its end
+  // synchronously, so one array serves every call).
+  const codes: number[] = GROUP_ATTRIBUTES.map(() => NaN);
 
   /** A stored document (any subset of its attributes) as a record, derived fields computed. */
   function decode(doc: Readonly<StoredDoc>): OaRecord {
     const record: Record<string, unknown> = {};
     const missing = Array.isArray(doc[MISSING]) ? (doc[MISSING] as string[]) : undefined;
-    for (const step of DECODE_STEPS) step(doc, record, missing);
+    for (let i = 0; i < GROUP_ATTRIBUTES.length; i++) {
+      const code = doc[GROUP_ATTRIBUTES[i]!];
+      codes[i] = typeof code === 'string' ? Number(code) : NaN;
+    }
+    for (const step of DECODE_STEPS) step(doc, record, codes, missing);
     for (const d of DERIVATIONS) {
       const v = d.compute(record);
       if (v !== undefined) record[d.name] = v;
