@@ -1,5 +1,6 @@
 /** Gateway behaviour that needs no data set: keys, Meilisearch faults, operations routes, limits. */
 import { describe, expect, it } from 'vitest';
+import { createServer, type AddressInfo } from 'node:net';
 import { createApp } from '../src/app.ts';
 import { createLogger } from '../src/http/log.ts';
 import { GATEWAY_KEY_ACTIONS, searchKeyFor } from '../src/meili/connect.ts';
@@ -55,6 +56,32 @@ describe('Meilisearch unreachable', () => {
     expect(Date.now() - started).toBeLessThan(1000);
     expect((await app.request('/ready')).status).toBe(503);
     expect((await app.request('/health')).status).toBe(200);
+  });
+
+  it('that takes the request and never answers (or stops mid-answer) is a 503 "did not answer in time" after the timeout', async () => {
+    // A server that reads requests and answers none; one that sends headers and half a body.
+    const silent = createServer(() => {});
+    const halting = createServer((socket) => {
+      socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"hits":['));
+    });
+    try {
+      for (const server of [silent, halting]) {
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const { port } = server.address() as AddressInfo;
+        const reader = new MeiliReader({ url: `http://127.0.0.1:${port}`, apiKey: 'k', index: 'x', timeoutMs: 400 });
+        const app = createApp({ reader, config: TEST_CONFIG, log: createLogger('silent') });
+        const started = Date.now();
+        const res = await app.request('/ds-api/oa_citations/v1/records', { method: 'POST', body: 'criteria=form892:1' });
+        const waited = Date.now() - started;
+        expect(res.status).toBe(503);
+        expect(await res.text()).toMatch(/did not answer in time/);
+        expect(waited).toBeGreaterThanOrEqual(350);
+        expect(waited).toBeLessThan(5_000);
+      }
+    } finally {
+      silent.close();
+      halting.close();
+    }
   });
 });
 
