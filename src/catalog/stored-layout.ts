@@ -67,27 +67,29 @@ export function storedId(id: string): string | undefined {
 
 const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 /** A base64url digit's value by its char code (-1: not a digit). */
-const SEXTET = new Int8Array(128).fill(-1);
-for (let i = 0; i < 64; i++) SEXTET[BASE64URL.charCodeAt(i)] = i;
+const SEXTETS = new Int8Array(128).fill(-1);
+for (let i = 0; i < 64; i++) SEXTETS[BASE64URL.charCodeAt(i)] = i;
+const sextet = (s: string, i: number): number => {
+  const c = s.charCodeAt(i);
+  return c < 128 ? SEXTETS[c]! : -1;
+};
 const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /**
  * The API's form of a stored id (24 hex digits): `Buffer.from(stored, 'base64url').toString('hex')`.
  * A stored id (16 base64url digits) is read four digits - three bytes - at a time from tables:
  * every hit of every answer has one, and the two Buffers cost more than the rest of its decoding.
+ * Anything else (another length, a char that is no digit) is read by Buffer, as before.
  */
 export function publicId(stored: string): string {
   if (stored.length !== 16) return Buffer.from(stored, 'base64url').toString('hex');
   let hex = '';
   for (let i = 0; i < 16; i += 4) {
-    const a = SEXTET[stored.charCodeAt(i) & 127]!;
-    const b = SEXTET[stored.charCodeAt(i + 1) & 127]!;
-    const c = SEXTET[stored.charCodeAt(i + 2) & 127]!;
-    const d = SEXTET[stored.charCodeAt(i + 3) & 127]!;
-    // A char outside base64url (or above ASCII, which & 127 would fold): Buffer's reading.
-    if ((a | b | c | d) < 0 || stored.charCodeAt(i) > 127 || stored.charCodeAt(i + 1) > 127 || stored.charCodeAt(i + 2) > 127 || stored.charCodeAt(i + 3) > 127) {
-      return Buffer.from(stored, 'base64url').toString('hex');
-    }
+    const a = sextet(stored, i);
+    const b = sextet(stored, i + 1);
+    const c = sextet(stored, i + 2);
+    const d = sextet(stored, i + 3);
+    if ((a | b | c | d) < 0) return Buffer.from(stored, 'base64url').toString('hex');
     const n = (a << 18) | (b << 12) | (c << 6) | d;
     hex += HEX_BYTE[n >>> 16]! + HEX_BYTE[(n >>> 8) & 255]! + HEX_BYTE[n & 255]!;
   }
