@@ -58,14 +58,22 @@ describe('Meilisearch unreachable', () => {
     expect((await app.request('/health')).status).toBe(200);
   });
 
-  it('that takes the request and never answers (or stops mid-answer) is a 503 "did not answer in time" after the timeout', async () => {
-    // A server that reads requests and answers none; one that sends headers and half a body.
+  it('that takes the request and never answers (or stops mid-answer, or trickles) is a 503 "did not answer in time" after the timeout', async () => {
+    // A server that reads requests and answers none; one that sends headers and half a body; one
+    // that sends its body a byte every 100 ms (no pause is long, the whole is).
     const silent = createServer(() => {});
     const halting = createServer((socket) => {
       socket.once('data', () => socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{"hits":['));
     });
+    const trickling = createServer((socket) => {
+      socket.once('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n');
+        const drip = setInterval(() => (socket.writable ? socket.write(' ') : clearInterval(drip)), 100);
+        socket.on('close', () => clearInterval(drip));
+      });
+    });
     try {
-      for (const server of [silent, halting]) {
+      for (const server of [silent, halting, trickling]) {
         await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
         const { port } = server.address() as AddressInfo;
         const reader = new MeiliReader({ url: `http://127.0.0.1:${port}`, apiKey: 'k', index: 'x', timeoutMs: 400 });
@@ -79,8 +87,24 @@ describe('Meilisearch unreachable', () => {
         expect(waited).toBeLessThan(5_000);
       }
     } finally {
-      silent.close();
-      halting.close();
+      for (const server of [silent, halting, trickling]) server.close();
+    }
+  });
+
+  it('that answers 200 with text that is no JSON is a 503, not a 500', async () => {
+    const garbled = createServer((socket) => {
+      socket.once('data', () => socket.end('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 9\r\n\r\n{"hits":['));
+    });
+    await new Promise<void>((resolve) => garbled.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = garbled.address() as AddressInfo;
+      const reader = new MeiliReader({ url: `http://127.0.0.1:${port}`, apiKey: 'k', index: 'x', timeoutMs: 2_000 });
+      const app = createApp({ reader, config: TEST_CONFIG, log: createLogger('silent') });
+      const res = await app.request('/ds-api/oa_citations/v1/records', { method: 'POST', body: 'criteria=form892:1' });
+      expect(res.status).toBe(503);
+      expect(await res.text()).toMatch(/not JSON/);
+    } finally {
+      garbled.close();
     }
   });
 });

@@ -1,5 +1,5 @@
 /**
- * The gateway's read-only view of Meilisearch: a few typed calls over fetch, made with the
+ * The gateway's read-only view of Meilisearch: a few typed calls over an undici keep-alive pool, made with the
  * search-only key. Every failure becomes an ApiError the client can act on:
  * - Meilisearch unreachable, timing out, or answering 5xx -> 503 with Retry-After;
  * - the index not built yet -> 503 saying so;
@@ -216,7 +216,13 @@ export class MeiliReader {
       const timedOut = (err as NodeJS.ErrnoException).code === 'ETIMEDOUT';
       throw unavailable(timedOut ? 'Meilisearch did not answer in time' : 'Meilisearch is unreachable');
     }
-    if (res.status >= 200 && res.status < 300) return JSON.parse(res.text) as T;
+    if (res.status >= 200 && res.status < 300) {
+      try {
+        return JSON.parse(res.text) as T;
+      } catch {
+        throw unavailable('Meilisearch sent an answer that is not JSON');
+      }
+    }
     let error: MeiliErrorBody = {};
     try {
       error = JSON.parse(res.text) as MeiliErrorBody;
@@ -239,27 +245,26 @@ export class MeiliReader {
    * One HTTP exchange over the keep-alive pool, through undici's request API rather than
    * node:http or fetch: this is the gateway's hot path, and node:http's ClientRequest and
    * IncomingMessage streams (and fetch's Request/stream machinery before them) were a large share
-   * of the gateway's CPU per request in the benchmark profiles. REQUEST_TIMEOUT_MS bounds the wait
-   * for the answer's headers and each pause within its body.
+   * of the gateway's CPU per request in the benchmark profiles. REQUEST_TIMEOUT_MS bounds the
+   * whole exchange, a trickling answer included (undici's own timeouts bound only a pause).
    */
   private async send(method: string, path: string, payload: string | undefined): Promise<{ status: number; text: string }> {
-    const timeout = this.options.timeoutMs;
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), this.options.timeoutMs);
     try {
       const res = await this.pool.request({
         path: `${this.prefix}${path}`,
         method: method as 'GET' | 'POST',
         headers: this.headers,
         body: payload,
-        headersTimeout: timeout,
-        bodyTimeout: timeout,
+        signal: deadline.signal,
       });
       return { status: res.statusCode, text: await res.body.text() };
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
-        throw Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
-      }
+      if (deadline.signal.aborted) throw Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

@@ -218,7 +218,7 @@ describe('the stored layout', () => {
       { numRuns: 2000 },
     );
     // A stored id with a char or two replaced by one that is no base64url digit (one above ASCII
-    // folds onto a digit by & 127), and text of other lengths: the same reading as Buffer's.
+    // must not be read as the digit of its low bits), and text of other lengths: Buffer's reading.
     const spoilt = fc
       .tuple(
         fc.uint8Array({ minLength: 12, maxLength: 12 }),
