@@ -98,9 +98,9 @@ export class MeiliReader {
     const url = new URL(this.base);
     this.prefix = url.pathname.replace(/\/+$/, '');
     // Keep-alive connections, idle ones dropped after 4 s (under Meilisearch's own 5 s, so a
-    // request never goes out on a connection the server is closing).
-    this.pool =
-      shared?.pool ?? new Pool(url.origin, { connections: 256, keepAliveTimeout: 4_000, connectTimeout: Math.min(options.timeoutMs, 10_000) });
+    // request never goes out on a connection the server is closing). No connect timeout of its
+    // own: each exchange's deadline (send) covers connecting too.
+    this.pool = shared?.pool ?? new Pool(url.origin, { connections: 256, keepAliveTimeout: 4_000 });
     this.lanes = shared?.lanes ?? new Lanes(options.lanes ?? DEFAULT_LANE_LIMITS);
     // Answers uncompressed (`identity`): Meilisearch 1.21 delays compressed answers by tens of
     // milliseconds, and on loopback gzip only costs CPU.
