@@ -6,7 +6,8 @@
  *
  * What is read here: data pages of either version (DATA_PAGE, DATA_PAGE_V2), values PLAIN or from
  * a dictionary page (PLAIN_DICTIONARY, RLE_DICTIONARY), definition levels in the RLE / bit-packed
- * hybrid, pages uncompressed, SNAPPY (hyparquet's own decompressor) or GZIP. Anything else - an
+ * hybrid, pages uncompressed, SNAPPY (hyparquet's own decompressor), GZIP (zlib) or ZSTD (fzstd,
+ * through hyparquet-compressors: Node 20's zlib has no zstd). Anything else - an
  * encoding, a codec, a page type, nesting - is declined (`Declined`), and parquet.ts reads that row
  * group with hyparquet, so what a file holds is always read; only the speed differs. The tests
  * check the cells against hyparquet's on every form the writer makes.
@@ -19,6 +20,7 @@
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
 import { snappyUncompress, type ColumnMetaData, type SchemaElement } from 'hyparquet';
+import { decompressZstd } from 'hyparquet-compressors';
 
 /** A column chunk this reader does not read: the row group goes to hyparquet. */
 export class Declined extends Error {}
@@ -34,7 +36,7 @@ export function readable(meta: ColumnMetaData, element: SchemaElement): boolean 
     (element.repetition_type === 'OPTIONAL' || element.repetition_type === 'REQUIRED') &&
     (element.converted_type === undefined || element.converted_type === 'UTF8') &&
     (element.logical_type === undefined || element.logical_type.type === 'STRING') &&
-    (meta.codec === 'UNCOMPRESSED' || meta.codec === 'SNAPPY' || meta.codec === 'GZIP') &&
+    (meta.codec === 'UNCOMPRESSED' || meta.codec === 'SNAPPY' || meta.codec === 'GZIP' || meta.codec === 'ZSTD') &&
     meta.encodings.every((e) => e === 'PLAIN' || e === 'RLE' || e === 'BIT_PACKED' || e === 'PLAIN_DICTIONARY' || e === 'RLE_DICTIONARY')
   );
 }
@@ -299,6 +301,7 @@ function skip(r: ThriftReader, type: number): void {
 function decompress(body: Uint8Array, codec: string, size: number): Uint8Array {
   if (codec === 'UNCOMPRESSED') return body;
   if (codec === 'GZIP') return gunzipSync(body);
+  if (codec === 'ZSTD') return decompressZstd(body, new Uint8Array(size));
   const out = new Uint8Array(size);
   snappyUncompress(body, out);
   return out;

@@ -1,6 +1,6 @@
 /**
- * BigQuery's Parquet export (`format = 'PARQUET'`: every column a STRING; SNAPPY by default, or
- * GZIP) as rows of cells, the same rows a CSV of the table gives, one row group at a time: memory
+ * BigQuery's Parquet export (`format = 'PARQUET'`: every column a STRING; SNAPPY by default,
+ * GZIP or ZSTD) as rows of cells, the same rows a CSV of the table gives, one row group at a time: memory
  * holds one group, not the file. hyparquet (pure JavaScript, no binaries) reads the footer; the
  * column chunks of BigQuery's form are decoded by parquet-pages.ts, three times faster than
  * through hyparquet's general reader (the bench's `parquet_vs_csv_parse_ratio`), and any group it
@@ -13,13 +13,17 @@
  */
 import { gunzipSync } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type RowGroup } from 'hyparquet';
+import { compressors } from 'hyparquet-compressors';
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
 import { describe, InputError } from './byte-source.ts';
 import { chunkStart, decodeChunk, readable, type ChunkValues } from './parquet-pages.ts';
 import type { CsvReader, RawRow, RowChunk } from './sources.ts';
 
-/** hyparquet reads SNAPPY itself; GZIP (BigQuery's other codec but ZSTD) through zlib. */
-const COMPRESSORS = { GZIP: (input: Uint8Array) => gunzipSync(input) };
+/**
+ * For the groups hyparquet reads: every codec of the format (hyparquet itself reads only SNAPPY),
+ * GZIP through zlib, which is native and faster than the package's JavaScript inflate.
+ */
+const COMPRESSORS = { ...compressors, GZIP: (input: Uint8Array) => gunzipSync(input) };
 
 /** Rows made and passed on at a time from a decoded row group. */
 const SLICE_ROWS = 2048;

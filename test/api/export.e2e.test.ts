@@ -4,6 +4,9 @@
  * fetched but not yet consumed, from the page sizes the reader sees: RSS would be flaky); the
  * work stops when the client cancels.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { CITATIONS } from '../../src/catalog/citations.ts';
 import { parquetMetadata, parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,14 +15,19 @@ import type { OaRecord } from '../../src/catalog/schema.ts';
 import { MeiliReader, type SearchBody, type SearchResult } from '../../src/meili/reader.ts';
 import { RecordStore } from '../../src/store/records.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
+import { duckdbRead } from '../helpers/duckdb.ts';
 import { testMeili } from '../helpers/meili.ts';
 import { apiApp, filterQuery, matches, parseCsv, startApiGateway, topValues, valuesOf, type OracleFilter } from './support.ts';
 
 let gw: TestGateway;
+const scratch = mkdtempSync(join(tmpdir(), 'oa-export-'));
 beforeAll(async () => {
   gw = await startApiGateway({ officeActions: 500, seed: 23 });
 });
-afterAll(async () => gw?.cleanup());
+afterAll(async () => {
+  rmSync(scratch, { recursive: true, force: true });
+  await gw?.cleanup();
+});
 
 /** A reader that records every search: its page size, how many documents came back, its signal. */
 class SpyReader extends MeiliReader {
@@ -127,6 +135,26 @@ describe('GET /api/v1/export', () => {
     expect(rows).toEqual(expected.map(parquetRow));
     // Some values really were absent, and some dates present, so both readings were tested.
     expect(rows.some((r) => Object.values(r).includes(null))).toBe(true);
+  });
+
+  it('Parquet: DuckDB reads the export as the same typed rows', async () => {
+    const filter = pickFilter();
+    const expected = gw.records.filter((r) => matches(r, filter)).sort(byApplication);
+    const q = filterQuery(filter);
+    q.set('format', 'parquet');
+    const res = await spyApp(53).app.request(`/api/v1/export?${q}`);
+    expect(res.status).toBe(200);
+    const path = join(scratch, 'export.parquet');
+    writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+    const { types, rows } = await duckdbRead(path);
+    expect(types).toMatchObject({ applicationId: 'VARCHAR', form892: 'BOOLEAN', mailDate: 'DATE', cite103Max: 'INTEGER', formType: 'VARCHAR[]', mailYear: 'INTEGER' });
+    expect(Object.keys(types)).toEqual(CATALOG);
+    const asDuckdb = (r: OaRecord) => Object.fromEntries(Object.entries(parquetRow(r)).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 10) : v]));
+    expect(rows).toEqual(expected.map(asDuckdb));
+
+    const empty = join(scratch, 'empty.parquet');
+    writeFileSync(empty, Buffer.from(await (await gw.app.request('/api/v1/export?format=parquet&fields=applicationId,mailDate&applicationId=00000000')).arrayBuffer()));
+    expect(await duckdbRead(empty)).toEqual({ types: { applicationId: 'VARCHAR', mailDate: 'DATE' }, rows: [] });
   });
 
   it('Parquet: an empty selection is a valid file with the columns and no rows', async () => {

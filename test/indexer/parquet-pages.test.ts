@@ -4,7 +4,8 @@
  * nulls, empty and non-ASCII strings, several pages and row groups, any codec - gives hyparquet's
  * values, and openParquet's rows (the fast path, or hyparquet where it declines) are hyparquet's
  * rows, from any resume position. Version 1 data pages, which the writer does not make, are
- * built by hand.
+ * built by hand; files of another writer (DuckDB: its dictionaries, page sizes and every codec
+ * BigQuery offers, ZSTD among them) are read by the fast path too.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,9 +14,11 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects, type ColumnMetaData } from 'hyparquet';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { compressors } from 'hyparquet-compressors';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openParquet } from '../../indexer/parquet.ts';
 import { chunkStart, decodeChunk, Declined } from '../../indexer/parquet-pages.ts';
+import { duckdbParquet } from '../helpers/duckdb.ts';
 
 const COLUMNS = ['app_id', 'ifw_number', 'form892', 'citation_pto'];
 const dir = mkdtempSync(join(tmpdir(), 'oa-parquet-'));
@@ -98,6 +101,31 @@ describe('the fast Parquet decoder', () => {
     const read: string[][] = [];
     for await (const chunk of reader.chunks()) for (const r of chunk.rows) read.push(r.fields!);
     expect(read).toEqual(rows.map((r) => r.map((v) => v ?? '')));
+    expect(reader.declinedGroups).toBe(0);
+  });
+
+  it.each(['zstd', 'snappy', 'gzip', 'uncompressed'] as const)("reads DuckDB's Parquet (%s) through the fast path, as hyparquet reads it", async (codec) => {
+    // Long, short, repeated (dictionary) and unique values, nulls, empties, non-ASCII; several groups.
+    const cells = (i: number) => [
+      `0${9_000_000 + (i % 900)}`,
+      i % 7 === 0 ? '' : `IFW${i}${'x'.repeat(i % 150)}`,
+      i % 5 === 0 ? '' : String(i % 2),
+      i % 11 === 0 ? '漢😀 é' : `c${i % 40}`,
+    ];
+    const rows = Array.from({ length: 12_000 }, (_, i) => cells(i));
+    const csv = join(dir, `duck-${codec}.csv`);
+    writeFileSync(csv, [COLUMNS, ...rows].map((r) => r.map((v) => `"${v}"`).join(',')).join('\n') + '\n');
+    const path = await duckdbParquet(csv, join(dir, `duck-${codec}.parquet`), { codec, rowGroupSize: 4096 });
+    const file = await asyncBufferFromFile(path);
+    const metadata = await parquetMetadataAsync(file);
+    expect(metadata.row_groups.length).toBeGreaterThan(1);
+    expect(metadata.row_groups[0]!.columns[0]!.meta_data!.codec).toBe(codec.toUpperCase());
+    const want = ((await parquetReadObjects({ file, metadata, compressors })) as Record<string, string | null>[]).map((o) => COLUMNS.map((c) => o[c] ?? ''));
+    expect(want).toEqual(rows);
+    const reader = await openParquet(path, { columns: COLUMNS, keys: ['app_id'] });
+    const read: string[][] = [];
+    for await (const chunk of reader.chunks()) for (const r of chunk.rows) read.push(r.fields!);
+    expect(read).toEqual(want);
     expect(reader.declinedGroups).toBe(0);
   });
 

@@ -1,7 +1,8 @@
 /**
  * The OARD as users have it (issue: BigQuery exports, pandas copies): one generated data set
- * rewritten as sharded gzipped CSV (a folder, a glob), BigQuery's newline-delimited JSON and a
- * pandas round trip (tools/generate/variants.ts) yields exactly the same records - same ids, same
+ * rewritten as sharded gzipped CSV (a folder, a glob), BigQuery's newline-delimited JSON, Parquet
+ * (hyparquet-writer's, and DuckDB's in ZSTD, SNAPPY and GZIP) and a pandas round trip
+ * (tools/generate/variants.ts) yields exactly the same records - same ids, same
  * values - for all three tables, and the same index in a real Meilisearch; the normalisations are
  * counted; rows are reported by shard file and line; a resumed read skips exactly what it read.
  */
@@ -20,6 +21,7 @@ import { buildRecords, runIndex } from '../../indexer/run.ts';
 import { openTable } from '../../indexer/table-reader.ts';
 import { generateDataset, type GeneratedDataset } from '../../tools/generate/dataset.ts';
 import { writeNdjson, writePandas, writeParquet, writeShards } from '../../tools/generate/variants.ts';
+import { duckdbParquet } from '../helpers/duckdb.ts';
 import { testMeili, uniqueIndex } from '../helpers/meili.ts';
 import { runScript } from '../helpers/run-script.ts';
 
@@ -29,7 +31,7 @@ const created: string[] = [];
 let ds: GeneratedDataset;
 
 type Tables = { citations: string; rejections: string; officeActions: string };
-let forms: Record<'csv' | 'shards' | 'glob' | 'ndjson' | 'parquet' | 'pandas' | 'mixed', Tables>;
+let forms: Record<'csv' | 'shards' | 'glob' | 'ndjson' | 'parquet' | 'duckdb' | 'pandas' | 'mixed', Tables>;
 
 beforeAll(async () => {
   ds = await generateDataset(join(dir, 'csv'), { officeActions: 150, seed: 17 });
@@ -48,6 +50,12 @@ beforeAll(async () => {
     glob: each((_, name) => join(dir, 'bq-csv', name, `${name}-*.csv.gz`)),
     ndjson,
     parquet: each((csv, name) => writeParquet(csv, join(dir, `${name}.parquet`))),
+    // Another writer, in each of BigQuery's Parquet codecs (groups of 2,048 rows: several per table).
+    duckdb: {
+      citations: await duckdbParquet(t.citations, join(dir, 'citations.duckdb.parquet'), { codec: 'zstd', rowGroupSize: 2048 }),
+      rejections: await duckdbParquet(t.rejections, join(dir, 'rejections.duckdb.parquet'), { codec: 'snappy', rowGroupSize: 2048 }),
+      officeActions: await duckdbParquet(t.officeActions, join(dir, 'office_actions.duckdb.parquet'), { codec: 'gzip', rowGroupSize: 2048 }),
+    },
     pandas,
     mixed: { citations: shards.citations, rejections: ndjson.rejections, officeActions: pandas.officeActions },
   };
@@ -66,7 +74,7 @@ async function records(t: Tables, table: 'citations' | 'rejections', onReject?: 
 }
 
 describe('every form of the same data is the same records', () => {
-  it.each(['shards', 'glob', 'ndjson', 'parquet', 'pandas', 'mixed'] as const)('%s', async (form) => {
+  it.each(['shards', 'glob', 'ndjson', 'parquet', 'duckdb', 'pandas', 'mixed'] as const)('%s', async (form) => {
     for (const table of ['citations', 'rejections'] as const) {
       const rejected: Rejection[] = [];
       const expected = await records(forms.csv, table);
