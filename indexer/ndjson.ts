@@ -41,20 +41,25 @@ export interface OpenNdjsonOptions {
  * is cut more cheaply than it is decoded.
  *
  * The lines of one export name their keys in one order (leaving out the NULL ones), so the
- * scanner remembers, after each key, the key that last came next: its bytes `"key":` are then
- * compared where they stand, with no key cut out and looked up.
+ * scanner remembers, after each key, the two keys that last came next: their bytes `"key":` are
+ * then compared where they stand, with no key cut out and looked up.
  */
 export class LineScanner {
   private readonly columnOf: ReadonlyMap<string, number>;
+  /** Each column's key as a line writes it, `"key":`, in UTF-8. */
+  private readonly tokens: Uint8Array[];
   /**
-   * After each key (slot: its column + 1; 0 the line's start, width + 1 any other key): the
-   * bytes of the `"key":` that last came next, and its column (-1: not a column).
+   * After each key (slot: its column + 1; 0 the line's start, width + 1 any other key), the two
+   * columns that came next most recently (at 2 * slot and 2 * slot + 1; -1: none yet). Two, as a
+   * NULL left out makes a key's successor alternate: app_id is followed by ifw_number, or by
+   * parsed in a line without one.
    */
-  private readonly tokens: Uint8Array[] = [];
-  private readonly columns: number[] = [];
+  private readonly next: Int32Array;
 
   constructor(private readonly header: readonly string[]) {
     this.columnOf = new Map(header.map((h, i) => [h, i]));
+    this.tokens = header.map((h) => Buffer.from(`${JSON.stringify(h)}:`));
+    this.next = new Int32Array(2 * (header.length + 2)).fill(-1);
   }
 
   /** The cells of the line at bytes[start, end) (no line break), or undefined: JSON.parse's to read. */
@@ -65,12 +70,9 @@ export class LineScanner {
     if (i === end - 1) return fields;
     const other = this.header.length + 1;
     for (let slot = 0; ; ) {
-      let column: number;
-      const token = this.tokens[slot];
-      if (token !== undefined && matchesAt(bytes, i, token)) {
-        column = this.columns[slot]!;
-        i += token.length;
-      } else {
+      let column = this.successor(slot, bytes, i);
+      if (column >= 0) i += this.tokens[column]!.length;
+      else {
         // "key": a key with an escape or a control character takes the slow path.
         if (bytes[i] !== 0x22) return undefined;
         let k = i + 1;
@@ -80,9 +82,7 @@ export class LineScanner {
           if (b === 0x5c /* \ */ || b < 0x20) return undefined;
         }
         if (k >= end || bytes[k + 1] !== 0x3a /* : */) return undefined;
-        column = this.columnOf.get(cut(bytes, ascii, i + 1, k)) ?? -1;
-        this.tokens[slot] = Uint8Array.prototype.slice.call(bytes, i, k + 2);
-        this.columns[slot] = column;
+        column = this.follow(slot, this.columnOf.get(cut(bytes, ascii, i + 1, k)) ?? -1);
         i = k + 2;
       }
       let value: string;
@@ -120,6 +120,28 @@ export class LineScanner {
       else if (next === 0x7d && i === end - 1) return fields;
       else return undefined;
     }
+  }
+
+  /** The column of one of the keys that last came after `slot`, if it stands at bytes[i]; else -1. */
+  private successor(slot: number, bytes: Buffer, i: number): number {
+    const first = this.next[2 * slot]!;
+    if (first < 0) return -1;
+    if (matchesAt(bytes, i, this.tokens[first]!)) return first;
+    const second = this.next[2 * slot + 1]!;
+    if (second < 0 || !matchesAt(bytes, i, this.tokens[second]!)) return -1;
+    // The other one is the more recent now.
+    this.next[2 * slot] = second;
+    this.next[2 * slot + 1] = first;
+    return second;
+  }
+
+  /** `column` came after `slot` (-1: a key of no column, not remembered); returns it. */
+  private follow(slot: number, column: number): number {
+    if (column >= 0) {
+      this.next[2 * slot + 1] = this.next[2 * slot]!;
+      this.next[2 * slot] = column;
+    }
+    return column;
   }
 }
 

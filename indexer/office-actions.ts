@@ -33,7 +33,7 @@ import {
 } from './rules.ts';
 import { CITATIONS } from '../src/catalog/datasets.ts';
 import { noNormalisations, pandasReader, type Normalised } from './pandas.ts';
-import { rawText, type RawRow, type RowChunk } from './sources.ts';
+import { rawText, readAt, type RawRow, type RowChunk } from './sources.ts';
 import { openTable } from './table-reader.ts';
 
 /** A V8-independent copy of a string, not a view into a larger one. */
@@ -305,12 +305,11 @@ export async function loadOfficeActions(path: string, options: LoadOptions = {})
   const pandas = pandasReader(binding, normalised);
   let read = 0;
   let rejected = 0;
-  const reject = (row: RawRow, reason: string) => {
-    rejected++;
-    options.onReject?.({ file: row.source?.file ?? path, line: row.source?.line ?? row.line, reason, raw: rawText(row) });
-  };
-
   const each = (chunk: RowChunk) => {
+    const reject = (row: RawRow, reason: string) => {
+      rejected++;
+      options.onReject?.({ ...readAt(row, chunk, path), reason, raw: rawText(row) });
+    };
     for (const row of chunk.rows) {
       read++;
       const f = row.fields;

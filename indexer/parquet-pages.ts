@@ -6,8 +6,9 @@
  *
  * What is read here: data pages of either version (DATA_PAGE, DATA_PAGE_V2), values PLAIN or from
  * a dictionary page (PLAIN_DICTIONARY, RLE_DICTIONARY), definition levels in the RLE / bit-packed
- * hybrid, pages uncompressed, SNAPPY (hyparquet's own decompressor), GZIP (zlib) or ZSTD (fzstd,
- * through hyparquet-compressors: Node 20's zlib has no zstd). Anything else - an
+ * hybrid, pages uncompressed, SNAPPY (hysnappy's WebAssembly, through hyparquet-compressors: three
+ * times hyparquet's JavaScript), GZIP (zlib) or ZSTD (fzstd, the same way: Node 20's zlib has no
+ * zstd). Anything else - an
  * encoding, a codec, a page type, nesting - is declined (`Declined`), and parquet.ts reads that row
  * group with hyparquet, so what a file holds is always read; only the speed differs. The tests
  * check the cells against hyparquet's on every form the writer makes.
@@ -19,8 +20,8 @@
  */
 import { isAscii } from 'node:buffer';
 import { gunzipSync } from 'node:zlib';
-import { snappyUncompress, type ColumnMetaData, type SchemaElement } from 'hyparquet';
-import { decompressZstd } from 'hyparquet-compressors';
+import type { ColumnMetaData, SchemaElement } from 'hyparquet';
+import { compressors, decompressZstd } from 'hyparquet-compressors';
 
 /** A column chunk this reader does not read: the row group goes to hyparquet. */
 export class Declined extends Error {}
@@ -298,13 +299,14 @@ function skip(r: ThriftReader, type: number): void {
   }
 }
 
+/** hysnappy's decompressor, its WebAssembly instantiated once (its output is a copy: each page keeps its own). */
+const snappy = compressors.SNAPPY!;
+
 function decompress(body: Uint8Array, codec: string, size: number): Uint8Array {
   if (codec === 'UNCOMPRESSED') return body;
   if (codec === 'GZIP') return gunzipSync(body);
   if (codec === 'ZSTD') return decompressZstd(body, new Uint8Array(size));
-  const out = new Uint8Array(size);
-  snappyUncompress(body, out);
-  return out;
+  return snappy(body, size);
 }
 
 /** `count` values of the RLE / bit-packed hybrid of `width` bits in bytes[from, to). */

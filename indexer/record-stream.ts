@@ -20,7 +20,7 @@ import { RecordBuilder } from './records.ts';
 import type { Rejection } from './rejects.ts';
 import { pandasReader } from './pandas.ts';
 import { bindHeader, checkRecord } from './rules.ts';
-import { rawText, type CsvReader, type RawRow } from './sources.ts';
+import { rawText, readAt, type CsvReader, type RawRow, type RowChunk } from './sources.ts';
 
 /** Built records checked against the zod record schema: the first ones, then one in this many. */
 const SCHEMA_SAMPLE_EVERY = 10_000;
@@ -65,7 +65,7 @@ export class RecordStream {
   async *chunks(signal?: AbortSignal): AsyncGenerator<RecordChunk> {
     for await (const chunk of this.reader.chunks()) {
       if (signal?.aborted) throw signal.reason ?? new DOMException('The run was aborted', 'AbortError');
-      yield { rows: this.rowsOf(chunk.rows), endLine: chunk.endLine, bytesRead: chunk.bytesRead };
+      yield { rows: this.rowsOf(chunk), endLine: chunk.endLine, bytesRead: chunk.bytesRead };
     }
   }
 
@@ -78,16 +78,17 @@ export class RecordStream {
    * The rows of a chunk, built as the consumer asks. A hand-written iterator rather than a
    * generator: it returns one reused result object, where a generator allocates one per row.
    */
-  private rowsOf(rows: readonly RawRow[]): Iterable<BuiltRow> {
+  private rowsOf(chunk: RowChunk): Iterable<BuiltRow> {
+    const rows = chunk.rows;
     let i = 0;
     const result: IteratorResult<BuiltRow> = { value: this.current, done: false };
     const finished: IteratorResult<BuiltRow> = { value: undefined, done: true };
-    const iterator: Iterator<BuiltRow> = { next: () => (i < rows.length ? (this.take(rows[i++]!), result) : finished) };
+    const iterator: Iterator<BuiltRow> = { next: () => (i < rows.length ? (this.take(rows[i++]!, chunk), result) : finished) };
     return { [Symbol.iterator]: () => iterator };
   }
 
   /** Builds (or rejects) one row into `current`. */
-  private take(row: RawRow): void {
+  private take(row: RawRow, chunk: RowChunk): void {
     const c = this.counters.c;
     const out = this.current;
     this.orphansBefore = c.orphans;
@@ -99,8 +100,7 @@ export class RecordStream {
     if (typeof rec === 'string') {
       c.rejected++;
       // Reported where it was read (a shard's file and line; the position is the checkpoint's).
-      const file = row.source?.file ?? this.reader.path;
-      const line = row.source?.line ?? row.line;
+      const { file, line } = readAt(row, chunk, this.reader.path);
       this.counters.noteRejected(file, line);
       this.onReject?.({ file, line, reason: rec, raw: rawText(row) });
       out.record = undefined;

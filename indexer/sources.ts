@@ -39,11 +39,6 @@ export interface RawRow {
   text?: string;
   /** Why the record could not be parsed. */
   error?: string;
-  /**
-   * The file and physical line it was read from, when `line` is a position in a table of several
-   * files or of another format (table-reader.ts); else the reader's file and `line`.
-   */
-  source?: { file: string; line: number };
 }
 
 export interface RowChunk {
@@ -52,6 +47,18 @@ export interface RowChunk {
   endLine: number;
   /** File bytes consumed so far (see ByteSource.bytesRead). */
   bytesRead: number;
+  /**
+   * Where the rows were read, when their `line` is a position in a table of several files or of
+   * another format (table-reader.ts): a row's own line in `file` is `line - lineOffset`. Absent:
+   * the reader's own file, and `line`. (One per chunk: an object per row would cost a row's
+   * reading a tenth more, for the few rows ever reported.)
+   */
+  source?: { file: string; lineOffset: number };
+}
+
+/** The file and own line a row of `chunk` was read from (`path`: the reader's). */
+export function readAt(row: RawRow, chunk: Pick<RowChunk, 'source'>, path: string): { file: string; line: number } {
+  return chunk.source ? { file: chunk.source.file, line: row.line - chunk.source.lineOffset } : { file: path, line: row.line };
 }
 
 export interface CsvReader {

@@ -156,12 +156,13 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
         try {
           const layout = layoutOf(dropFirst ? reader.header.slice(1) : reader.header, header, file.path, options.what);
           const width = reader.header.length;
+          const source = { file: file.path, lineOffset: offset + adj };
           for await (const chunk of reader.chunks()) {
             for (const row of chunk.rows) {
               // Counted per row, so a row is counted once whatever chunk a resumed run starts in.
-              if (place(row, file.path, offset, adj, dropFirst, layout, width) && normalised) normalised.indexColumn++;
+              if (place(row, source.lineOffset, dropFirst, layout, width) && normalised) normalised.indexColumn++;
             }
-            yield { rows: chunk.rows, endLine: offset + chunk.endLine + adj, bytesRead: before + chunk.bytesRead };
+            yield { rows: chunk.rows, endLine: source.lineOffset + chunk.endLine, bytesRead: before + chunk.bytesRead, source };
           }
         } finally {
           reader.close();
@@ -175,14 +176,13 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
 const lineIn = (file: TableFile, line: number) => (file.format === 'csv' ? line : Math.max(0, line - 1));
 
 /**
- * A row's report place and checkpoint position, and its cells in the table's layout; whether its
- * index column was dropped. A row of another width than its file's header is left as read, for
- * the row check to reject ("expected N columns").
+ * A row's checkpoint position (its own line is then its chunk's `source`), and its cells in the
+ * table's layout; whether its index column was dropped. A row of another width than its file's
+ * header is left as read, for the row check to reject ("expected N columns").
  */
-function place(row: RawRow, file: string, offset: number, adj: number, dropFirst: boolean, layout: number[] | undefined, width: number): boolean {
-  row.source = { file, line: row.line };
-  row.line = offset + row.line + adj;
-  if (row.end !== undefined) row.end = offset + row.end + adj;
+function place(row: RawRow, lineOffset: number, dropFirst: boolean, layout: number[] | undefined, width: number): boolean {
+  row.line += lineOffset;
+  if (row.end !== undefined) row.end += lineOffset;
   if (!row.fields || row.fields.length !== width) return false;
   if (dropFirst) row.fields.shift();
   if (layout) {

@@ -191,7 +191,7 @@ describe('resuming a sharded table', () => {
     const read = async (skipThroughLine?: number) => {
       const reader = await openTable(forms[form].citations, { what: 'citations', table: 'citations', catalog: CITATIONS, skipThroughLine });
       const out: { pos: number; at: string; first: string }[] = [];
-      for await (const chunk of reader.chunks()) for (const r of chunk.rows) out.push({ pos: r.line, at: `${r.source!.file}:${r.source!.line}`, first: r.fields![0]! });
+      for await (const chunk of reader.chunks()) for (const r of chunk.rows) out.push({ pos: r.line, at: `${chunk.source!.file}:${r.line - chunk.source!.lineOffset}`, first: r.fields![0]! });
       return out;
     };
     const all = await read();
