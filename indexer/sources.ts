@@ -50,8 +50,8 @@ export interface RowChunk {
   /**
    * Where the rows were read, when their `line` is a position in a table of several files or of
    * another format (table-reader.ts): a row's own line in `file` is `line - lineOffset`. Absent:
-   * the reader's own file, and `line`. (One per chunk: an object per row would cost a row's
-   * reading a tenth more, for the few rows ever reported.)
+   * the reader's own file, and `line`. (One per chunk: an object per row would be garbage made
+   * on every row, for the few rows ever reported.)
    */
   source?: { file: string; lineOffset: number };
 }
