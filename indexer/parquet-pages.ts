@@ -300,13 +300,39 @@ function skip(r: ThriftReader, type: number): void {
 }
 
 /** hysnappy's decompressor, its WebAssembly instantiated once (its output is a copy: each page keeps its own). */
-const snappy = compressors.SNAPPY!;
+const wasmSnappy = compressors.SNAPPY!;
+
+/**
+ * A SNAPPY page of `size` bytes, or an error. hysnappy decodes to the length its stream declares
+ * and answers `size` bytes whatever it wrote (a shorter stream's tail is a previous page's bytes
+ * left in its memory), so the declared length - the stream's leading varint - is checked first.
+ */
+export function snappyPage(body: Uint8Array, size: number): Uint8Array {
+  let declared = 0;
+  for (let i = 0, shift = 0; ; i++, shift += 7) {
+    if (i >= body.length || i > 4) throw new Error('snappy: no length at the start of the page');
+    declared += (body[i]! & 0x7f) * 2 ** shift;
+    if (body[i]! < 0x80) break;
+  }
+  if (declared !== size) throw new Error(`snappy: the page holds ${declared} bytes, its header says ${size}`);
+  return wasmSnappy(body, size);
+}
+
+/**
+ * A ZSTD page of `size` bytes, or an error: decoded into a buffer of its own size (fzstd given
+ * one of `size` leaves a shorter frame's tail zeros, which would read as empty values).
+ */
+export function zstdPage(body: Uint8Array, size: number): Uint8Array {
+  const out = decompressZstd(body);
+  if (out.length !== size) throw new Error(`zstd: the page holds ${out.length} bytes, its header says ${size}`);
+  return out;
+}
 
 function decompress(body: Uint8Array, codec: string, size: number): Uint8Array {
   if (codec === 'UNCOMPRESSED') return body;
   if (codec === 'GZIP') return gunzipSync(body);
-  if (codec === 'ZSTD') return decompressZstd(body, new Uint8Array(size));
-  return snappy(body, size);
+  if (codec === 'ZSTD') return zstdPage(body, size);
+  return snappyPage(body, size);
 }
 
 /** `count` values of the RLE / bit-packed hybrid of `width` bits in bytes[from, to). */

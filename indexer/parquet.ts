@@ -16,14 +16,15 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type RowGroup }
 import { compressors } from 'hyparquet-compressors';
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
 import { describe, InputError } from './byte-source.ts';
-import { chunkStart, decodeChunk, readable, type ChunkValues } from './parquet-pages.ts';
+import { chunkStart, decodeChunk, readable, snappyPage, zstdPage, type ChunkValues } from './parquet-pages.ts';
 import type { CsvReader, RawRow, RowChunk } from './sources.ts';
 
 /**
- * For the groups hyparquet reads: every codec of the format (hyparquet itself reads only SNAPPY),
- * GZIP through zlib, which is native and faster than the package's JavaScript inflate.
+ * For the groups hyparquet reads: every codec of the format but LZO (hyparquet itself reads only
+ * SNAPPY), SNAPPY and ZSTD with their pages' lengths checked as the fast path does, GZIP through
+ * zlib, which is native and faster than the package's JavaScript inflate.
  */
-const COMPRESSORS = { ...compressors, GZIP: (input: Uint8Array) => gunzipSync(input) };
+const COMPRESSORS = { ...compressors, SNAPPY: snappyPage, ZSTD: zstdPage, GZIP: (input: Uint8Array) => gunzipSync(input) };
 
 /** Rows made and passed on at a time from a decoded row group. */
 const SLICE_ROWS = 2048;

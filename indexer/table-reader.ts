@@ -4,8 +4,8 @@
  * stream of rows under one header.
  *
  * Two numbers per row:
- * - where it is, for people: its file and physical line (`row.source`, or the reader's one file
- *   and `row.line`), as every rejected row is reported;
+ * - where it is, for people: its file and physical line (its chunk's `source`, read by `readAt`,
+ *   or the reader's one file and `row.line`), as every rejected row is reported;
  * - its position, for the checkpoint (`row.line` itself): the shard's number times 2^32 plus its
  *   line, a JSON or Parquet file's rows counted from 2 as a CSV's data lines are. Positions only grow, so a
  *   resumed run skips every shard before the checkpoint's and, in its shard, the lines up to it.

@@ -160,11 +160,20 @@ describe('shards and JSON lines report their own file and line', () => {
     writeFileSync(json, [objects[0], '{"app_id": [1]}', 'not json', '', ...objects.slice(1)].join('\n') + '\n');
     const jsonRejected: Rejection[] = [];
     const rej = await records({ ...forms.csv, rejections: json }, 'rejections', (r) => jsonRejected.push(r));
-    expect(jsonRejected.map((r) => [r.line, r.reason.split(':')[0]])).toEqual([
-      [2, 'app_id'],
-      [3, 'not a JSON object'],
+    expect(jsonRejected.map((r) => [r.file, r.line, r.reason.split(':')[0]])).toEqual([
+      [json, 2, 'app_id'],
+      [json, 3, 'not a JSON object'],
     ]);
     expect(rej).toEqual(await records(forms.csv, 'rejections'));
+
+    // A Parquet row is reported by its row number, from 1.
+    const csv = join(dir, 'bad-rows.csv');
+    writeFileSync(csv, [header, ...rows.slice(0, 4), header!.split(',').map(() => 'x').join(','), ...rows.slice(4)].join('\n') + '\n');
+    const parquet = writeParquet(csv, join(dir, 'bad-rows.parquet'), 3);
+    const parquetRejected: Rejection[] = [];
+    const fromParquet = await records({ ...forms.csv, citations: parquet }, 'citations', (r) => parquetRejected.push(r));
+    expect(parquetRejected.map((r) => `${r.file}:${r.line}`)).toEqual([`${parquet}:5`]);
+    expect(fromParquet).toEqual(await records(forms.csv, 'citations'));
   });
 });
 
@@ -196,6 +205,10 @@ describe('resuming a sharded table', () => {
     };
     const all = await read();
     expect(new Set(all.map((r) => r.at.split(':')[0])).size).toBe(form === 'shards' ? 3 : 1);
+    // Each file's first row where it stands in that file: a CSV shard's line 2, a Parquet file's row 1.
+    const firstOf = new Map<string, string>();
+    for (const r of all) if (!firstOf.has(r.at.split(':')[0]!)) firstOf.set(r.at.split(':')[0]!, r.at);
+    expect([...firstOf.values()]).toEqual([...firstOf.keys()].map((f) => `${f}:${form === 'shards' ? 2 : 1}`));
     expect(all.every((r, i) => i === 0 || r.pos > all[i - 1]!.pos)).toBe(true);
     for (const cut of [0, 5, Math.floor(all.length / 2), all.length - 2]) {
       expect(await read(all[cut]!.pos)).toEqual(all.slice(cut + 1));
