@@ -3,8 +3,8 @@
  * or `.ndjson`, optionally gzipped) as rows of cells, the same rows a CSV of the table gives: one
  * object per line, every value a string or null - numbers and booleans are taken as their text,
  * so a hand-made file reads too. BigQuery leaves NULL columns out of an object, so the header is
- * the table's own columns, and a missing key is an empty cell; other keys are ignored. A first object without app_id or any column of the table's
- * own is not this table: refused.
+ * the table's own columns, and a missing key is an empty cell; other keys are ignored. A first
+ * object without app_id or any column of the table's own is not this table: refused.
  *
  * Lines are the file's physical lines (the first object is line 1; there is no header line). A
  * line that is not a JSON object is a rejected row with its line, never the end of the file.

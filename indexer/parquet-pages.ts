@@ -6,11 +6,9 @@
  *
  * What is read here: data pages of either version (DATA_PAGE, DATA_PAGE_V2), values PLAIN or from
  * a dictionary page (PLAIN_DICTIONARY, RLE_DICTIONARY), definition levels in the RLE / bit-packed
- * hybrid, pages uncompressed, SNAPPY (hysnappy's WebAssembly, through hyparquet-compressors: three
- * times hyparquet's JavaScript), GZIP (zlib) or ZSTD (fzstd, the same way: Node 20's zlib has no
- * zstd). Anything else - an
- * encoding, a codec, a page type, nesting - is declined (`Declined`), and parquet.ts reads that row
- * group with hyparquet, so what a file holds is always read; only the speed differs. The tests
+ * hybrid, pages uncompressed or in one of `PAGE_CODECS`. Anything else - an encoding, a codec, a
+ * page type, nesting - is declined (`Declined`), and parquet.ts reads that row group with
+ * hyparquet, so what a file holds is always read; only the speed differs. The tests
  * check the cells against hyparquet's on every form the writer makes.
  *
  * Strings: a page whose bytes are all ASCII - its values, and their length prefixes, so values of
@@ -37,7 +35,7 @@ export function readable(meta: ColumnMetaData, element: SchemaElement): boolean 
     (element.repetition_type === 'OPTIONAL' || element.repetition_type === 'REQUIRED') &&
     (element.converted_type === undefined || element.converted_type === 'UTF8') &&
     (element.logical_type === undefined || element.logical_type.type === 'STRING') &&
-    (meta.codec === 'UNCOMPRESSED' || meta.codec === 'SNAPPY' || meta.codec === 'GZIP' || meta.codec === 'ZSTD') &&
+    (meta.codec === 'UNCOMPRESSED' || Object.hasOwn(PAGE_CODECS, meta.codec)) &&
     meta.encodings.every((e) => e === 'PLAIN' || e === 'RLE' || e === 'BIT_PACKED' || e === 'PLAIN_DICTIONARY' || e === 'RLE_DICTIONARY')
   );
 }
@@ -307,7 +305,7 @@ const wasmSnappy = compressors.SNAPPY!;
  * and answers `size` bytes whatever it wrote (a shorter stream's tail is a previous page's bytes
  * left in its memory), so the declared length - the stream's leading varint - is checked first.
  */
-export function snappyPage(body: Uint8Array, size: number): Uint8Array {
+function snappyPage(body: Uint8Array, size: number): Uint8Array {
   let declared = 0;
   for (let i = 0, shift = 0; ; i++, shift += 7) {
     if (i >= body.length || i > 4) throw new Error('snappy: no length at the start of the page');
@@ -322,17 +320,26 @@ export function snappyPage(body: Uint8Array, size: number): Uint8Array {
  * A ZSTD page of `size` bytes, or an error: decoded into a buffer of its own size (fzstd given
  * one of `size` leaves a shorter frame's tail zeros, which would read as empty values).
  */
-export function zstdPage(body: Uint8Array, size: number): Uint8Array {
+function zstdPage(body: Uint8Array, size: number): Uint8Array {
   const out = decompressZstd(body);
   if (out.length !== size) throw new Error(`zstd: the page holds ${out.length} bytes, its header says ${size}`);
   return out;
 }
 
+/**
+ * BigQuery's Parquet codecs, each a page's bytes from its compressed body and its header's size,
+ * or an error: SNAPPY through hysnappy's WebAssembly (three times hyparquet's JavaScript), GZIP
+ * through zlib, ZSTD through fzstd (Node 20's zlib has none). parquet.ts gives hyparquet the same
+ * ones, so a page reads alike on either path.
+ */
+export const PAGE_CODECS: Readonly<Record<string, (body: Uint8Array, size: number) => Uint8Array>> = {
+  SNAPPY: snappyPage,
+  GZIP: (body) => gunzipSync(body),
+  ZSTD: zstdPage,
+};
+
 function decompress(body: Uint8Array, codec: string, size: number): Uint8Array {
-  if (codec === 'UNCOMPRESSED') return body;
-  if (codec === 'GZIP') return gunzipSync(body);
-  if (codec === 'ZSTD') return zstdPage(body, size);
-  return snappyPage(body, size);
+  return codec === 'UNCOMPRESSED' ? body : PAGE_CODECS[codec]!(body, size);
 }
 
 /** `count` values of the RLE / bit-packed hybrid of `width` bits in bytes[from, to). */

@@ -1,7 +1,7 @@
 /**
- * BigQuery's Parquet export (`format = 'PARQUET'`: every column a STRING; SNAPPY by default,
- * GZIP or ZSTD) as rows of cells, the same rows a CSV of the table gives, one row group at a time: memory
- * holds one group, not the file. hyparquet (pure JavaScript, no binaries) reads the footer; the
+ * BigQuery's Parquet export (`format = 'PARQUET'`: every column a STRING; SNAPPY by default, GZIP
+ * or ZSTD) as rows of cells, the same rows a CSV of the table gives, one row group at a time:
+ * memory holds one group, not the file. hyparquet (pure JavaScript, no binaries) reads the footer; the
  * column chunks of BigQuery's form are decoded by parquet-pages.ts, three times faster than
  * through hyparquet's general reader (the bench's `parquet_vs_csv_parse_ratio`), and any group it
  * declines - other types, encodings or codecs - is read by hyparquet. The header is the table's
@@ -11,20 +11,18 @@
  *
  * A row's line is its row number in the file, from 1 (there is no header line).
  */
-import { gunzipSync } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type RowGroup } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
 import { describe, InputError } from './byte-source.ts';
-import { chunkStart, decodeChunk, readable, snappyPage, zstdPage, type ChunkValues } from './parquet-pages.ts';
+import { chunkStart, decodeChunk, PAGE_CODECS, readable, type ChunkValues } from './parquet-pages.ts';
 import type { CsvReader, RawRow, RowChunk } from './sources.ts';
 
 /**
- * For the groups hyparquet reads: every codec of the format but LZO (hyparquet itself reads only
- * SNAPPY), SNAPPY and ZSTD with their pages' lengths checked as the fast path does, GZIP through
- * zlib, which is native and faster than the package's JavaScript inflate.
+ * For the groups hyparquet reads (it reads only SNAPPY itself): every codec of the format but LZO,
+ * BigQuery's three as the fast path reads them.
  */
-const COMPRESSORS = { ...compressors, SNAPPY: snappyPage, ZSTD: zstdPage, GZIP: (input: Uint8Array) => gunzipSync(input) };
+const COMPRESSORS = { ...compressors, ...PAGE_CODECS };
 
 /** Rows made and passed on at a time from a decoded row group. */
 const SLICE_ROWS = 2048;

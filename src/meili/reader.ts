@@ -1,6 +1,6 @@
 /**
- * The gateway's read-only view of Meilisearch: a few typed calls over an undici keep-alive pool, made with the
- * search-only key. Every failure becomes an ApiError the client can act on:
+ * The gateway's read-only view of Meilisearch: a few typed calls over an undici keep-alive pool,
+ * made with the search-only key. Every failure becomes an ApiError the client can act on:
  * - Meilisearch unreachable, timing out, or answering 5xx -> 503 with Retry-After;
  * - the index not built yet -> 503 saying so;
  * - Meilisearch refusing a request we built (4xx) -> 400 with its message (never a 500).
