@@ -41,7 +41,12 @@ export interface OpenNdjsonOptions {
  *
  * The lines of one export name their keys in one order (leaving out the NULL ones), so the
  * scanner remembers, after each key, the two keys that last came next: their bytes `"key":` are
- * then compared where they stand, with no key cut out and looked up.
+ * then compared where they stand, four at a time, with no key cut out and looked up.
+ *
+ * A buffer without a backslash (BigQuery escapes only quotes, backslashes and control characters,
+ * so nearly every block of an export) holds no escape: a string there ends at its next quote, and
+ * only a control character among its bytes sends the line to JSON.parse - one comparison per
+ * byte for the letters and digits that make up a value, where a buffer with escapes takes three.
  */
 export class LineScanner {
   private readonly columnOf: ReadonlyMap<string, number>;
@@ -54,22 +59,43 @@ export class LineScanner {
    * parsed in a line without one.
    */
   private readonly next: Int32Array;
+  /** Each token's whole four-byte words, little-endian (its last length % 4 bytes are compared one by one). */
+  private readonly words: Uint32Array[];
+  /** A row of empty cells, copied for each line (a copy of a packed array is packed; `fill` leaves it holey). */
+  private readonly blank: string[] = [];
+  /** The buffer last read, a view of it for the words, and whether it holds no backslash. */
+  private bytes: Buffer | undefined;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
+  private plain = false;
 
   constructor(private readonly header: readonly string[]) {
     this.columnOf = new Map(header.map((h, i) => [h, i]));
     this.tokens = header.map((h) => Buffer.from(`${JSON.stringify(h)}:`));
+    this.words = this.tokens.map((t) => {
+      const view = new DataView(t.buffer, t.byteOffset, t.length);
+      return Uint32Array.from({ length: t.length >> 2 }, (_, k) => view.getUint32(4 * k, true));
+    });
     this.next = new Int32Array(2 * (header.length + 2)).fill(-1);
+    for (let k = 0; k < header.length; k++) this.blank.push('');
   }
 
-  /** The cells of the line at bytes[start, end) (no line break), or undefined: JSON.parse's to read. */
+  /**
+   * The cells of the line at bytes[start, end) (no line break), or undefined: JSON.parse's to read.
+   * The lines of one buffer are read in turn; a buffer is not changed while its lines are read.
+   */
   cells(bytes: Buffer, start: number, end: number, ascii?: string): string[] | undefined {
-    const fields = new Array<string>(this.header.length).fill('');
+    if (bytes !== this.bytes) {
+      this.bytes = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+      this.plain = bytes.indexOf(0x5c /* \ */) < 0;
+    }
+    const fields = this.blank.slice();
     if (end - start < 2 || bytes[start] !== 0x7b /* { */ || bytes[end - 1] !== 0x7d /* } */) return undefined;
     let i = start + 1;
     if (i === end - 1) return fields;
     const other = this.header.length + 1;
     for (let slot = 0; ; ) {
-      let column = this.successor(slot, bytes, i);
+      let column = this.successor(slot, i, end);
       if (column >= 0) i += this.tokens[column]!.length;
       else {
         // "key": a key with an escape or a control character takes the slow path.
@@ -90,13 +116,22 @@ export class LineScanner {
         // by JSON.parse (exactly its reading of them).
         let j = i + 1;
         let escaped = false;
-        for (; j < end; j++) {
-          const b = bytes[j]!;
-          if (b === 0x22) break;
-          if (b < 0x20) return undefined;
-          if (b === 0x5c) {
-            escaped = true;
-            j++;
+        if (this.plain) {
+          for (; j < end; j++) {
+            const b = bytes[j]!;
+            if (b > 0x22) continue;
+            if (b === 0x22) break;
+            if (b < 0x20) return undefined;
+          }
+        } else {
+          for (; j < end; j++) {
+            const b = bytes[j]!;
+            if (b === 0x22) break;
+            if (b < 0x20) return undefined;
+            if (b === 0x5c) {
+              escaped = true;
+              j++;
+            }
           }
         }
         if (j >= end) return undefined;
@@ -121,17 +156,30 @@ export class LineScanner {
     }
   }
 
-  /** The column of one of the keys that last came after `slot`, if it stands at bytes[i]; else -1. */
-  private successor(slot: number, bytes: Buffer, i: number): number {
+  /** The column of one of the keys that last came after `slot`, if it stands at bytes[i] (before `end`); else -1. */
+  private successor(slot: number, i: number, end: number): number {
     const first = this.next[2 * slot]!;
     if (first < 0) return -1;
-    if (matchesAt(bytes, i, this.tokens[first]!)) return first;
+    if (this.tokenAt(first, i, end)) return first;
     const second = this.next[2 * slot + 1]!;
-    if (second < 0 || !matchesAt(bytes, i, this.tokens[second]!)) return -1;
+    if (second < 0 || !this.tokenAt(second, i, end)) return -1;
     // The other one is the more recent now.
     this.next[2 * slot] = second;
     this.next[2 * slot + 1] = first;
     return second;
+  }
+
+  /** Whether `column`'s token stands in the current buffer at `at`, wholly before `end`. */
+  private tokenAt(column: number, at: number, end: number): boolean {
+    const token = this.tokens[column]!;
+    if (at + token.length > end) return false;
+    const words = this.words[column]!;
+    const view = this.view;
+    let k = 0;
+    for (; k < words.length; k++) if (view.getUint32(at + 4 * k, true) !== words[k]) return false;
+    const bytes = this.bytes!;
+    for (k *= 4; k < token.length; k++) if (bytes[at + k] !== token[k]) return false;
+    return true;
   }
 
   /** `column` came after `slot` (-1: a key of no column, not remembered); returns it. */
@@ -150,11 +198,6 @@ export class LineScanner {
  */
 function cut(bytes: Buffer, ascii: string | undefined, from: number, to: number): string {
   return ascii === undefined ? bytes.toString('utf8', from, to) : ascii.slice(from, to);
-}
-
-function matchesAt(bytes: Uint8Array, at: number, token: Uint8Array): boolean {
-  for (let k = 0; k < token.length; k++) if (bytes[at + k] !== token[k]) return false;
-  return true;
 }
 
 /** One line's object as cells in header order, or the reason it is none. */
