@@ -12,9 +12,9 @@
 import { isAscii } from 'node:buffer';
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
 import { describe, InputError, openByteSource } from './byte-source.ts';
-import type { CsvReader, RawRow, RowChunk } from './sources.ts';
+import type { CsvReader, RawRow, RowChunk, RowNumbering } from './sources.ts';
 
-export interface OpenNdjsonOptions {
+export interface OpenNdjsonOptions extends RowNumbering {
   what?: string;
   /** The table's columns, in order (the header the rows are laid out by). */
   columns: readonly string[];
@@ -322,6 +322,7 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
 
   // One scanner for the file: it learns the order of its keys.
   const tableHeader = header;
+  const offset = options.lineOffset ?? 0;
   const scanner = new LineScanner(tableHeader);
   const rowsOf = (b: Block): RawRow[] => {
     const rows: RawRow[] = [];
@@ -331,13 +332,13 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
       const end = b.bounds[k + 1]!;
       const scanned = scanner.cells(b.bytes, start, end, b.ascii);
       if (scanned) {
-        rows.push({ line: n, fields: scanned });
+        rows.push({ line: n + offset, fields: scanned });
         continue;
       }
       const text = textOf(b, start, end);
       if (text.trim() === '') continue;
       const { fields, error } = cellsOf(text, tableHeader);
-      rows.push(fields ? { line: n, fields } : { line: n, fields: undefined, text, error });
+      rows.push(fields ? { line: n + offset, fields } : { line: n + offset, fields: undefined, text, error });
     }
     return rows;
   };

@@ -16,7 +16,7 @@ import { compressors } from 'hyparquet-compressors';
 import { KEY_COLUMNS } from '../src/catalog/fields.ts';
 import { describe, InputError } from './byte-source.ts';
 import { chunkStart, decodeChunk, PAGE_CODECS, readable, type ChunkValues } from './parquet-pages.ts';
-import type { CsvReader, RawRow, RowChunk } from './sources.ts';
+import type { CsvReader, RawRow, RowChunk, RowNumbering } from './sources.ts';
 
 /**
  * For the groups hyparquet reads (it reads only SNAPPY itself): every codec of the format but LZO,
@@ -27,7 +27,7 @@ const COMPRESSORS = { ...compressors, ...PAGE_CODECS };
 /** Rows made and passed on at a time from a decoded row group. */
 const SLICE_ROWS = 2048;
 
-export interface OpenParquetOptions {
+export interface OpenParquetOptions extends RowNumbering {
   what?: string;
   columns: readonly string[];
   keys: readonly string[];
@@ -63,6 +63,8 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
   const slotOf = new Map(present.map((h) => [h, header.indexOf(h)]));
   const total = Number(metadata.num_rows);
   const skip = options.skipThroughLine ?? 0;
+  // A row's line: its number in the file (from 1), plus the reader's offset.
+  const lineOf = (row: number) => row + 1 + (options.lineOffset ?? 0);
   let started = false;
   // A column's definition levels: 1 for an optional leaf of the root (BigQuery's every column).
   const leaves = new Map(metadata.schema.slice(1).map((e) => [e.name, e]));
@@ -73,7 +75,7 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
   const bytesAt = (row: number) => Math.round((file.byteLength * row) / Math.max(total, 1));
   const emptyRows = (from: number, to: number): RawRow[] => {
     const rows: RawRow[] = new Array(to - from);
-    for (let r = 0; r < rows.length; r++) rows[r] = { line: from + r + 1, fields: new Array<string>(width).fill('') };
+    for (let r = 0; r < rows.length; r++) rows[r] = { line: lineOf(from + r), fields: new Array<string>(width).fill('') };
     return rows;
   };
 
@@ -155,7 +157,7 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
             for (let r = at; r < end; r++) {
               const fields = new Array<string>(width).fill('');
               for (const { slot, values } of columns) fields[slot] = values.get(r - groupStart);
-              rows[r - at] = { line: r + 1, fields };
+              rows[r - at] = { line: lineOf(r), fields };
             }
             yield { rows, endLine: end, bytesRead: bytesAt(end) };
           }

@@ -29,9 +29,9 @@ export { checkReadable, InputError, openByteSource, type ByteSource, type Source
 // Rows
 
 export interface RawRow {
-  /** Physical line the record starts on (header = 1). */
+  /** Physical line the record starts on (header = 1), plus the reader's `lineOffset`. */
   line: number;
-  /** Physical line it ends on, when it spans several lines. */
+  /** Physical line it ends on, when it spans several lines (plus the `lineOffset`). */
   end?: number;
   /** The fields; undefined when the record could not be parsed (see `error`). */
   fields: string[] | undefined;
@@ -54,6 +54,17 @@ export interface RowChunk {
    * on every row, for the few rows ever reported.)
    */
   source?: { file: string; lineOffset: number };
+}
+
+/**
+ * Where a reader's rows are numbered from: `lineOffset` is added to every row's `line` and `end`
+ * (a table of several files numbers its rows by position, table-reader.ts). Given when the rows
+ * are made rather than added afterwards: a row whose line is written again after it was made
+ * is, to V8, an object of another kind than a plain file's rows, and one process reading both
+ * (citations from NDJSON, rejections from CSV) ran every CSV row at half speed.
+ */
+export interface RowNumbering {
+  lineOffset?: number;
 }
 
 /** The file and own line a row of `chunk` was read from (`path`: the reader's). */
@@ -88,6 +99,8 @@ interface ScanState {
   rest: string;
   /** Physical lines fully consumed. */
   line: number;
+  /** Added to the rows' lines (RowNumbering). */
+  offset: number;
   /** Skip physical lines 2..skipThrough (resume); the header (line 1) is always read. */
   skipThrough: number;
   first: boolean;
@@ -170,7 +183,7 @@ function scan(st: ScanState, text: string, final: boolean, rows: RawRow[]): void
       let end = nl;
       if (end > pos && s.charCodeAt(end - 1) === CR) end--;
       st.line++;
-      if (end > pos) rows.push({ line: st.line, fields: s.slice(pos, end).split(',') });
+      if (end > pos) rows.push({ line: st.line + st.offset, fields: s.slice(pos, end).split(',') });
       pos = nl + 1;
       continue;
     }
@@ -178,10 +191,10 @@ function scan(st: ScanState, text: string, final: boolean, rows: RawRow[]): void
     if (!r) break; // need more input
     let end = r.end;
     if (end > pos && s.charCodeAt(end - 1) === CR) end--;
-    const line = st.line + 1;
+    const line = st.line + 1 + st.offset;
     st.line += 1 + r.newlines;
     const row: RawRow = { line, fields: undefined, text: s.slice(pos, end) };
-    if (r.newlines > 0) row.end = st.line;
+    if (r.newlines > 0) row.end = st.line + st.offset;
     if (r.runaway) row.error = `unbalanced quote: record longer than ${MAX_RECORD_CHARS} characters`;
     else if (r.unclosed) row.error = 'quote not closed at the end of the file';
     rows.push(row);
@@ -224,7 +237,7 @@ function parseQuoted(rows: RawRow[], from: number): void {
   }
 }
 
-export interface OpenCsvOptions {
+export interface OpenCsvOptions extends RowNumbering {
   /** Skip physical lines 2..skipThroughLine (resume after a checkpoint). */
   skipThroughLine?: number;
   /** What the file is, for error messages ("citations", "office actions"). */
@@ -238,7 +251,7 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
   const what = options.what ?? 'input';
   const source = await openByteSource(path, what, options.readChunkBytes);
   const decoder = new StringDecoder('utf8');
-  const st: ScanState = { rest: '', line: 0, skipThrough: options.skipThroughLine ?? 0, first: true };
+  const st: ScanState = { rest: '', line: 0, offset: options.lineOffset ?? 0, skipThrough: options.skipThroughLine ?? 0, first: true };
   const iterator = source.stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   let done = false;
 
@@ -279,7 +292,7 @@ export async function openCsv(path: string, options: OpenCsvOptions = {}): Promi
     throw err;
   }
   const head = first.shift();
-  if (!head || head.line !== 1 || !head.fields) {
+  if (!head || head.line !== 1 + st.offset || !head.fields) {
     source.close();
     throw new InputError(path, `${what} file ${path} has no header line${head?.error ? ` (${head.error})` : ''}`);
   }

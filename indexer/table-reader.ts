@@ -81,8 +81,8 @@ export async function checkTable(spec: string, what: string): Promise<TableFile[
 export async function checkTableHeaders(spec: string, options: OpenTableOptions, bind: (header: readonly string[], file: string) => void): Promise<void> {
   const files = await checkTable(spec, options.what);
   let first: readonly string[] | undefined;
-  for (const file of files) {
-    const reader = await openFile(file, options, undefined);
+  for (const [shard, file] of files.entries()) {
+    const reader = await openFile(file, shard, options, undefined);
     try {
       const header = file.format === 'csv' && reader.header.length > 1 && isIndexColumn(reader.header[0]!) ? reader.header.slice(1) : reader.header;
       if (first) layoutOf(header, first, file.path, options.what);
@@ -96,16 +96,21 @@ export async function checkTableHeaders(spec: string, options: OpenTableOptions,
   }
 }
 
-async function openFile(file: TableFile, options: OpenTableOptions, skipThroughLine: number | undefined): Promise<CsvReader> {
+/** Opens the table's shard number `shard`, its rows numbered by position (see the top). */
+async function openFile(file: TableFile, shard: number, options: OpenTableOptions, skipThroughLine: number | undefined): Promise<CsvReader> {
+  const lineOffset = lineOffsetOf(file, shard);
   if (file.format === 'parquet') {
-    return openParquet(file.path, { what: options.what, columns: options.catalog.columnsOf(options.table), keys: [KEY_COLUMNS[0]], skipThroughLine });
+    return openParquet(file.path, { what: options.what, columns: options.catalog.columnsOf(options.table), keys: [KEY_COLUMNS[0]], skipThroughLine, lineOffset });
   }
   if (file.format === 'ndjson') {
     const columns = options.catalog.columnsOf(options.table);
-    return openNdjson(file.path, { what: options.what, columns, keys: [KEY_COLUMNS[0]], skipThroughLine });
+    return openNdjson(file.path, { what: options.what, columns, keys: [KEY_COLUMNS[0]], skipThroughLine, lineOffset });
   }
-  return openCsv(file.path, { what: options.what, skipThroughLine });
+  return openCsv(file.path, { what: options.what, skipThroughLine, lineOffset });
 }
+
+/** What a shard's own lines are moved by: its number times 2^32, and 1 for a JSON or Parquet file (rows counted from 2). */
+const lineOffsetOf = (file: TableFile, shard: number) => shard * SHARD + (file.format === 'csv' ? 0 : 1);
 
 /** How a shard's header maps onto the table's: undefined when the same, else each column's position in the shard. */
 function layoutOf(header: readonly string[], first: readonly string[], file: string, what: string): number[] | undefined {
@@ -123,7 +128,7 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
   const skip = options.skipThroughLine ?? 0;
   const skipShard = Math.floor(skip / SHARD);
   const sizes = await Promise.all(files.map(async (f) => (await stat(f.path)).size));
-  const firstReader = await openFile(files[0]!, options, skipShard === 0 ? lineIn(files[0]!, skip % SHARD) : Number.MAX_SAFE_INTEGER);
+  const firstReader = await openFile(files[0]!, 0, options, skipShard === 0 ? lineIn(files[0]!, skip % SHARD) : Number.MAX_SAFE_INTEGER);
   const indexColumn = files[0]!.format === 'csv' && firstReader.header.length > 1 && isIndexColumn(firstReader.header[0]!);
   const header = indexColumn ? firstReader.header.slice(1) : firstReader.header;
   const plain = files.length === 1 && files[0]!.format === 'csv' && !indexColumn;
@@ -148,19 +153,17 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
           continue;
         }
         const file = files[s]!;
-        const reader: CsvReader = s === 0 ? firstReader : await openFile(file, options, s === skipShard ? lineIn(file, skip % SHARD) : undefined);
+        const reader: CsvReader = s === 0 ? firstReader : await openFile(file, s, options, s === skipShard ? lineIn(file, skip % SHARD) : undefined);
         current = reader;
         const dropFirst = file.format === 'csv' && reader.header.length > 1 && isIndexColumn(reader.header[0]!);
-        const adj = file.format === 'csv' ? 0 : 1;
-        const offset = s * SHARD;
         try {
           const layout = layoutOf(dropFirst ? reader.header.slice(1) : reader.header, header, file.path, options.what);
           const width = reader.header.length;
-          const source = { file: file.path, lineOffset: offset + adj };
+          const source = { file: file.path, lineOffset: lineOffsetOf(file, s) };
           for await (const chunk of reader.chunks()) {
             for (const row of chunk.rows) {
               // Counted per row, so a row is counted once whatever chunk a resumed run starts in.
-              if (place(row, source.lineOffset, dropFirst, layout, width) && normalised) normalised.indexColumn++;
+              if (place(row, dropFirst, layout, width) && normalised) normalised.indexColumn++;
             }
             yield { rows: chunk.rows, endLine: source.lineOffset + chunk.endLine, bytesRead: before + chunk.bytesRead, source };
           }
@@ -176,13 +179,11 @@ export async function openTable(spec: string, options: OpenTableOptions): Promis
 const lineIn = (file: TableFile, line: number) => (file.format === 'csv' ? line : Math.max(0, line - 1));
 
 /**
- * A row's checkpoint position (its own line is then its chunk's `source`), and its cells in the
- * table's layout; whether its index column was dropped. A row of another width than its file's
+ * A row's cells in the table's layout (its line is already its position: the reader's
+ * `lineOffset`); whether its index column was dropped. A row of another width than its file's
  * header is left as read, for the row check to reject ("expected N columns").
  */
-function place(row: RawRow, lineOffset: number, dropFirst: boolean, layout: number[] | undefined, width: number): boolean {
-  row.line += lineOffset;
-  if (row.end !== undefined) row.end += lineOffset;
+function place(row: RawRow, dropFirst: boolean, layout: number[] | undefined, width: number): boolean {
   if (!row.fields || row.fields.length !== width) return false;
   if (dropFirst) row.fields.shift();
   if (layout) {
