@@ -48,7 +48,9 @@ export async function parsePhase(ctx: BenchContext): Promise<void> {
     Math.max(...(await measureParse(ctx.cleanup, { citations, officeActions: small.officeActions, passes: 3 })).passes.slice(1).map((p) => p.rowsPerSecond));
   const forms = { csv: small.citations, ndjson, pandas, parquet };
   const rounds: Record<keyof typeof forms, number>[] = [];
-  for (let r = 0; r < Math.max(5, ctx.plan.parsePasses); r++) {
+  // Nine rounds at least: the machine's speed moves by up to a third between one process and the
+  // next, and the median of five such ratios still moved by a tenth between runs.
+  for (let r = 0; r < Math.max(9, ctx.plan.parsePasses); r++) {
     const taken = { csv: 0, ndjson: 0, pandas: 0, parquet: 0 };
     for (const form of Object.keys(forms) as (keyof typeof forms)[]) taken[form] = await rate(forms[form]);
     rounds.push(taken);
