@@ -60,8 +60,9 @@ export interface RowChunk {
  * Where a reader's rows are numbered from: `lineOffset` is added to every row's `line` and `end`
  * (a table of several files numbers its rows by position, table-reader.ts). Given when the rows
  * are made rather than added afterwards: a row whose line is written again after it was made
- * is, to V8, an object of another kind than a plain file's rows, and one process reading both
- * (citations from NDJSON, rejections from CSV) ran every CSV row at half speed.
+ * is, to V8, an object of another kind than a plain file's rows, and a process reading a plain
+ * CSV and a file of another form in turn (as a run may read its two data sets) built every CSV
+ * row at half speed: 3.4 s against 1.6 s per 410 k citation rows.
  */
 export interface RowNumbering {
   lineOffset?: number;
