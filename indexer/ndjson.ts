@@ -45,7 +45,7 @@ export interface OpenNdjsonOptions extends RowNumbering {
  *
  * A buffer without a backslash (BigQuery escapes only quotes, backslashes and control characters,
  * so nearly every block of an export) holds no escape: a string there ends at its next quote, and
- * only a control character among its bytes sends the line to JSON.parse - one comparison per
+ * only a control character inside it sends the line to JSON.parse - one comparison per
  * byte for the letters and digits that make up a value, where a buffer with escapes takes three.
  */
 export class LineScanner {
@@ -81,7 +81,8 @@ export class LineScanner {
 
   /**
    * The cells of the line at bytes[start, end) (no line break), or undefined: JSON.parse's to read.
-   * The lines of one buffer are read in turn; a buffer is not changed while its lines are read.
+   * What is learnt of a buffer (its view, whether it holds a backslash) is kept by the buffer's
+   * identity: a buffer once passed must not change (the reader's blocks never do).
    */
   cells(bytes: Buffer, start: number, end: number, ascii?: string): string[] | undefined {
     if (bytes !== this.bytes) {
@@ -322,7 +323,7 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
 
   // One scanner for the file: it learns the order of its keys.
   const tableHeader = header;
-  const offset = options.lineOffset ?? 0;
+  const lineOffset = options.lineOffset ?? 0;
   const scanner = new LineScanner(tableHeader);
   const rowsOf = (b: Block): RawRow[] => {
     const rows: RawRow[] = [];
@@ -332,13 +333,13 @@ export async function openNdjson(path: string, options: OpenNdjsonOptions): Prom
       const end = b.bounds[k + 1]!;
       const scanned = scanner.cells(b.bytes, start, end, b.ascii);
       if (scanned) {
-        rows.push({ line: n + offset, fields: scanned });
+        rows.push({ line: n + lineOffset, fields: scanned });
         continue;
       }
       const text = textOf(b, start, end);
       if (text.trim() === '') continue;
       const { fields, error } = cellsOf(text, tableHeader);
-      rows.push(fields ? { line: n + offset, fields } : { line: n + offset, fields: undefined, text, error });
+      rows.push(fields ? { line: n + lineOffset, fields } : { line: n + lineOffset, fields: undefined, text, error });
     }
     return rows;
   };

@@ -16,7 +16,8 @@
  * The test suite compares the rows with csv-parse/sync's over generated files.
  *
  * Line numbers: a row's `line` is the physical line it starts on; `end` (when the record spans
- * several lines because a quoted field holds a newline) the line it ends on. Resuming skips whole
+ * several lines because a quoted field holds a newline) the line it ends on; both plus the
+ * reader's `lineOffset` (RowNumbering). Resuming skips whole
  * physical lines (`skipThroughLine`), which lands on a record boundary because checkpoints are
  * always taken at a record's end line.
  */
@@ -29,7 +30,10 @@ export { checkReadable, InputError, openByteSource, type ByteSource, type Source
 // Rows
 
 export interface RawRow {
-  /** Physical line the record starts on (header = 1), plus the reader's `lineOffset`. */
+  /**
+   * Physical line the record starts on in its file (a CSV's header and a JSON or Parquet file's
+   * first row are 1), plus the reader's `lineOffset`.
+   */
   line: number;
   /** Physical line it ends on, when it spans several lines (plus the `lineOffset`). */
   end?: number;
@@ -43,7 +47,7 @@ export interface RawRow {
 
 export interface RowChunk {
   rows: RawRow[];
-  /** Last physical line consumed by this chunk (all records up to it are complete). */
+  /** Last physical line consumed by this chunk (all records up to it are complete); no `lineOffset` in it (RowNumbering). */
   endLine: number;
   /** File bytes consumed so far (see ByteSource.bytesRead). */
   bytesRead: number;
@@ -58,7 +62,8 @@ export interface RowChunk {
 
 /**
  * Where a reader's rows are numbered from: `lineOffset` is added to every row's `line` and `end`
- * (a table of several files numbers its rows by position, table-reader.ts). Given when the rows
+ * (a table of several files numbers its rows by position, table-reader.ts), not to its chunks'
+ * `endLine`, which stay the file's own lines (the table reader moves them). Given when the rows
  * are made rather than added afterwards: a row whose line is written again after it was made
  * is, to V8, an object of another kind than a plain file's rows, and a process reading a plain
  * CSV and a file of another form in turn (as a run may read its two data sets) built every CSV
