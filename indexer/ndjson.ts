@@ -90,8 +90,8 @@ export class LineScanner {
       this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
       this.plain = bytes.indexOf(0x5c /* \ */) < 0;
     }
-    const fields = this.blank.slice();
     if (end - start < 2 || bytes[start] !== 0x7b /* { */ || bytes[end - 1] !== 0x7d /* } */) return undefined;
+    const fields = this.blank.slice();
     let i = start + 1;
     if (i === end - 1) return fields;
     const other = this.header.length + 1;

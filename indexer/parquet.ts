@@ -9,7 +9,8 @@
  * its text. A file whose schema lacks app_id or every column of the table's own is not this
  * table: refused.
  *
- * A row's line is its row number in the file, from 1 (there is no header line).
+ * A row's line is its row number in the file, from 1 (there is no header line), plus the
+ * reader's `lineOffset`.
  */
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, type RowGroup } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
@@ -65,6 +66,9 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
   const skip = options.skipThroughLine ?? 0;
   // A row's line: its number in the file (from 1), plus the reader's offset.
   const lineOf = (row: number) => row + 1 + (options.lineOffset ?? 0);
+  // A row of empty cells, copied for each row (as ndjson.ts does: a copy of a packed array is packed).
+  const blank: string[] = [];
+  for (let k = 0; k < width; k++) blank.push('');
   let started = false;
   // A column's definition levels: 1 for an optional leaf of the root (BigQuery's every column).
   const leaves = new Map(metadata.schema.slice(1).map((e) => [e.name, e]));
@@ -75,7 +79,7 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
   const bytesAt = (row: number) => Math.round((file.byteLength * row) / Math.max(total, 1));
   const emptyRows = (from: number, to: number): RawRow[] => {
     const rows: RawRow[] = new Array(to - from);
-    for (let r = 0; r < rows.length; r++) rows[r] = { line: lineOf(from + r), fields: new Array<string>(width).fill('') };
+    for (let r = 0; r < rows.length; r++) rows[r] = { line: lineOf(from + r), fields: blank.slice() };
     return rows;
   };
 
@@ -155,7 +159,7 @@ export async function openParquet(path: string, options: OpenParquetOptions): Pr
             const end = Math.min(groupEnd, at + SLICE_ROWS);
             const rows: RawRow[] = new Array(end - at);
             for (let r = at; r < end; r++) {
-              const fields = new Array<string>(width).fill('');
+              const fields = blank.slice();
               for (const { slot, values } of columns) fields[slot] = values.get(r - groupStart);
               rows[r - at] = { line: lineOf(r), fields };
             }
