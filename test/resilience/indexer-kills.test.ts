@@ -16,9 +16,10 @@ import { publicId } from '../../src/catalog/layout.ts';
 const dir = mkdtempSync(join(tmpdir(), 'oa-kills-'));
 const { url, masterKey, client } = testMeili();
 const uid = uniqueIndex('kills');
+const timing = uniqueIndex('kills-timing');
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
-  await client.deleteIndex(uid).waitTask().catch(() => {});
+  for (const index of [uid, timing]) await client.deleteIndex(index).waitTask().catch(() => {});
 });
 
 /** Runs the CLI; kills it after `killAfterMs` when given. Resolves with how it ended. */
@@ -34,11 +35,16 @@ describe('indexer killed at random points', () => {
   it('ends, after several SIGKILLs and a final run, with exactly the valid rows and no duplicates', async () => {
     const ds = await generateDataset(join(dir, 'ds'), { officeActions: 400, seed: 5 });
     const args = ['--citations', ds.citations, '--office-actions', ds.officeActions, '--index', uid, '--batch-mb', '0.2'];
+    // How long a whole run takes on this machine (1-3 s), timed into an index of its own: the
+    // kills fall at random moments inside it - start-up, settings, office-action load, uploads -
+    // so that most runs are killed however fast the machine is.
+    const t0 = performance.now();
+    const timed = await run(args.map((a) => (a === uid ? timing : a)));
+    expect(timed.code, timed.stderr).toBe(0);
+    const whole = performance.now() - t0;
     let killed = 0;
     for (let i = 0; i < 4; i++) {
-      // Random moments across start-up, settings, office-action load and uploads (a whole run
-      // takes about 1.5-3 s here; the window stays inside it, so that most runs are killed).
-      const r = await run(args, 300 + Math.floor(Math.random() * 1200));
+      const r = await run(args, 200 + Math.floor(Math.random() * Math.max(100, 0.8 * whole - 200)));
       if (r.signal === 'SIGKILL') killed++;
       else expect(r.code, r.stderr).toBe(0); // finished before the kill: fine
     }
