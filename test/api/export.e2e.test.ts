@@ -16,6 +16,7 @@ import { MeiliReader, type SearchBody, type SearchResult } from '../../src/meili
 import { RecordStore } from '../../src/store/records.ts';
 import type { TestGateway } from '../helpers/gateway.ts';
 import { duckdbRead } from '../helpers/duckdb.ts';
+import { pyarrowPython, pyarrowRead } from '../helpers/pyarrow.ts';
 import { testMeili } from '../helpers/meili.ts';
 import { apiApp, filterQuery, matches, parseCsv, startApiGateway, topValues, valuesOf, type OracleFilter } from './support.ts';
 
@@ -155,6 +156,25 @@ describe('GET /api/v1/export', () => {
     const empty = join(scratch, 'empty.parquet');
     writeFileSync(empty, Buffer.from(await (await gw.app.request('/api/v1/export?format=parquet&fields=applicationId,mailDate&applicationId=00000000')).arrayBuffer()));
     expect(await duckdbRead(empty)).toEqual({ types: { applicationId: 'VARCHAR', mailDate: 'DATE' }, rows: [] });
+  });
+
+  const python = pyarrowPython();
+  it.skipIf(!python)(`Parquet: pyarrow and pandas read the export as the same typed rows${python ? '' : ' (skipped: no Python with pyarrow and pandas; see test/helpers/pyarrow.ts)'}`, async () => {
+    const filter = pickFilter();
+    const expected = gw.records.filter((r) => matches(r, filter)).sort(byApplication);
+    const q = filterQuery(filter);
+    q.set('format', 'parquet');
+    const res = await spyApp(41).app.request(`/api/v1/export?${q}`);
+    expect(res.status).toBe(200);
+    const path = join(scratch, 'export-pyarrow.parquet');
+    writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+    const { types, rows, pandasRows } = pyarrowRead(python!, path);
+    expect(types).toMatchObject({ applicationId: 'string', form892: 'bool', mailDate: 'date32[day]', cite103Max: 'int32', formType: 'list<element: string not null>', mailYear: 'int32' });
+    expect(Object.keys(types)).toEqual(CATALOG);
+    const asJson = (r: OaRecord) => Object.fromEntries(Object.entries(parquetRow(r)).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 10) : v]));
+    expect(rows).toEqual(expected.map(asJson));
+    // pandas reads through pyarrow: the same values, a missing one as None/NaN/NaT (all null here).
+    expect(pandasRows).toEqual(expected.map(asJson));
   });
 
   it('Parquet: an empty selection is a valid file with the columns and no rows', async () => {
