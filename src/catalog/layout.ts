@@ -4,7 +4,7 @@
  */
 import { CITATIONS } from './citations.ts';
 
-export { layoutMarker, NOTHING, publicId, storedId, type StoredAttribute, type StoredDoc, type StoredLayout } from './stored-layout.ts';
+export { layoutMarker, NOTHING, publicId, storedId, type FieldText, type StoredAttribute, type StoredDoc, type StoredLayout } from './stored-layout.ts';
 export { MISSING, type Group, type Slot } from './group-codes.ts';
 
 export const { encode, decode, attributesFor, needsValues, usualValues, lower, facetAttributesFor, foldFacets, facetSearchable, lowerSort, storedAttributes } =

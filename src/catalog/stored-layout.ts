@@ -55,6 +55,9 @@ export const layoutMarker = (version: number) => `oaLayoutV${version}`;
 
 export type StoredDoc = Record<string, unknown>;
 
+/** How a field's values are written, for StoredLayout.writer: the text of one value ('' writes nothing). */
+export type FieldText = (field: FieldSpec) => (value: unknown) => string;
+
 // ---- ids -------------------------------------------------------------------------------------------
 
 const HEX_ID = /^[0-9a-f]{24}$/;
@@ -138,6 +141,14 @@ export interface StoredLayout {
   encode(record: Readonly<OaRecord>): StoredDoc;
   /** A stored document (any subset of its attributes) as a record, derived fields computed. */
   decode(doc: Readonly<StoredDoc>): OaRecord;
+  /**
+   * Stored documents written straight as text, for an answer that only serialises its records (the
+   * legacy docs): the writer gives `chosen.map((f) => text(f)(v))` joined, `v` each field's value
+   * in `decode(doc)`, a field without one left out - without building the record, and with each
+   * value a packed field can take written once, when the writer is made (so `text(f)` must depend
+   * on its value alone). Made per list of fields: keep one rather than make it per answer.
+   */
+  writer(chosen: readonly FieldSpec[], text: FieldText): (doc: Readonly<StoredDoc>) => string;
   /** The stored attributes needed to decode the given fields. */
   attributesFor(fields: readonly string[]): string[];
   /** Whether a condition needs the values its field holds, listed by the store (see below). */
@@ -229,93 +240,148 @@ export function storedLayout(catalog: Catalog): StoredLayout {
 
   /**
    * How each stored field is read back from a document, decided once for the layout rather than
-   * per document and field (decoding is on the path of every answer): one step per field, in
-   * the catalog's order (the record's keys come out in that order). Each group code is parsed
-   * once per document, before the steps, into `codes` (NaN when the document lacks it); a packed
-   * field's step only takes its digit.
+   * per document and field (reading is on the path of every answer). Each group code is parsed
+   * once per document, before the fields are read, into `codes` (NaN when the document lacks it).
+   *
+   * A packed field is read as a state - its digit of the group code, or -1 when the document says
+   * nothing of it - and each state stands for one value, fixed for the layout (`states`; undefined:
+   * no value; FREE: the value is in the field's own attribute, an unusual one). So a writer can
+   * write each state's text once, when it is made, rather than once per document. Every other field
+   * is read as a value from its own attribute (`value`; undefined: none).
    */
-  type DecodeStep = (doc: Readonly<StoredDoc>, record: Record<string, unknown>, codes: readonly number[], missing: readonly string[] | undefined) => void;
+  interface FieldRead {
+    readonly field: FieldSpec;
+    readonly packed?: { state: (codes: readonly number[], missing: readonly string[] | undefined) => number; states: readonly unknown[] };
+    readonly value: (doc: Readonly<StoredDoc>) => unknown;
+  }
+  const FREE = Symbol('the field\'s own attribute');
   const GROUP_ATTRIBUTES = groups.map((g) => g.attribute);
-  const DECODE_STEPS: readonly DecodeStep[] = fields.flatMap((f): DecodeStep[] => {
-    if (!f.stored) return [];
-    const name = f.name;
-    const packed = SLOT_OF.get(name);
-    if (packed) {
-      const { slot } = packed;
-      const at = GROUP_ATTRIBUTES.indexOf(packed.group.attribute);
-      if (slot.kind === 'flag') {
-        return [
-          (_doc, record, codes, missing) => {
+  const ownValue = (name: string) => (doc: Readonly<StoredDoc>) => {
+    const v = doc[name];
+    return v === null ? undefined : v;
+  };
+  const READS: ReadonlyMap<string, FieldRead> = new Map(
+    fields.flatMap((field): [string, FieldRead][] => {
+      // Derived fields come from their sources (decode computes them after the stored ones).
+      if (!field.stored || catalog.derivation(field.name)) return [];
+      const name = field.name;
+      const packed = SLOT_OF.get(name);
+      if (packed) {
+        const { slot } = packed;
+        const at = GROUP_ATTRIBUTES.indexOf(packed.group.attribute);
+        if (slot.kind === 'flag') {
+          // A present group still lacks a flag named missing.
+          const state = (codes: readonly number[], missing: readonly string[] | undefined) => {
             const code = codes[at]!;
-            if (code === code && !missing?.includes(name)) record[name] = digit(code, slot);
-          },
-        ];
-      }
-      return [
-        (doc, record, codes) => {
+            return code === code && !missing?.includes(name) ? digit(code, slot) : -1;
+          };
+          return [[name, { field, packed: { state, states: [0, 1] }, value: () => undefined }]];
+        }
+        // 0: none; 1..n: the usual values; n + 1: an unusual one, in the field's own attribute.
+        const state = (codes: readonly number[]) => {
           const code = codes[at]!;
-          if (code !== code) return;
-          const state = digit(code, slot);
-          if (state > 0 && state <= slot.values.length) record[name] = slot.values[state - 1];
-          else if (state === slot.radix - 1 && typeof doc[name] === 'string') record[name] = doc[name];
-        },
-      ];
-    }
-    // Derived fields come from their sources, after the steps.
-    if (catalog.derivation(name)) return [];
-    if (name === PRIMARY_KEY) {
-      return [
-        (doc, record) => {
-          const v = doc[name];
-          if (typeof v === 'string') record[name] = publicId(v);
-        },
-      ];
-    }
-    if (name === SAME?.field) {
-      const as = SAME.as;
-      return [
-        (doc, record) => {
-          const v = doc[name];
-          if (v === undefined) {
-            if (doc[as] !== undefined) record[name] = doc[as];
-          } else if (v !== null) record[name] = v;
-        },
-      ];
-    }
-    if (LISTS.has(name)) {
-      return [
-        (doc, record) => {
-          const v = doc[name];
-          if (typeof v === 'string') record[name] = unfence(v);
-        },
-      ];
-    }
-    return [
-      (doc, record) => {
-        const v = doc[name];
-        if (v !== undefined && v !== null) record[name] = v;
-      },
-    ];
-  });
+          return code === code ? digit(code, slot) : -1;
+        };
+        const value = (doc: Readonly<StoredDoc>) => (typeof doc[name] === 'string' ? doc[name] : undefined);
+        return [[name, { field, packed: { state, states: [undefined, ...slot.values, FREE] }, value }]];
+      }
+      if (name === PRIMARY_KEY) {
+        return [[name, { field, value: (doc) => (typeof doc[name] === 'string' ? publicId(doc[name]) : undefined) }]];
+      }
+      if (name === SAME?.field) {
+        // Left out: the same as the other field; null: none.
+        const as = SAME.as;
+        return [[name, { field, value: (doc) => (doc[name] === undefined ? doc[as] : ownValue(name)(doc)) }]];
+      }
+      if (LISTS.has(name)) {
+        return [[name, { field, value: (doc) => (typeof doc[name] === 'string' ? unfence(doc[name]) : undefined) }]];
+      }
+      return [[name, { field, value: ownValue(name) }]];
+    }),
+  );
+  /** The stored fields in the catalog's order (the record's keys come out in that order). */
+  const READ_LIST: readonly FieldRead[] = [...READS.values()];
   const DERIVATIONS = [...catalog.derivations.values()];
-  // The documents' group codes as numbers, refilled per document (decode runs to its end
+  // The documents' group codes as numbers, refilled per document (a read runs to its end
   // synchronously, so one array serves every call).
   const codes: number[] = GROUP_ATTRIBUTES.map(() => NaN);
 
-  /** A stored document (any subset of its attributes) as a record, derived fields computed. */
-  function decode(doc: Readonly<StoredDoc>): OaRecord {
-    const record: Record<string, unknown> = {};
-    const missing = Array.isArray(doc[MISSING]) ? (doc[MISSING] as string[]) : undefined;
+  /** Fills `codes` from the document's group codes; returns its missing-flags list. */
+  function readCodes(doc: Readonly<StoredDoc>): readonly string[] | undefined {
     for (let i = 0; i < GROUP_ATTRIBUTES.length; i++) {
       const code = doc[GROUP_ATTRIBUTES[i]!];
       codes[i] = typeof code === 'string' ? Number(code) : NaN;
     }
-    for (const step of DECODE_STEPS) step(doc, record, codes, missing);
+    return Array.isArray(doc[MISSING]) ? (doc[MISSING] as string[]) : undefined;
+  }
+
+  /** A field's value in a document whose codes have been read (undefined: none). */
+  function readField(r: FieldRead, doc: Readonly<StoredDoc>, missing: readonly string[] | undefined): unknown {
+    if (!r.packed) return r.value(doc);
+    const state = r.packed.state(codes, missing);
+    if (state < 0) return undefined;
+    const v = r.packed.states[state];
+    return v === FREE ? r.value(doc) : v;
+  }
+
+  /** A stored document (any subset of its attributes) as a record, derived fields computed. */
+  function decode(doc: Readonly<StoredDoc>): OaRecord {
+    const record: Record<string, unknown> = {};
+    const missing = readCodes(doc);
+    for (const r of READ_LIST) {
+      const v = readField(r, doc, missing);
+      if (v !== undefined) record[r.field.name] = v;
+    }
     for (const d of DERIVATIONS) {
       const v = d.compute(record);
       if (v !== undefined) record[d.name] = v;
     }
     return record as OaRecord;
+  }
+
+  /**
+   * A writer of stored documents straight to text (see StoredLayout.writer): per field, a packed
+   * one's states written once, here; a field computed from others through the decoded record.
+   */
+  function writer(chosen: readonly FieldSpec[], text: FieldText): (doc: Readonly<StoredDoc>) => string {
+    const writers = chosen.map(text);
+    if (chosen.some((f) => catalog.derivation(f.name))) {
+      return (doc) => {
+        const record = decode(doc) as Readonly<Record<string, unknown>>;
+        let out = '';
+        for (let i = 0; i < chosen.length; i++) {
+          const v = record[chosen[i]!.name];
+          if (v !== undefined) out += writers[i]!(v);
+        }
+        return out;
+      };
+    }
+    // A field the layout does not store has no value in any document: nothing to write.
+    const plan = chosen.flatMap((f, i) => {
+      const r = READS.get(f.name);
+      if (!r) return [];
+      const write = writers[i]!;
+      return [{ r, write, texts: r.packed?.states.map((v) => (v === undefined || v === FREE ? undefined : write(v))) }];
+    });
+    return (doc) => {
+      const missing = readCodes(doc);
+      let out = '';
+      for (const { r, write, texts } of plan) {
+        if (texts) {
+          const state = r.packed!.state(codes, missing);
+          if (state < 0) continue;
+          const written = texts[state];
+          if (written !== undefined) {
+            out += written;
+            continue;
+          }
+          if (r.packed!.states[state] !== FREE) continue;
+        }
+        const v = r.value(doc);
+        if (v !== undefined) out += write(v);
+      }
+      return out;
+    };
   }
 
   // ---- fields to read --------------------------------------------------------------------------------
@@ -597,5 +663,5 @@ export function storedLayout(catalog: Catalog): StoredLayout {
     return [...own, ...codes];
   }
 
-  return { encode, decode, attributesFor, needsValues, narrowing, listedValue, usualValues, lower, facetAttributesFor, foldFacets, facetSearchable, lowerSort, storedAttributes, marker };
+  return { encode, decode, writer, attributesFor, needsValues, narrowing, listedValue, usualValues, lower, facetAttributesFor, foldFacets, facetSearchable, lowerSort, storedAttributes, marker };
 }

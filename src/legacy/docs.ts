@@ -1,9 +1,13 @@
 /**
- * Stored record -> v1 doc, in the shape real v1 clients read: `id` a plain string, every other
- * field a one-element array of strings (flags "0"/"1", numbers as strings, mailDate as
+ * The v1 doc, in the shape real v1 clients read: `id` a plain string, every other field a
+ * one-element array of strings (flags "0"/"1", numbers as strings, mailDate as
  * "yyyy-MM-ddT00:00:00"), empty fields left out. Only legacy fields are served.
+ *
+ * `toLegacyDoc` says it of a record; the answers write the same JSON text straight from the stored
+ * documents (`legacyDocWriter`, `legacyDocsJson`).
  */
 import { LEGACY_FIELDS, type FieldSpec } from '../catalog/fields.ts';
+import type { FieldText, StoredDoc, StoredLayout } from '../catalog/layout.ts';
 import type { OaRecord } from '../catalog/schema.ts';
 
 export type LegacyDoc = { id?: string } & Record<string, string | string[]>;
@@ -27,19 +31,11 @@ export function toLegacyDoc(record: OaRecord, fields: readonly FieldSpec[] = LEG
   return doc;
 }
 
-/** How one field of a doc is written as JSON: its `"name":` and its value's text. */
-interface FieldWriter {
-  name: string;
-  key: string;
-  write(value: unknown): string;
-}
-
 /**
  * The JSON text of a field's v1 value: `JSON.stringify(legacyValue(field, value))` (or of the
  * plain string, for `id`), with the usual cases written without building the one-element array -
  * a string quoted by JSON.stringify itself, a number as its digits (String of a number never
- * needs escaping). That array and its serialisation were a third of the legacy docs' cost.
- * test/legacy/docs-json.test.ts holds the two texts equal.
+ * needs escaping).
  */
 function valueWriter(field: FieldSpec): (value: unknown) => string {
   if (field.name === 'id') return (v) => JSON.stringify(String(v));
@@ -51,44 +47,53 @@ function valueWriter(field: FieldSpec): (value: unknown) => string {
   };
 }
 
-const writers = new WeakMap<readonly FieldSpec[], FieldWriter[]>();
+/** A field of a v1 doc as JSON text, with the comma before it: `,"form892":["1"]` ('' for an empty value). */
+const legacyField: FieldText = (field) => {
+  const key = `,${JSON.stringify(field.name)}:`;
+  const write = valueWriter(field);
+  return (v) => (v === null || v === '' ? '' : key + write(v));
+};
 
-function writersFor(fields: readonly FieldSpec[]): FieldWriter[] {
-  let list = writers.get(fields);
-  if (!list) {
-    const seen = new Set<string>();
-    list = [];
-    for (const field of fields) {
-      if (seen.has(field.name)) continue; // a name twice is one key of the doc, at its first place
-      seen.add(field.name);
-      list.push({ name: field.name, key: `${JSON.stringify(field.name)}:`, write: valueWriter(field) });
-    }
-    writers.set(fields, list);
+/** A stored document as the JSON text of its v1 doc's fields, each with its comma before it. */
+export type LegacyDocWriter = (doc: Readonly<StoredDoc>) => string;
+
+const writers = new WeakMap<StoredLayout, Map<string, LegacyDocWriter>>();
+/** Writers kept per layout: the legacy fields, and the `fl` choices last asked for. */
+const KEPT_WRITERS = 64;
+
+/**
+ * The writer of v1 docs of the given fields straight from a layout's stored documents
+ * (StoredLayout.writer): the docs are only serialised, so neither a record nor a doc object is
+ * built in between - decoding the records and writing their docs were a sixth of the gateway's CPU
+ * per legacy request, and most of a doc is flags and codes, whose texts the writer has ready.
+ * A name given twice is one key of the doc, at its first place.
+ */
+export function legacyDocWriter(layout: StoredLayout, fields: readonly FieldSpec[]): LegacyDocWriter {
+  let kept = writers.get(layout);
+  if (!kept) writers.set(layout, (kept = new Map()));
+  const key = fields.map((f) => f.name).join(',');
+  let writer = kept.get(key);
+  if (!writer) {
+    const distinct = new Map<string, FieldSpec>();
+    for (const f of fields) if (!distinct.has(f.name)) distinct.set(f.name, f);
+    writer = layout.writer([...distinct.values()], legacyField);
+    if (kept.size >= KEPT_WRITERS) kept.clear();
+    kept.set(key, writer);
   }
-  return list;
+  return writer;
 }
 
 /**
- * Records as the JSON text of their v1 docs: exactly `JSON.stringify(records.map((r) =>
- * toLegacyDoc(r, fields)))`, written straight from the records rather than through an object and
- * an object per doc, which the legacy answer then only serialises (toLegacyDoc and the
- * serialisation were a fifth of the gateway's CPU per request).
+ * The docs array of a v1 answer from the texts of its docs' fields (a LegacyDocWriter's):
+ * exactly `JSON.stringify(records.map((r) => toLegacyDoc(r, fields)))` for the records the
+ * documents decode to (test/legacy/docs-json.test.ts holds the two texts equal).
  */
-export function legacyDocsJson(records: readonly OaRecord[], fields: readonly FieldSpec[] = LEGACY_FIELDS): string {
-  const list = writersFor(fields);
+export function legacyDocsJson(texts: readonly string[]): string {
   let out = '[';
-  for (let i = 0; i < records.length; i++) {
-    const values = records[i] as Readonly<Record<string, unknown>>;
-    out += i === 0 ? '{' : ',{';
-    let first = true;
-    for (const w of list) {
-      const value = values[w.name];
-      if (value === undefined || value === null || value === '') continue;
-      out += first ? w.key : `,${w.key}`;
-      out += w.write(value);
-      first = false;
-    }
-    out += '}';
+  for (let i = 0; i < texts.length; i++) {
+    const fields = texts[i]!;
+    // Each field's text starts with its comma; the doc's first has none.
+    out += `${i === 0 ? '{' : ',{'}${fields.substring(1)}}`;
   }
   return `${out}]`;
 }

@@ -14,7 +14,7 @@ import type { Filter } from '../filter/ast.ts';
 import { ApiError, badRequest } from '../http/errors.ts';
 import type { RecordStore } from '../store/records.ts';
 import { compileCriteria, CriteriaError } from './criteria/index.ts';
-import { legacyDocsJson } from './docs.ts';
+import { legacyDocsJson, legacyDocWriter } from './docs.ts';
 import { readRecordsParams } from './params.ts';
 import { requestSignal } from '../http/node-request.ts';
 
@@ -109,14 +109,15 @@ export function legacyRoutes(prefix: string, options: LegacyOptions): Hono {
     const fields = params.fl ?? catalog.legacy;
     // Results in the sort, ties (or no sort) in index order: a total order, so paging never repeats
     // or skips a record.
-    const page = await store.page(
+    const page = await store.pageWritten(
       { filter: await store.resolve(filter, signal), offset: params.start, limit: params.rows, fields: fields.map((f) => f.name as FieldName), sort: params.sort },
+      legacyDocWriter(catalog.layout, fields),
       signal,
     );
     // The envelope is c.json's text of { responseHeader, response: { numFound, start, docs } }, the
-    // docs written straight from the records (docs.ts).
+    // docs written straight from the stored documents (docs.ts).
     const header = JSON.stringify({ status: 0, QTime: Math.round(performance.now() - started), params: params.echo });
-    const docs = legacyDocsJson(page.records, fields);
+    const docs = legacyDocsJson(page.texts);
     return c.body(`{"responseHeader":${header},"response":{"numFound":${JSON.stringify(page.total)},"start":${JSON.stringify(params.start)},"docs":${docs}}}`, 200, {
       'Content-Type': 'application/json',
     });

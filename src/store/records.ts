@@ -164,9 +164,28 @@ export class RecordStore {
    * any depth (see MeiliReader.exactPage).
    */
   async page(query: RecordQuery & { offset: number; limit: number }, signal?: AbortSignal): Promise<{ records: OaRecord[]; total: number }> {
+    const page = await this.storedPage(query, signal);
+    return { records: page.hits.map(this.layout.decode), total: page.total };
+  }
+
+  /**
+   * The same page with each record written as text by `write` (a `writer` of this store's layout,
+   * StoredLayout.writer), for an answer that only serialises its records: no record is built.
+   */
+  async pageWritten(
+    query: RecordQuery & { offset: number; limit: number },
+    write: (doc: Readonly<StoredDoc>) => string,
+    signal?: AbortSignal,
+  ): Promise<{ texts: string[]; total: number }> {
+    const page = await this.storedPage(query, signal);
+    return { texts: page.hits.map(write), total: page.total };
+  }
+
+  private storedPage(query: RecordQuery & { offset: number; limit: number }, signal?: AbortSignal): Promise<{ hits: StoredDoc[]; total: number }> {
+    // Priced first: a filter over the budget is refused before anything else is asked of it.
     const lane = this.laneFor(query.pricedAs ?? query.filter);
-    const { attributesFor, decode, lowerSort } = this.layout;
-    const page = await this.reader.exactPage<StoredDoc>(
+    const { attributesFor, lowerSort } = this.layout;
+    return this.reader.exactPage<StoredDoc>(
       {
         q: query.q,
         filter: this.storedFilter(query.filter),
@@ -178,7 +197,6 @@ export class RecordStore {
       signal,
       lane,
     );
-    return { records: page.hits.map(decode), total: page.total };
   }
 
   /** Records by filter in index order, from an offset (the documents route: exact offsets, no ranking). */
