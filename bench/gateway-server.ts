@@ -9,7 +9,7 @@
  */
 import { createApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { createLogger } from '../src/http/log.ts';
+import { createLogger, stdoutLines } from '../src/http/log.ts';
 import { serverLimitsFrom, startServer } from '../src/http/server.ts';
 import { laneLimitsFrom } from '../src/meili/lanes.ts';
 import { MeiliReader } from '../src/meili/reader.ts';
@@ -23,7 +23,7 @@ const reader = new MeiliReader({
   timeoutMs: config.REQUEST_TIMEOUT_MS,
   lanes: laneLimitsFrom(config),
 });
-const app = createApp({ reader, rejections: reader.forIndex(config.OA_REJECTIONS_INDEX), config, log: createLogger(config.LOG_LEVEL) });
+const app = createApp({ reader, rejections: reader.forIndex(config.OA_REJECTIONS_INDEX), config, log: createLogger(config.LOG_LEVEL, stdoutLines()) });
 const { server, port } = await startServer(app.fetch, { host: '127.0.0.1', port: 0, limits: serverLimitsFrom(config) });
 if (process.send) process.send({ port, pid: process.pid });
 else process.stderr.write(`${JSON.stringify({ port, pid: process.pid })}\n`);

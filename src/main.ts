@@ -11,7 +11,7 @@
 import { createApp } from './app.ts';
 import { CITATIONS, REJECTIONS } from './catalog/datasets.ts';
 import { ConfigError, loadConfig } from './config.ts';
-import { createLogger } from './http/log.ts';
+import { createLogger, stdoutLines } from './http/log.ts';
 import { serverLimitsFrom, startServer } from './http/server.ts';
 import { connectAdmin, enableFeatures, searchKeyFor } from './meili/connect.ts';
 import { laneLimitsFrom } from './meili/lanes.ts';
@@ -21,7 +21,7 @@ import { loadSampleIfEmpty } from './sample.ts';
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const log = createLogger(config.LOG_LEVEL);
+  const log = createLogger(config.LOG_LEVEL, stdoutLines());
   const admin = await connectAdmin(config);
   log.info('meilisearch', { url: admin.url, embedded: Boolean(admin.embedded) });
   if (admin.masterKey) await enableFeatures(admin);

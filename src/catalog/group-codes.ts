@@ -4,7 +4,7 @@
  * Each data set's catalog names its groups (GroupSpec); `groupsOf` checks and numbers them.
  */
 import type { FieldSpec } from './field-spec.ts';
-import { and, anyOf, exists, NONE, not, type Filter } from '../filter/ast.ts';
+import { and, anyOfDistinct, exists, NONE, not, type Filter } from '../filter/ast.ts';
 
 /**
  * A field packed into a group code, as one digit of it:
@@ -104,6 +104,6 @@ export function groupWhere(group: Group, slot: Slot, states: ReadonlySet<number>
   if (states.size === 0) return NONE;
   const others = new Set(Array.from({ length: slot.radix }, (_, i) => i).filter((i) => !states.has(i)));
   if (others.size === 0) return exists(group.attribute);
-  if (states.size <= others.size) return anyOf(group.attribute, codesWith(group, slot, states));
-  return and([exists(group.attribute), not(anyOf(group.attribute, codesWith(group, slot, others)))]);
+  if (states.size <= others.size) return anyOfDistinct(group.attribute, codesWith(group, slot, states));
+  return and([exists(group.attribute), not(anyOfDistinct(group.attribute, codesWith(group, slot, others)))]);
 }

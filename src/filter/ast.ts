@@ -73,10 +73,14 @@ export const pattern = <F extends string>(field: FieldArg<F>, pieces: readonly P
 
 /** `field IN [...]`: one value is an equality, none matches nothing. Repeated values are dropped. */
 export function anyOf<F extends string>(field: FieldArg<F>, values: readonly Value[]): Filter {
-  const distinct = [...new Set(values)];
-  if (distinct.length === 0) return NONE;
-  if (distinct.length === 1) return eq<string>(field, distinct[0]!);
-  return cond({ kind: 'in', field, values: distinct });
+  return anyOfDistinct(field, [...new Set(values)]);
+}
+
+/** anyOf of values the caller knows are distinct (a group's list of codes, a hundred or more): no Set built for them. */
+export function anyOfDistinct<F extends string>(field: FieldArg<F>, values: readonly Value[]): Filter {
+  if (values.length === 0) return NONE;
+  if (values.length === 1) return eq<string>(field, values[0]!);
+  return cond({ kind: 'in', field, values });
 }
 
 /** Inclusive range; an open end is undefined. */

@@ -19,3 +19,29 @@ export function createLogger(level: Level = 'info', write: (line: string) => voi
   };
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
+
+/**
+ * Lines for stdout, written together once per turn of the event loop: the access log's line per
+ * request was a write(2) of its own - a synchronous one, stdout being a file or a pipe on Linux -
+ * at every request the gateway served. Lines still pending when the process exits (an exception,
+ * process.exit) are written then; only a process killed outright loses them - one turn's worth.
+ */
+export function stdoutLines(write: (text: string) => void = (t) => process.stdout.write(t)): (line: string) => void {
+  let pending = '';
+  let scheduled = false;
+  const flush = () => {
+    scheduled = false;
+    if (pending === '') return;
+    const text = pending;
+    pending = '';
+    write(text);
+  };
+  process.on('exit', flush);
+  return (line) => {
+    pending += line;
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
+  };
+}
