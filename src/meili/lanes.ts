@@ -67,22 +67,25 @@ export class Lanes {
     // Refused only when it would have to wait: with a slot free it runs at once, whatever the queue.
     const full = queue.pending >= queue.concurrency && queue.size >= this.limits.queue;
     if (full) return Promise.reject(busy(lane, `${queue.size} ${lane} requests are waiting already`));
+    // With a slot free and nobody waiting, p-queue starts the task within add(): there is no wait
+    // to time out or give up, so neither a timer nor a way out of the queue is made for it.
+    const waits = queue.size > 0 || queue.pending >= queue.concurrency;
     return new Promise<T>((resolve, reject) => {
       let settled = false;
       let started = false;
       // A wait given up (timed out, or its client gone) leaves the queue at once, so it neither
       // counts against the queue limit nor takes a slot later. Only a wait: p-queue would also
       // free the slot of a running task whose signal aborts, and a running one must keep it.
-      const leave = new AbortController();
+      const leave = waits ? new AbortController() : undefined;
       const finish = (fn: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
-        if (!started) leave.abort();
+        if (!started) leave?.abort();
         fn();
       };
-      const timer = setTimeout(() => finish(() => reject(busy(lane, `no ${lane} slot freed within ${this.limits.waitMs} ms`))), this.limits.waitMs);
+      const timer = waits ? setTimeout(() => finish(() => reject(busy(lane, `no ${lane} slot freed within ${this.limits.waitMs} ms`))), this.limits.waitMs) : undefined;
       const onAbort = () => finish(() => reject(signal!.reason));
       signal?.addEventListener('abort', onAbort, { once: true });
       queue
@@ -97,7 +100,7 @@ export class Lanes {
               (err: unknown) => finish(() => reject(err)),
             );
           },
-          { signal: leave.signal },
+          leave && { signal: leave.signal },
         )
         .catch(() => undefined); // removed from the queue after giving up: nothing to do
     });
