@@ -143,12 +143,13 @@ export interface StoredLayout {
   decode(doc: Readonly<StoredDoc>): OaRecord;
   /**
    * Stored documents written straight as text, for an answer that only serialises its records (the
-   * legacy docs): the writer gives `chosen.map((f) => text(f)(v))` joined, `v` each field's value
-   * in `decode(doc)`, a field without one left out - without building the record, and with each
-   * value a packed field can take written once, when the writer is made (so `text(f)` must depend
-   * on its value alone). Made per list of fields: keep one rather than make it per answer.
+   * legacy docs): the writer gives `chosen.map((f) => text(f)(v))` joined by `separator`, `v` each
+   * field's value in `decode(doc)`, a field without one (or whose text is '') left out - without
+   * building the record, and with each value a packed field can take written once, when the writer
+   * is made (so `text(f)` must depend on its value alone). Made per list of fields: keep one rather
+   * than make it per answer.
    */
-  writer(chosen: readonly FieldSpec[], text: FieldText): (doc: Readonly<StoredDoc>) => string;
+  writer(chosen: readonly FieldSpec[], text: FieldText, separator: string): (doc: Readonly<StoredDoc>) => string;
   /** The stored attributes needed to decode the given fields. */
   attributesFor(fields: readonly string[]): string[];
   /** Whether a condition needs the values its field holds, listed by the store (see below). */
@@ -343,15 +344,17 @@ export function storedLayout(catalog: Catalog): StoredLayout {
    * A writer of stored documents straight to text (see StoredLayout.writer): per field, a packed
    * one's states written once, here; a field computed from others through the decoded record.
    */
-  function writer(chosen: readonly FieldSpec[], text: FieldText): (doc: Readonly<StoredDoc>) => string {
+  function writer(chosen: readonly FieldSpec[], text: FieldText, separator: string): (doc: Readonly<StoredDoc>) => string {
     const writers = chosen.map(text);
+    /** `out` and then `piece`, the separator between them when both are there. */
+    const joined = (out: string, piece: string) => (piece === '' ? out : out === '' ? piece : out + separator + piece);
     if (chosen.some((f) => catalog.derivation(f.name))) {
       return (doc) => {
         const record = decode(doc) as Readonly<Record<string, unknown>>;
         let out = '';
         for (let i = 0; i < chosen.length; i++) {
           const v = record[chosen[i]!.name];
-          if (v !== undefined) out += writers[i]!(v);
+          if (v !== undefined) out = joined(out, writers[i]!(v));
         }
         return out;
       };
@@ -372,13 +375,13 @@ export function storedLayout(catalog: Catalog): StoredLayout {
           if (state < 0) continue;
           const written = texts[state];
           if (written !== undefined) {
-            out += written;
+            out = joined(out, written);
             continue;
           }
           if (r.packed!.states[state] !== FREE) continue;
         }
         const v = r.value(doc);
-        if (v !== undefined) out += write(v);
+        if (v !== undefined) out = joined(out, write(v));
       }
       return out;
     };

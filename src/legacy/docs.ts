@@ -47,14 +47,14 @@ function valueWriter(field: FieldSpec): (value: unknown) => string {
   };
 }
 
-/** A field of a v1 doc as JSON text, with the comma before it: `,"form892":["1"]` ('' for an empty value). */
+/** A field of a v1 doc as JSON text: `"form892":["1"]` ('' for an empty value, which the doc leaves out). */
 const legacyField: FieldText = (field) => {
-  const key = `,${JSON.stringify(field.name)}:`;
+  const key = `${JSON.stringify(field.name)}:`;
   const write = valueWriter(field);
   return (v) => (v === null || v === '' ? '' : key + write(v));
 };
 
-/** A stored document as the JSON text of its v1 doc's fields, each with its comma before it. */
+/** A stored document as the JSON text of its v1 doc's fields (the doc without its braces). */
 export type LegacyDocWriter = (doc: Readonly<StoredDoc>) => string;
 
 const writers = new WeakMap<StoredLayout, Map<string, LegacyDocWriter>>();
@@ -76,7 +76,7 @@ export function legacyDocWriter(layout: StoredLayout, fields: readonly FieldSpec
   if (!writer) {
     const distinct = new Map<string, FieldSpec>();
     for (const f of fields) if (!distinct.has(f.name)) distinct.set(f.name, f);
-    writer = layout.writer([...distinct.values()], legacyField);
+    writer = layout.writer([...distinct.values()], legacyField, ',');
     if (kept.size >= KEPT_WRITERS) kept.clear();
     kept.set(key, writer);
   }
@@ -90,10 +90,6 @@ export function legacyDocWriter(layout: StoredLayout, fields: readonly FieldSpec
  */
 export function legacyDocsJson(texts: readonly string[]): string {
   let out = '[';
-  for (let i = 0; i < texts.length; i++) {
-    const fields = texts[i]!;
-    // Each field's text starts with its comma; the doc's first has none.
-    out += `${i === 0 ? '{' : ',{'}${fields.substring(1)}}`;
-  }
+  for (let i = 0; i < texts.length; i++) out += `${i === 0 ? '{' : ',{'}${texts[i]!}}`;
   return `${out}]`;
 }
