@@ -1,11 +1,11 @@
 /**
- * Input files as bytes: `.csv` (and any plain file), `.csv.gz` and `.zip` (the first CSV inside), decompressed and read
+ * Input files as bytes: `.csv`, `.csv.gz` and `.zip` (the first CSV inside), decompressed and read
  * incrementally - a file is never loaded whole - with how many bytes of the file on disk have been
  * consumed (for progress). sources.ts turns the bytes into rows.
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { Readable } from 'node:stream';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import yauzl from 'yauzl';
 
@@ -88,9 +88,12 @@ export async function openByteSource(path: string, what = 'input', readChunk = R
   const format = await sniff(path);
   if (format === 'zip') return openZip(path, size, what);
 
-  if (format === 'csv') return openPlain(path, size, what, readChunk);
   const file = createReadStream(path, { highWaterMark: readChunk });
   let read = 0;
+  if (format === 'csv') {
+    file.on('data', (b) => (read += b.length));
+    return { path, format, size, stream: file, bytesRead: () => read, close: () => file.destroy() };
+  }
   const gunzip = createGunzip({ chunkSize: Math.max(64, Math.min(readChunk, 1 << 18)) });
   file.on('data', (b) => (read += b.length));
   file.on('error', (err) => gunzip.destroy(err));
@@ -149,53 +152,4 @@ async function openZip(path: string, size: number, what: string): Promise<ByteSo
       zip.close();
     },
   };
-}
-
-/** Bytes read from a plain file at once: the file's pieces are then handed on `readChunk` at a time. */
-const PLAIN_READ = 1 << 20;
-
-/**
- * A plain file, read synchronously a megabyte at a time and handed on in `readChunk` pieces.
- * createReadStream reads each 64 KiB piece through libuv's thread pool: on one core (the bench's,
- * or a busy machine's) every piece is a round trip between two threads. Reading the same
- * 405 k-row citations alternately both ways in one process on one core (10 rounds, medians), the
- * reader alone took 219 -> 175 ms over CSV and 232 -> 183 ms over BigQuery's NDJSON. A megabyte
- * from the page cache is read in a fraction of a millisecond, which is all the event loop waits;
- * the pieces stay small, so each chunk's rows stay young (READ_CHUNK).
- */
-function openPlain(path: string, size: number, what: string, readChunk: number): ByteSource {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    throw new InputError(path, `cannot read ${what} file ${path}: ${describe(err)}`);
-  }
-  let open = true;
-  let handed = 0;
-  let block = Buffer.alloc(0);
-  let at = 0;
-  const stream = new Readable({
-    read() {
-      try {
-        if (at >= block.length) {
-          block = Buffer.allocUnsafe(Math.max(readChunk, PLAIN_READ));
-          block = block.subarray(0, readSync(fd, block, 0, block.length, null));
-          at = 0;
-          if (block.length === 0) return void this.push(null);
-        }
-        const piece = block.subarray(at, Math.min(block.length, at + readChunk));
-        at += piece.length;
-        handed += piece.length;
-        this.push(piece);
-      } catch (err) {
-        this.destroy(err as Error);
-      }
-    },
-    destroy(err, callback) {
-      if (open) closeSync(fd);
-      open = false;
-      callback(err);
-    },
-  });
-  return { path, format: 'csv', size, stream, bytesRead: () => handed, close: () => stream.destroy() };
 }
