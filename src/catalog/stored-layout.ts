@@ -292,7 +292,8 @@ export function storedLayout(catalog: Catalog): StoredLayout {
       if (name === SAME?.field) {
         // Left out: the same as the other field; null: none.
         const as = SAME.as;
-        return [[name, { field, value: (doc) => (doc[name] === undefined ? doc[as] : ownValue(name)(doc)) }]];
+        const own = ownValue(name);
+        return [[name, { field, value: (doc) => (doc[name] === undefined ? doc[as] : own(doc)) }]];
       }
       if (LISTS.has(name)) {
         return [[name, { field, value: (doc) => (typeof doc[name] === 'string' ? unfence(doc[name]) : undefined) }]];
