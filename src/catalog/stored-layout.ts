@@ -343,7 +343,8 @@ export function storedLayout(catalog: Catalog): StoredLayout {
 
   /**
    * A writer of stored documents straight to text (see StoredLayout.writer): per field, a packed
-   * one's states written once, here; a field computed from others through the decoded record.
+   * one's states written once, here. When a field computed from others is among those chosen,
+   * each whole document is decoded first (no v1 field is computed: legacy answers never are).
    */
   function writer(chosen: readonly FieldSpec[], text: FieldText, separator: string): (doc: Readonly<StoredDoc>) => string {
     const writers = chosen.map(text);

@@ -58,7 +58,7 @@ const legacyField: FieldText = (field) => {
 export type LegacyDocWriter = (doc: Readonly<StoredDoc>) => string;
 
 const writers = new WeakMap<StoredLayout, Map<string, LegacyDocWriter>>();
-/** Writers kept per layout: the legacy fields, and the `fl` choices last asked for. */
+/** Writers kept per layout, the least recently asked for dropped first: the legacy fields, and the `fl` choices. */
 const KEPT_WRITERS = 64;
 
 /**
@@ -71,15 +71,17 @@ const KEPT_WRITERS = 64;
 export function legacyDocWriter(layout: StoredLayout, fields: readonly FieldSpec[]): LegacyDocWriter {
   let kept = writers.get(layout);
   if (!kept) writers.set(layout, (kept = new Map()));
-  const key = fields.map((f) => f.name).join(',');
+  // A field's text depends on its name and type (a date is written with its time).
+  const key = fields.map((f) => `${f.name}:${f.type}`).join(',');
   let writer = kept.get(key);
-  if (!writer) {
+  if (writer) kept.delete(key);
+  else {
     const distinct = new Map<string, FieldSpec>();
     for (const f of fields) if (!distinct.has(f.name)) distinct.set(f.name, f);
     writer = layout.writer([...distinct.values()], legacyField, ',');
-    if (kept.size >= KEPT_WRITERS) kept.clear();
-    kept.set(key, writer);
+    if (kept.size >= KEPT_WRITERS) kept.delete(kept.keys().next().value!);
   }
+  kept.set(key, writer);
   return writer;
 }
 

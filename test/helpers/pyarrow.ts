@@ -31,11 +31,11 @@ import datetime, json, math, sys
 import pyarrow.parquet as pq, pandas as pd
 table = pq.read_table(sys.argv[1])
 def plain(v):
-    if isinstance(v, (datetime.date, pd.Timestamp)): return v.isoformat()[:10]
+    if v is None or v is pd.NaT or v is pd.NA: return None
+    if isinstance(v, datetime.date): return v.isoformat()[:10]
     if hasattr(v, 'tolist'): v = v.tolist()
     if isinstance(v, list): return [plain(x) for x in v]
     if isinstance(v, float) and math.isnan(v): return None
-    if v is pd.NaT or v is pd.NA: return None
     return v
 frame = pd.read_parquet(sys.argv[1])
 print(json.dumps({

@@ -83,9 +83,9 @@ describe('openCsv', () => {
     }
   });
 
-  it('reads a plain file of several megabytes whole and in order, records cut across its megabyte reads', async () => {
-    // Rows of a few hundred bytes, some quoted across lines, so that the file's 1 MiB reads (and
-    // their 64 KiB pieces) fall inside records, quoted ones included, many times over.
+  it('reads a plain file of several megabytes whole and in order, records cut across its reads', async () => {
+    // Rows of a few hundred bytes, some quoted across lines, so that the file's 64 KiB reads fall
+    // inside records, quoted ones included, many times over.
     const lines = ['app_id,text,n'];
     for (let i = 0, length = 0; length < 3.5 * (1 << 20); i++) {
       const text = i % 7 === 0 ? `"line one ${i}\nline ""two"", ${'x'.repeat(i % 300)}"` : `plain ${'y'.repeat(i % 400)}`;

@@ -69,6 +69,16 @@ describe('legacy docs written from the stored documents', () => {
     );
   });
 
+  it('writes an unusual code as written and leaves out a flag named missing', () => {
+    const record = { id: '0123456789abcdef01234567', applicationId: '09018009', Patent_PGPub: '7123456', ifwNumber: 'IFW1', form892: 0, form1449: 1, citationInOA: 0, actionType: 'nonstatutory', documentCd: 'NOA', headerMissing: 1 } as OaRecord;
+    const doc = CITATIONS.layout.encode(record);
+    expect(doc).toHaveProperty('actionType', 'nonstatutory');
+    const text = legacyDocsJson([legacyDocWriter(CITATIONS.layout, CITATIONS.legacy)(doc)]);
+    expect(JSON.parse(text)).toEqual([
+      { id: '0123456789abcdef01234567', applicationId: ['09018009'], Patent_PGPub: ['7123456'], ifwNumber: ['IFW1'], actionType: ['nonstatutory'], form892: ['0'], form1449: ['1'], citationInOA: ['0'], documentCd: ['NOA'], headerMissing: ['1'] },
+    ]);
+  });
+
   it('writes every field of a real document, a flag and a code from their group codes', () => {
     const record = { id: '0123456789abcdef01234567', applicationId: '09018009', Patent_PGPub: '20070082898', form892: 1, form1449: 0, citationInOA: 0, actionType: '103', mailDate: '2008-02-06' } as OaRecord;
     const doc = CITATIONS.layout.encode(record);
