@@ -8,12 +8,13 @@
  *
  * One file per (index uid, --reindex or not, input files), the files identified by absolute
  * path, size and modification time: a changed input never resumes from a stale checkpoint.
- * Written atomically (temp file + rename); removed when the run completes.
+ * Written atomically (temp file + rename); removed when the run completes, with any temp file a
+ * run killed while writing it left behind.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { RunCounters } from './counters.ts';
 import type { Normalised } from './pandas.ts';
 
@@ -122,8 +123,31 @@ export class CheckpointStore {
     renameSync(tmp, this.path);
   }
 
+  /** The checkpoint gone, and the temp files that runs killed while writing it left (`save`). */
   remove(): void {
     rmSync(this.path, { force: true });
+    const dir = dirname(this.path);
+    const prefix = `${basename(this.path)}.`;
+    let names: string[] = [];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return; // no directory: nothing was ever written
+    }
+    for (const name of names) {
+      const pid = name.startsWith(prefix) && name.endsWith('.tmp') ? Number(name.slice(prefix.length, -'.tmp'.length)) : NaN;
+      if (Number.isInteger(pid) && pid !== process.pid && !alive(pid)) rmSync(join(dir, name), { force: true });
+    }
+  }
+}
+
+/** Whether a process of that id runs (one that cannot be signalled by us still runs). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
