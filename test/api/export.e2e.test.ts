@@ -138,20 +138,27 @@ describe('GET /api/v1/export', () => {
     expect(rows.some((r) => Object.values(r).includes(null))).toBe(true);
   });
 
-  it('Parquet: DuckDB reads the export as the same typed rows', async () => {
+  /** The picked filter's export as a Parquet file in the scratch folder, and the records it must hold. */
+  async function exportedParquet(pageSize: number, name: string): Promise<{ path: string; expected: OaRecord[] }> {
     const filter = pickFilter();
     const expected = gw.records.filter((r) => matches(r, filter)).sort(byApplication);
     const q = filterQuery(filter);
     q.set('format', 'parquet');
-    const res = await spyApp(53).app.request(`/api/v1/export?${q}`);
+    const res = await spyApp(pageSize).app.request(`/api/v1/export?${q}`);
     expect(res.status).toBe(200);
-    const path = join(scratch, 'export.parquet');
+    const path = join(scratch, name);
     writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+    return { path, expected };
+  }
+  /** A record's Parquet row as another reader hands it over as JSON: a date as 'YYYY-MM-DD'. */
+  const asJsonRow = (r: OaRecord) => Object.fromEntries(Object.entries(parquetRow(r)).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 10) : v]));
+
+  it('Parquet: DuckDB reads the export as the same typed rows', async () => {
+    const { path, expected } = await exportedParquet(53, 'export.parquet');
     const { types, rows } = await duckdbRead(path);
     expect(types).toMatchObject({ applicationId: 'VARCHAR', form892: 'BOOLEAN', mailDate: 'DATE', cite103Max: 'INTEGER', formType: 'VARCHAR[]', mailYear: 'INTEGER' });
     expect(Object.keys(types)).toEqual(CATALOG);
-    const asDuckdb = (r: OaRecord) => Object.fromEntries(Object.entries(parquetRow(r)).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 10) : v]));
-    expect(rows).toEqual(expected.map(asDuckdb));
+    expect(rows).toEqual(expected.map(asJsonRow));
 
     const empty = join(scratch, 'empty.parquet');
     writeFileSync(empty, Buffer.from(await (await gw.app.request('/api/v1/export?format=parquet&fields=applicationId,mailDate&applicationId=00000000')).arrayBuffer()));
@@ -160,21 +167,13 @@ describe('GET /api/v1/export', () => {
 
   const python = pyarrowPython();
   it.skipIf(!python)(`Parquet: pyarrow and pandas read the export as the same typed rows${python ? '' : ' (skipped: no Python with pyarrow and pandas; see test/helpers/pyarrow.ts)'}`, async () => {
-    const filter = pickFilter();
-    const expected = gw.records.filter((r) => matches(r, filter)).sort(byApplication);
-    const q = filterQuery(filter);
-    q.set('format', 'parquet');
-    const res = await spyApp(41).app.request(`/api/v1/export?${q}`);
-    expect(res.status).toBe(200);
-    const path = join(scratch, 'export-pyarrow.parquet');
-    writeFileSync(path, Buffer.from(await res.arrayBuffer()));
+    const { path, expected } = await exportedParquet(41, 'export-pyarrow.parquet');
     const { types, rows, pandasRows } = pyarrowRead(python!, path);
     expect(types).toMatchObject({ applicationId: 'string', form892: 'bool', mailDate: 'date32[day]', cite103Max: 'int32', formType: 'list<element: string not null>', mailYear: 'int32' });
     expect(Object.keys(types)).toEqual(CATALOG);
-    const asJson = (r: OaRecord) => Object.fromEntries(Object.entries(parquetRow(r)).map(([k, v]) => [k, v instanceof Date ? v.toISOString().slice(0, 10) : v]));
-    expect(rows).toEqual(expected.map(asJson));
+    expect(rows).toEqual(expected.map(asJsonRow));
     // pandas reads through pyarrow: the same values, a missing one as None/NaN/NaT (all null here).
-    expect(pandasRows).toEqual(expected.map(asJson));
+    expect(pandasRows).toEqual(expected.map(asJsonRow));
   });
 
   it('Parquet: an empty selection is a valid file with the columns and no rows', async () => {
